@@ -1,0 +1,335 @@
+"""Parse and check a release's ``index.json`` and ``<version>/datapackage.json``.
+
+Everything the loader later turns into a path or a URL passes through here first: version
+strings must be ``MAJOR.MINOR.PATCH`` and resource paths bare file names, so a hostile or
+broken manifest can never make the loader read or write outside its release directory
+(see ``docs/release-format.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from leadertravel._errors import (
+    ManifestError,
+    ReleaseNotFound,
+    UnsafeManifest,
+    UnsupportedFormat,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Index",
+    "Release",
+    "Resource",
+    "VersionEntry",
+    "check_file_name",
+    "check_version",
+    "parse_datapackage",
+    "parse_index",
+    "version_key",
+]
+
+#: The newest release format this loader reads.
+FORMAT_VERSION = 1
+
+_VERSION_RE = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+_FILE_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HASH_RE = re.compile(r"^sha256:([0-9a-f]{64})$")
+_HOSTILE = ("/", "\\", "..", ":", "\x00")
+
+
+def _is_hostile(text: str) -> bool:
+    return any(part in text for part in _HOSTILE) or text.startswith("~")
+
+
+def check_version(version: object, *, where: str = "version argument") -> str:
+    """Return ``version`` if it is a plain ``MAJOR.MINOR.PATCH`` version string.
+
+    Parameters
+    ----------
+    version
+        The candidate version.
+    where
+        Where the value came from, for the error message.
+
+    Raises
+    ------
+    UnsafeManifest
+        If it contains a path separator, ``..``, a URL scheme or a NUL byte.
+    ReleaseNotFound
+        If it is otherwise not a version number.
+
+    Examples
+    --------
+    >>> check_version("0.2.0")
+    '0.2.0'
+    >>> check_version("../etc")
+    Traceback (most recent call last):
+    ...
+    leadertravel._errors.UnsafeManifest: version argument: '../etc' is not a version ...
+    """
+    if not isinstance(version, str):
+        msg = f"{where}: expected a version string like '0.2.0', got {version!r}"
+        raise ManifestError(msg)
+    if _VERSION_RE.match(version):
+        return version
+    msg = (
+        f"{where}: {version!r} is not a version number; expected MAJOR.MINOR.PATCH "
+        "such as '0.2.0' (no paths, URLs or pre-release tags)"
+    )
+    if _is_hostile(version):
+        raise UnsafeManifest(msg)
+    raise ReleaseNotFound(msg)
+
+
+def version_key(version: str) -> tuple[int, int, int]:
+    """Sort key of a checked version string.
+
+    Examples
+    --------
+    >>> sorted(["0.10.0", "0.9.1"], key=version_key)
+    ['0.9.1', '0.10.0']
+    """
+    major, minor, patch = (int(p) for p in version.split("."))
+    return (major, minor, patch)
+
+
+def check_file_name(name: object, *, where: str) -> str:
+    """Return ``name`` if it is a bare file name (no directory, ``..``, URL or absolute path).
+
+    Examples
+    --------
+    >>> check_file_name("trips.parquet", where="x")
+    'trips.parquet'
+    >>> check_file_name("/etc/passwd", where="resource 'trips'")
+    Traceback (most recent call last):
+    ...
+    leadertravel._errors.UnsafeManifest: resource 'trips': path '/etc/passwd' is not a bare ...
+    """
+    if not isinstance(name, str) or not _FILE_NAME_RE.match(name) or ".." in name:
+        msg = (
+            f"{where}: path {name!r} is not a bare file name inside the release directory "
+            "(no directories, '..', absolute paths or URLs); the manifest is corrupt or "
+            "hostile — refusing to use it"
+        )
+        raise UnsafeManifest(msg)
+    return name
+
+
+def _load_json(data: bytes, where: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        msg = f"{where}: not valid JSON ({err}); the release is damaged or this is not a release"
+        raise ManifestError(msg) from err
+    if not isinstance(obj, dict):
+        msg = f"{where}: expected a JSON object, got {type(obj).__name__}"
+        raise ManifestError(msg)
+    return obj
+
+
+def _require(obj: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    value = obj.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        msg = f"{where}: key {key!r} must be a {kind.__name__}, got {value!r}"
+        raise ManifestError(msg)
+    return value
+
+
+def _check_format(obj: Mapping[str, Any], where: str) -> int:
+    fmt = _require(obj, "format_version", int, where)
+    if fmt > FORMAT_VERSION:
+        msg = (
+            f"{where}: format_version {fmt} is newer than this leadertravel reads "
+            f"(up to {FORMAT_VERSION}); upgrade leadertravel: pip install -U leadertravel"
+        )
+        raise UnsupportedFormat(msg)
+    if fmt < 1:
+        msg = f"{where}: format_version {fmt} is invalid; expected an integer >= 1"
+        raise ManifestError(msg)
+    return int(fmt)
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    """One published version listed in ``index.json``."""
+
+    version: str
+    released: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Index:
+    """The parsed ``index.json`` of a release root."""
+
+    format_version: int
+    latest: str
+    versions: tuple[VersionEntry, ...]
+
+    def names(self) -> list[str]:
+        """Version strings, newest first."""
+        return [v.version for v in self.versions]
+
+    def entry(self, version: str) -> VersionEntry:
+        """Return the entry of ``version``; raise `ReleaseNotFound` listing the others."""
+        for entry in self.versions:
+            if entry.version == version:
+                return entry
+        available = ", ".join(self.names()) or "none"
+        msg = f"version {version!r} is not published; available versions: {available}"
+        raise ReleaseNotFound(msg)
+
+
+def parse_index(data: bytes, *, where: str) -> Index:
+    """Parse and check the bytes of an ``index.json``.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    where
+        Its location (URL or path), for error messages.
+
+    Examples
+    --------
+    >>> idx = parse_index(b'{"format_version": 1, "latest": "0.1.0", "versions": '
+    ...                   b'[{"version": "0.1.0", "released": "2026-11-01", '
+    ...                   b'"path": "0.1.0/datapackage.json"}]}', where="index.json")
+    >>> idx.latest, idx.names()
+    ('0.1.0', ['0.1.0'])
+    """
+    obj = _load_json(data, where)
+    fmt = _check_format(obj, where)
+    raw_versions = _require(obj, "versions", list, where)
+    entries: list[VersionEntry] = []
+    for i, raw in enumerate(raw_versions):
+        at = f"{where}: versions[{i}]"
+        if not isinstance(raw, dict):
+            msg = f"{at}: expected an object, got {raw!r}"
+            raise ManifestError(msg)
+        version = check_version(raw.get("version"), where=at)
+        released = _require(raw, "released", str, at)
+        if not _DATE_RE.match(released):
+            msg = f"{at}: released {released!r} is not an ISO date (YYYY-MM-DD)"
+            raise ManifestError(msg)
+        path = raw.get("path", f"{version}/datapackage.json")
+        if path != f"{version}/datapackage.json":
+            msg = (
+                f"{at}: path {path!r} must be '{version}/datapackage.json'; "
+                "the index is corrupt or hostile — refusing to use it"
+            )
+            raise UnsafeManifest(msg)
+        entries.append(VersionEntry(version, released, path))
+    if not entries:
+        msg = f"{where}: lists no versions; nothing is published at this source yet"
+        raise ManifestError(msg)
+    entries.sort(key=lambda e: version_key(e.version), reverse=True)
+    latest = check_version(obj.get("latest", entries[0].version), where=f"{where}: latest")
+    if latest not in {e.version for e in entries}:
+        msg = f"{where}: latest {latest!r} is not among the listed versions"
+        raise ManifestError(msg)
+    return Index(fmt, latest, tuple(entries))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One table of a release, as its ``datapackage.json`` describes it."""
+
+    name: str
+    path: str
+    sha256: str
+    bytes: int
+    rows: int | None
+    schema: Mapping[str, Any]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    """A parsed ``<version>/datapackage.json``."""
+
+    version: str
+    format_version: int
+    created: str
+    resources: Mapping[str, Resource]
+    descriptor: Mapping[str, Any] = field(repr=False)
+
+    def resource(self, table: str) -> Resource:
+        """Return the resource named ``table``; raise `TableNotFound` listing the others."""
+        from leadertravel._errors import TableNotFound
+
+        try:
+            return self.resources[table]
+        except (KeyError, TypeError):
+            tables = ", ".join(sorted(self.resources))
+            msg = f"no table {table!r} in release {self.version}; tables: {tables}"
+            raise TableNotFound(msg) from None
+
+
+def _parse_resource(raw: object, at: str) -> Resource:
+    if not isinstance(raw, dict):
+        msg = f"{at}: expected an object, got {raw!r}"
+        raise ManifestError(msg)
+    name = _require(raw, "name", str, at)
+    path = check_file_name(raw.get("path"), where=f"{at} ({name!r})")
+    if not path.endswith(".parquet"):
+        msg = f"{at} ({name!r}): path {path!r} is not a .parquet file; format 1 has only Parquet"
+        raise ManifestError(msg)
+    digest = _HASH_RE.match(str(raw.get("hash", "")))
+    if digest is None:
+        msg = f"{at} ({name!r}): hash {raw.get('hash')!r} is not 'sha256:<64 lowercase hex>'"
+        raise ManifestError(msg)
+    size = _require(raw, "bytes", int, at)
+    rows = raw.get("rows")
+    schema = _require(raw, "schema", dict, at)
+    if not isinstance(schema.get("fields"), list):
+        msg = f"{at} ({name!r}): the inline schema has no 'fields' list"
+        raise ManifestError(msg)
+    return Resource(
+        name=name,
+        path=path,
+        sha256=digest.group(1),
+        bytes=int(size),
+        rows=rows if isinstance(rows, int) else None,
+        schema=schema,
+        description=str(raw.get("description", "")),
+    )
+
+
+def parse_datapackage(data: bytes, *, where: str, version: str) -> Release:
+    """Parse and check the bytes of a release's ``datapackage.json``.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    where
+        Its location, for error messages.
+    version
+        The version the index says this is; the descriptor must agree.
+    """
+    obj = _load_json(data, where)
+    fmt = _check_format(obj, where)
+    declared = check_version(obj.get("version"), where=f"{where}: version")
+    if declared != version:
+        msg = f"{where}: declares version {declared!r} but is published as {version!r}"
+        raise ManifestError(msg)
+    resources: dict[str, Resource] = {}
+    for i, raw in enumerate(_require(obj, "resources", list, where)):
+        res = _parse_resource(raw, f"{where}: resources[{i}]")
+        if res.name in resources:
+            msg = f"{where}: table {res.name!r} is listed twice"
+            raise ManifestError(msg)
+        resources[res.name] = res
+    paths = [r.path for r in resources.values()]
+    if len(set(paths)) != len(paths):
+        msg = f"{where}: two tables share one file; paths: {sorted(paths)}"
+        raise ManifestError(msg)
+    return Release(version, fmt, str(obj.get("created", "")), resources, obj)

@@ -1,0 +1,117 @@
+"""``leadertravel demo``: the main job — validate, build a release, load it back.
+
+What ``make demo`` runs on a fresh machine: it validates the curated package, builds the
+release that ``datapackage/datapackage.json`` declares from the shipped data and the
+Office of the Historian snapshot (or, if that version is already in the release root,
+rebuilds it in a temporary directory and checks the bytes are identical), then loads the
+release through the public loader, exactly as an analyst would, and prints a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register", "run_demo"]
+
+log = logging.getLogger("leadertravel")
+
+EXAMPLE_TRIP = "kim-jong-un-2023-09-10"
+
+
+def register(sub: Any) -> None:
+    """Add the ``demo`` command."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "demo",
+        help="validate, build a release from the shipped data and load it back",
+        description=__doc__,
+    )
+    parser.add_argument("--root", type=Path, default=None, help="project checkout (default: found)")
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        default=None,
+        help="Office of the Historian snapshot (default: ../shared/sources/history-state-travels)",
+    )
+    parser.add_argument("--releases", type=Path, default=Path("releases"), help="release root")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="loader cache directory")
+    parser.set_defaults(func=run_demo)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Run the main job; return the exit status."""
+    import json
+
+    import leadertravel as lt
+    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
+    from leadertravel.build.release import build_release, check_release
+
+    root = (args.root or project_root()).resolve()
+    sources = (args.sources or (root / DEFAULT_SOURCES)).resolve()
+    releases = args.releases.resolve()
+    version = json.loads((root / "datapackage" / "datapackage.json").read_text())["version"]
+
+    if (releases / version).is_dir():
+        log.info("release %s exists in %s; rebuilding it to check the bytes", version, releases)
+        check_release(version, root=root, releases=releases, sources=sources)
+        log.info("release %s: rebuild is byte-identical", version)
+    else:
+        build_release(root=root, releases=releases, sources=sources, version=version)
+        log.info("built release %s in %s", version, releases / version)
+
+    source = releases.as_uri()
+    _out(f"\nleadertravel {version}, loaded from {source}")
+    _out(f"published versions: {', '.join(v['version'] for v in lt.versions(source=source))}")
+    tables = lt.load_all(version=version, source=source, cache_dir=args.cache_dir)
+    width = max(map(len, tables))
+    for name, frame in tables.items():
+        _out(f"  {name:<{width}}  {len(frame):>7,} rows")
+
+    trips = tables["trips"]
+    _out("\ntrips by origin and leader office:")
+    _out(trips.groupby(["origin", "office"], observed=True).size().to_string())
+
+    legs = lt.load(
+        "legs",
+        version=version,
+        source=source,
+        cache_dir=args.cache_dir,
+        filters=[("trip_id", "==", EXAMPLE_TRIP)],
+        columns=[
+            "seq",
+            "from_place_id",
+            "to_place_id",
+            "depart_date",
+            "transport_mode",
+            "vehicle",
+            "distance_km",
+        ],
+    )
+    crossings = lt.load(
+        "border_crossings",
+        version=version,
+        source=source,
+        cache_dir=args.cache_dir,
+        filters=[("trip_id", "==", EXAMPLE_TRIP)],
+        columns=[
+            "seq",
+            "from_country_code",
+            "to_country_code",
+            "crossing_place_id",
+            "crossed_on",
+            "transport_mode",
+        ],
+    )
+    if len(legs):
+        _out(f"\nlegs of {EXAMPLE_TRIP}:")
+        _out(legs.sort_values("seq").to_string(index=False))
+        _out(f"\nborder crossings of {EXAMPLE_TRIP}:")
+        _out(crossings.sort_values("seq").to_string(index=False))
+    return 0

@@ -1,0 +1,144 @@
+"""Gather every table of a release: curated CSVs, reference tables, imported sources.
+
+:func:`assemble` is the one entry point the release builder calls. It validates the
+curated package (frictionless and the rules) before anything else, imports the Office of
+the Historian records when a source directory is given, merges the two bodies of data
+table by table and checks the rules again on the merged tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from leadertravel._errors import BuildError, DataValidationError
+from leadertravel.build._frames import coerce_frame
+from leadertravel.build.rules import check_rules
+from leadertravel.build.validate import read_curated, validate_package
+
+__all__ = ["Assembly", "assemble"]
+
+log = logging.getLogger("leadertravel.build")
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """Every table of a release, typed, validated, ready to be written.
+
+    Attributes
+    ----------
+    package
+        The curated descriptor ``datapackage/datapackage.json``.
+    schemas
+        Table name → Table Schema.
+    tables
+        Table name → typed frame (columns in schema order, fresh RangeIndex).
+    reports
+        File name → bytes of extra files for the release (``coverage.json``, ``merges.csv``).
+    inputs
+        Input file (relative to the project root, or to the source directory) → sha256.
+    """
+
+    package: dict[str, Any]
+    schemas: dict[str, dict[str, Any]]
+    tables: dict[str, pd.DataFrame]
+    reports: dict[str, bytes] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _input_hashes(root: Path) -> dict[str, str]:
+    files = sorted(
+        p
+        for folder in ("datapackage", "data")
+        for p in (root / folder).rglob("*")
+        if p.is_file() and not p.is_symlink() and "data" not in p.relative_to(root).parts[1:2]
+    )
+    return {p.relative_to(root).as_posix(): _sha256(p) for p in files}
+
+
+def _merge(
+    table: str, curated: pd.DataFrame, imported: pd.DataFrame, key: list[str]
+) -> pd.DataFrame:
+    both = pd.concat([curated, imported], ignore_index=True)
+    if table in ("places", "sources", "countries"):
+        # The importer may reuse a curated row (e.g. a curated place); identical rows merge.
+        both = both.drop_duplicates(ignore_index=True)
+    clash = both[both.duplicated(key, keep=False)]
+    if not clash.empty:
+        ids = sorted(map(str, clash[key[0]].unique()))[:10]
+        msg = (
+            f"{table}: curated and imported rows share the key(s) {ids} with different "
+            "content; rename the curated record or make the two identical"
+        )
+        raise BuildError(msg)
+    return both
+
+
+def assemble(root: Path, *, sources: Path | None = None, gap_days: int = 1) -> Assembly:
+    """Validate the curated package, import sources and return every release table.
+
+    Parameters
+    ----------
+    root
+        Project checkout (``datapackage/``, ``data/``).
+    sources
+        Directory of the Office of the Historian snapshot; ``None`` builds from the curated
+        and reference tables alone.
+    gap_days
+        Grouping parameter of the importer: visits chain into one trip when the next
+        starts at most this many days after the previous one ends.
+
+    Raises
+    ------
+    DataValidationError
+        When the curated package or the merged tables break the schema or a rule.
+    SourceInputError
+        When the source directory is missing, changed since it was pinned, or malformed.
+    """
+    problems = validate_package(root)
+    if problems:
+        raise DataValidationError(problems, context="the curated data package")
+    curated = read_curated(root)
+    schemas = curated.schemas
+    tables = {name: frame.reset_index(drop=True) for name, frame in curated.tables.items()}
+    reports: dict[str, bytes] = {}
+    inputs = _input_hashes(root)
+    if sources is not None:
+        from leadertravel.build.historian import import_historian
+
+        log.info("importing the Office of the Historian records from %s", sources)
+        result = import_historian(
+            sources, root=root, gap_days=gap_days, curated_places=tables["places"]
+        )
+        for name, frame in result.tables.items():
+            if name not in schemas:
+                msg = f"the importer returned a table {name!r} that no schema describes"
+                raise BuildError(msg)
+            typed = coerce_frame(frame, schemas[name])
+            tables[name] = _merge(name, tables[name], typed, schemas[name]["primaryKey"])
+        reports["coverage.json"] = (
+            json.dumps(result.coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        ).encode("utf-8")
+        reports["merges.csv"] = result.merges.to_csv(index=False, lineterminator="\n").encode(
+            "utf-8"
+        )
+        pins = root / "data" / "pins" / "history-state-travels.sha256"
+        if pins.is_file():
+            for line in pins.read_text(encoding="utf-8").splitlines():
+                digest, _, name = line.partition("  ")
+                if name:
+                    inputs[f"history-state-travels/{name}"] = digest
+        problems = check_rules(tables)
+        if problems:
+            raise DataValidationError(problems, context="the merged curated and imported tables")
+    return Assembly(dict(curated.descriptor), schemas, tables, reports, inputs)
