@@ -171,7 +171,7 @@ def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
         Nullable integer, boolean and string dtypes, categoricals for enums, dates as
         ``datetime64[s]`` and datetimes in UTC.
     """
-    frame = table.to_pandas(date_as_object=False, self_destruct=False)
+    frame: pd.DataFrame = table.to_pandas(date_as_object=False, self_destruct=False)
     by_name = {f["name"]: f for f in schema["fields"]}
     for column in frame.columns:
         spec = by_name.get(column)

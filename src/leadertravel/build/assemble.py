@@ -57,12 +57,10 @@ def _sha256(path: Path) -> str:
 
 
 def _input_hashes(root: Path) -> dict[str, str]:
-    files = sorted(
-        p
-        for folder in ("datapackage", "data")
-        for p in (root / folder).rglob("*")
-        if p.is_file() and not p.is_symlink() and "data" not in p.relative_to(root).parts[1:2]
-    )
+    """Hash the descriptor, the schemas and every file under ``data/``."""
+    files = [root / "datapackage" / "datapackage.json"]
+    files += sorted((root / "datapackage" / "schemas").glob("*.schema.json"))
+    files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
     return {p.relative_to(root).as_posix(): _sha256(p) for p in files}
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -93,8 +94,8 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def _date(value: object) -> str:
-    return "unknown" if pd.isna(value) else _fmt(value)  # type: ignore[arg-type]
+def _date(value: Any) -> str:
+    return "unknown" if pd.isna(value) else _fmt(value)
 
 
 def _trip_dates(t: Tables, w: Where) -> list[Problem]:
@@ -256,13 +257,13 @@ def _crossings(t: Tables, w: Where) -> list[Problem]:
     known = leg["trip_id"].notna()
     for side in ("from_country_code", "to_country_code"):
         differs = known & ~_same(crossings[side], leg[side])
-        bad = crossings.assign(_leg=leg[side])[differs]
+        bad = crossings.assign(_leg=leg[side], _side=side)[differs]
         out += w.problems(
             "border_crossings",
             bad,
             side,
             "crossing-countries",
-            lambda r, side=side: f"differs from its leg {r['leg_id']}'s {side} {r['_leg']}",
+            lambda r: f"differs from its leg {r['leg_id']}'s {r['_side']} {r['_leg']}",
         )
     same = crossings[_same(crossings["from_country_code"], crossings["to_country_code"])]
     out += w.problems(
@@ -307,13 +308,14 @@ def _cites_source(t: Tables, w: Where) -> list[Problem]:
             continue
         ids = set(cited.loc[cited["table_name"] == table, "record_id"])
         uncited = frame[(frame["origin"] == "curated") & ~frame[key].isin(ids)]
+        uncited = uncited.assign(_table=table)
         out += w.problems(
             table,
             uncited,
             key,
             "cites-source",
-            lambda r, table=table: (
-                f"no row in citations names this {table} record; "
+            lambda r: (
+                f"no row in citations names this {r['_table']} record; "
                 "add one (table_name, record_id, source_id)"
             ),
         )
