@@ -1,0 +1,317 @@
+"""Regression tests for the curated tables in ``data/curated/``.
+
+They pin the counts and the known facts of the curated journeys (Kim Jong Un 2018-2025,
+Kim Jong Il 2001, Vladimir Putin 2024) and check, compactly, the semantic rules the
+project's validator enforces, so an edit that breaks a trip fails here with a readable
+message. The tables are read through the Table Schemas (``leadertravel._schema`` types).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from leadertravel._schema import read_table_schema
+from leadertravel.build._frames import read_csv_typed
+
+CURATED: tuple[str, ...] = ("sources", "leaders", "terms", "places", "trips", "stops", "legs")
+CURATED += ("border_crossings", "citations")
+KEYS = {
+    "sources": "source_id",
+    "leaders": "leader_id",
+    "terms": "term_id",
+    "places": "place_id",
+    "trips": "trip_id",
+    "stops": "stop_id",
+    "legs": "leg_id",
+    "border_crossings": "crossing_id",
+}
+SEED = "kim-jong-un-2023-09-10"
+HANOI = "kim-jong-un-2019-02-23"
+SINGAPORE = "kim-jong-un-2018-06-10"
+PANMUNJOM = ("kim-jong-un-2018-04-27", "kim-jong-un-2019-06-30")
+
+# trip_id: (stops, legs, border crossings)
+SHAPE = {
+    "kim-jong-il-2001-07-26": (5, 6, 2),
+    "kim-jong-un-2018-03-25": (1, 2, 2),
+    "kim-jong-un-2018-04-27": (5, 6, 6),
+    "kim-jong-un-2018-05-07": (1, 2, 2),
+    "kim-jong-un-2018-06-10": (1, 2, 2),
+    "kim-jong-un-2018-06-19": (1, 2, 2),
+    "kim-jong-un-2019-01-07": (1, 2, 2),
+    "kim-jong-un-2019-02-23": (5, 6, 4),
+    "kim-jong-un-2019-04-24": (2, 3, 2),
+    "kim-jong-un-2019-06-30": (1, 2, 2),
+    "kim-jong-un-2023-09-10": (6, 7, 2),
+    "kim-jong-un-2025-09-01": (1, 2, 2),
+    "putin-vladimir-2024-06-18": (2, 3, 3),
+}
+
+Tables = dict[str, pd.DataFrame]
+
+
+@pytest.fixture(scope="module")
+def tables(repo_root: Path) -> Tables:
+    """Every curated table as a typed frame, read through its Table Schema."""
+    out = {}
+    for name in CURATED:
+        schema = read_table_schema(repo_root / "datapackage" / "schemas" / f"{name}.schema.json")
+        out[name] = read_csv_typed(repo_root / "data" / "curated" / f"{name}.csv", schema)
+    return out
+
+
+def _day(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+def _of(frame: pd.DataFrame, trip_id: str) -> pd.DataFrame:
+    return frame[frame["trip_id"] == trip_id].sort_values("seq")
+
+
+def test_frictionless_validates_the_package(repo_root: Path) -> None:
+    import frictionless
+
+    report = frictionless.validate(str(repo_root / "datapackage" / "datapackage.json"))
+    errors = [f"{t.name}: {e.message}" for t in report.tasks for e in t.errors]
+    assert report.valid, "\n".join(errors[:20] + [e.message for e in report.errors])
+
+
+def test_counts(tables: Tables) -> None:
+    assert len(tables["trips"]) == len(SHAPE) == 13
+    assert len(tables["stops"]) == 32
+    assert len(tables["legs"]) == 45
+    assert len(tables["border_crossings"]) == 33
+    assert len(tables["leaders"]) == 3
+    assert len(tables["places"]) == 21
+    assert len(tables["sources"]) == 54
+
+
+def test_shape_of_each_trip(tables: Tables) -> None:
+    shape = {
+        trip: tuple(int((tables[t]["trip_id"] == trip).sum()) for t in CURATED[5:8])
+        for trip in tables["trips"]["trip_id"]
+    }
+    assert shape == SHAPE
+
+
+def test_seed_trip_crosses_into_russia_by_rail_and_meets_putin_at_vostochny(
+    tables: Tables,
+) -> None:
+    trip = tables["trips"].set_index("trip_id").loc[SEED]
+    assert (trip["start_date"], trip["end_date"]) == (_day("2023-09-10"), _day("2023-09-19"))
+    assert trip["office_title"] == "President of the State Affairs"
+    first = _of(tables["border_crossings"], SEED).iloc[0]
+    assert (first["from_country_code"], first["to_country_code"]) == ("PRK", "RUS")
+    assert first["transport_mode"] == "rail"
+    assert first["crossing_place_id"] == "rus-khasan-tumangang-bridge"
+    assert first["crossed_on"] == _day("2023-09-12")
+    stops = _of(tables["stops"], SEED)
+    vostochny = stops[stops["place_id"] == "rus-vostochny-cosmodrome"]
+    assert len(vostochny) == 1
+    assert vostochny["arrival_date"].iloc[0] == _day("2023-09-13")
+    assert list(stops["place_id"]) == [
+        "rus-khasan",
+        "rus-vostochny-cosmodrome",
+        "rus-komsomolsk-on-amur",
+        "rus-artyom",
+        "rus-vladivostok",
+        "rus-artyom",
+    ]
+    cited = tables["citations"]
+    seed = cited[cited["source_id"] == "reuters-2023-09-13-putin-kim-vostochny"]
+    assert {SEED, vostochny["stop_id"].iloc[0], first["crossing_id"]} <= set(seed["record_id"])
+
+
+def test_hanoi_journey_enters_vietnam_by_rail_at_dong_dang(tables: Tables) -> None:
+    crossings = _of(tables["border_crossings"], HANOI)
+    into_vietnam = crossings[crossings["to_country_code"] == "VNM"]
+    assert len(into_vietnam) == 1
+    row = into_vietnam.iloc[0]
+    assert row["from_country_code"] == "CHN"
+    assert row["transport_mode"] == "rail"
+    assert row["crossing_place_id"] == "vnm-dong-dang-pingxiang-crossing"
+    assert row["crossed_on"] == _day("2019-02-26")
+    places = tables["places"].set_index("place_id")
+    assert places.loc[row["crossing_place_id"], "kind"] == "border_crossing"
+    leg = tables["legs"].set_index("leg_id").loc[row["leg_id"]]
+    assert (leg["to_place_id"], leg["transport_mode"]) == ("vnm-dong-dang", "rail")
+    legs = _of(tables["legs"], HANOI)
+    assert list(legs["transport_mode"]) == ["rail", "rail", "road", "road", "rail", "rail"]
+    assert list(crossings["from_country_code"] + ">" + crossings["to_country_code"]) == [
+        "PRK>CHN",
+        "CHN>VNM",
+        "VNM>CHN",
+        "CHN>PRK",
+    ]
+
+
+def test_singapore_trip_goes_by_air_on_a_borrowed_air_china_plane(tables: Tables) -> None:
+    legs = _of(tables["legs"], SINGAPORE)
+    assert set(legs["transport_mode"]) == {"air"}
+    assert "Air China" in legs["vehicle"].iloc[0]
+    assert set(_of(tables["border_crossings"], SINGAPORE)["transport_mode"]) == {"air"}
+    assert legs["arrive_at"].iloc[0] == pd.Timestamp("2018-06-10T06:35:00Z")
+
+
+def test_panmunjom_crossings(tables: Tables) -> None:
+    """Each walk over the line is a crossing on foot at the Military Demarcation Line.
+
+    On 27 April 2018 Kim also crossed three times by car (lunch break, afternoon, evening),
+    so those are 'road', as the sources say.
+    """
+    crossings = tables["border_crossings"]
+    at_line = crossings[crossings["crossing_place_id"] == "kor-panmunjom-mdl"]
+    assert set(at_line["trip_id"]) == set(PANMUNJOM)
+    modes = {trip: list(_of(at_line, trip)["transport_mode"]) for trip in PANMUNJOM}
+    assert modes == {
+        "kim-jong-un-2018-04-27": ["foot", "foot", "foot", "road", "road", "road"],
+        "kim-jong-un-2019-06-30": ["foot", "foot"],
+    }
+    for trip in PANMUNJOM:
+        first = _of(at_line, trip).iloc[0]
+        assert (first["from_country_code"], first["to_country_code"]) == ("PRK", "KOR")
+        legs = _of(tables["legs"], trip)
+        assert legs["from_place_id"].iloc[0] == legs["to_place_id"].iloc[-1] == "prk-panmunjom"
+        walked = legs[legs["transport_mode"] == "foot"]["leg_id"]
+        assert set(crossings[crossings["leg_id"].isin(walked)]["transport_mode"]) == {"foot"}
+
+
+def test_other_known_facts(tables: Tables) -> None:
+    trips = tables["trips"].set_index("trip_id")
+    assert trips.loc["kim-jong-il-2001-07-26", "office_title"] == (
+        "Chairman of the National Defence Commission"
+    )
+    putin = trips.loc["putin-vladimir-2024-06-18"]
+    assert (putin["visit_type"], putin["office_title"]) == ("state_visit", "President of Russia")
+    assert list(_of(tables["stops"], "putin-vladimir-2024-06-18")["place_id"]) == [
+        "prk-pyongyang",
+        "vnm-hanoi",
+    ]
+    assert set(_of(tables["legs"], "putin-vladimir-2024-06-18")["transport_mode"]) == {"air"}
+    kji = _of(tables["stops"], "kim-jong-il-2001-07-26")
+    assert "rus-moscow" in set(kji["place_id"])
+    for trip in ("kim-jong-un-2018-03-25", "kim-jong-un-2019-01-07", "kim-jong-un-2025-09-01"):
+        first = _of(tables["border_crossings"], trip).iloc[0]
+        assert first["crossing_place_id"] == "chn-dandong-sinuiju-bridge"
+        assert first["transport_mode"] == "rail"
+    air = ("kim-jong-un-2018-05-07", "kim-jong-un-2018-06-19")
+    assert set(tables["legs"][tables["legs"]["trip_id"].isin(air)]["transport_mode"]) == {"air"}
+
+
+def test_every_curated_record_cites_a_source(tables: Tables) -> None:
+    cited = tables["citations"]
+    for table, key in KEYS.items():
+        if table == "sources":
+            continue
+        ids = set(cited.loc[cited["table_name"] == table, "record_id"])
+        missing = sorted(set(tables[table][key]) - ids)
+        assert not missing, f"{table} records without a citation: {missing}"
+        assert set(tables[table]["origin"]) == {"curated"}
+    assert set(cited["source_id"]) == set(tables["sources"]["source_id"]), "unused source"
+
+
+def test_every_citation_names_an_existing_record(tables: Tables) -> None:
+    cited = tables["citations"]
+    for table, frame in cited.groupby("table_name", observed=True):
+        known = set(tables[str(table)][KEYS[str(table)]])
+        assert not set(frame["record_id"]) - known, table
+    assert set(cited["source_id"]) <= set(tables["sources"]["source_id"])
+
+
+def test_rows_sorted_by_primary_key_and_ids_follow_conventions(
+    repo_root: Path, tables: Tables
+) -> None:
+    for name in CURATED:
+        schema = json.loads(
+            (repo_root / "datapackage" / "schemas" / f"{name}.schema.json").read_text()
+        )
+        key = schema["primaryKey"]
+        rows = list(tables[name][key].astype(str).itertuples(index=False, name=None))
+        assert rows == sorted(rows), name
+    trips = tables["trips"]
+    assert (
+        trips["trip_id"] == trips["leader_id"] + "-" + trips["start_date"].dt.strftime("%Y-%m-%d")
+    ).all()
+    for table, letter in (("stops", "s"), ("legs", "l"), ("border_crossings", "x")):
+        frame = tables[table]
+        ids = frame["trip_id"] + f"-{letter}" + frame["seq"].astype(int).map("{:02d}".format)
+        assert (ids == frame[KEYS[table]]).all(), table
+    places = tables["places"]
+    assert (places["place_id"].str[:4] == places["country_code"].str.lower() + "-").all()
+
+
+# --- semantic rules, compactly (the project's validator checks the same) ---------------
+
+
+def test_dates_ordered_and_inside_their_trip(tables: Tables) -> None:
+    trips = tables["trips"].set_index("trip_id")
+    assert (trips["start_date"] <= trips["end_date"]).all()
+    spans = {
+        "stops": ("arrival_date", "departure_date"),
+        "legs": ("depart_date", "arrive_date"),
+        "border_crossings": ("crossed_on",),
+    }
+    for table, fields in spans.items():
+        frame = tables[table]
+        start = frame["trip_id"].map(trips["start_date"])
+        end = frame["trip_id"].map(trips["end_date"])
+        for field in fields:
+            day = frame[field]
+            outside = frame[day.notna() & ((day < start) | (day > end))]
+            assert outside.empty, f"{table}.{field} outside trip: {list(outside[KEYS[table]])}"
+        if len(fields) == 2:
+            a, b = frame[fields[0]], frame[fields[1]]
+            assert not (a.notna() & b.notna() & (a > b)).any(), table
+
+
+def test_seq_runs_without_gaps(tables: Tables) -> None:
+    for table in ("stops", "legs", "border_crossings"):
+        for trip, frame in tables[table].groupby("trip_id"):
+            assert sorted(frame["seq"]) == list(range(1, len(frame) + 1)), (table, trip)
+
+
+def test_legs_chain_home_to_stops_to_home(tables: Tables) -> None:
+    stops = tables["stops"]
+    for trip, legs in tables["legs"].groupby("trip_id"):
+        legs = legs.sort_values("seq")
+        mine = _of(stops, str(trip))
+        assert len(legs) == len(mine) + 1, trip
+        ends = list(
+            zip(legs["to_place_id"].iloc[:-1], legs["to_country_code"].iloc[:-1], strict=True)
+        )
+        starts = list(
+            zip(legs["from_place_id"].iloc[1:], legs["from_country_code"].iloc[1:], strict=True)
+        )
+        at_stops = list(zip(mine["place_id"], mine["country_code"], strict=True))
+        assert _norm(ends) == _norm(starts) == _norm(at_stops), trip
+
+
+def _norm(pairs: list[tuple[object, object]]) -> list[tuple[object, object]]:
+    return [(p if isinstance(p, str) else None, c) for p, c in pairs]
+
+
+def test_crossing_countries_are_their_legs_endpoints(tables: Tables) -> None:
+    legs = tables["legs"].set_index("leg_id")
+    crossings = tables["border_crossings"]
+    leg = legs.loc[crossings["leg_id"]]
+    assert list(leg["trip_id"]) == list(crossings["trip_id"])
+    assert list(leg["from_country_code"]) == list(crossings["from_country_code"])
+    assert list(leg["to_country_code"]) == list(crossings["to_country_code"])
+    assert (crossings["from_country_code"] != crossings["to_country_code"]).all()
+
+
+def test_trips_of_a_leader_do_not_overlap(tables: Tables) -> None:
+    for leader, trips in tables["trips"].groupby("leader_id"):
+        starts = list(trips.sort_values("start_date")["start_date"])
+        ends = list(trips.sort_values("start_date")["end_date"])
+        assert all(s > e for s, e in zip(starts[1:], ends[:-1], strict=True)), leader
+
+
+def test_project_rules_hold(tables: Tables) -> None:
+    from leadertravel.build.rules import check_rules
+
+    assert [str(p) for p in check_rules(tables)] == []
