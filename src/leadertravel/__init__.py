@@ -1,9 +1,30 @@
 """leadertravel: leaders' foreign travel as typed, versioned, verified tables.
 
-See the data dictionary (``leadertravel describe TABLE`` or ``datapackage/schemas/``) for
-every table and field.
+>>> import leadertravel as lt
+>>> lt.versions()          # doctest: +SKIP
+>>> trips = lt.load("trips")          # doctest: +SKIP
+
+Releases come from ``source=``, else ``LEADERTRAVEL_SOURCE``, else the published default
+(``leadertravel._source.DEFAULT_SOURCE``); they are cached per version, verified by sha256,
+and usable offline afterwards. See the data dictionary (``leadertravel describe TABLE`` or
+``datapackage/schemas/``) for every table and field.
+
+Environment variables: ``LEADERTRAVEL_SOURCE`` (release root URL or directory),
+``LEADERTRAVEL_CACHE_DIR`` (cache root), ``LEADERTRAVEL_OFFLINE=1`` (cache only),
+``LEADERTRAVEL_TIMEOUT`` (network timeout in seconds, default 30) and
+``LEADERTRAVEL_LATEST_TTL`` (seconds a resolved 'latest' is trusted, default 6 hours).
 """
 
+from leadertravel._api import (
+    cache_info,
+    clear_cache,
+    describe,
+    load,
+    load_all,
+    load_arrow,
+    path,
+    versions,
+)
 from leadertravel._errors import (
     BuildError,
     DataValidationError,
@@ -49,4 +70,12 @@ __all__ = [
     "UnsupportedFormat",
     "VersionBumpError",
     "__version__",
+    "cache_info",
+    "clear_cache",
+    "describe",
+    "load",
+    "load_all",
+    "load_arrow",
+    "path",
+    "versions",
 ]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from leadertravel._errors import (
     ManifestError,
     ReleaseNotFound,
+    TableNotFound,
     UnsafeManifest,
     UnsupportedFormat,
 )
@@ -136,7 +136,7 @@ def _load_json(data: bytes, where: str) -> dict[str, Any]:
 
 def _require(obj: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     value = obj.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         msg = f"{where}: key {key!r} must be a {kind.__name__}, got {value!r}"
         raise ManifestError(msg)
     return value
@@ -156,8 +156,7 @@ def _check_format(obj: Mapping[str, Any], where: str) -> int:
     return int(fmt)
 
 
-@dataclass(frozen=True)
-class VersionEntry:
+class VersionEntry(NamedTuple):
     """One published version listed in ``index.json``."""
 
     version: str
@@ -165,8 +164,7 @@ class VersionEntry:
     path: str
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(NamedTuple):
     """The parsed ``index.json`` of a release root."""
 
     format_version: int
@@ -238,8 +236,7 @@ def parse_index(data: bytes, *, where: str) -> Index:
     return Index(fmt, latest, tuple(entries))
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     """One table of a release, as its ``datapackage.json`` describes it."""
 
     name: str
@@ -251,20 +248,17 @@ class Resource:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
     """A parsed ``<version>/datapackage.json``."""
 
     version: str
     format_version: int
     created: str
     resources: Mapping[str, Resource]
-    descriptor: Mapping[str, Any] = field(repr=False)
+    descriptor: Mapping[str, Any]
 
     def resource(self, table: str) -> Resource:
         """Return the resource named ``table``; raise `TableNotFound` listing the others."""
-        from leadertravel._errors import TableNotFound
-
         try:
             return self.resources[table]
         except (KeyError, TypeError):

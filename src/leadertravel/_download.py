@@ -1,0 +1,119 @@
+"""Download one release file: stream to a temp file, check sha256 and size, rename.
+
+The destination only ever appears complete and verified: bytes go to a temporary file in
+the same directory, are hashed while they are written, and the file is atomically renamed
+into place only when its size and sha256 match the manifest. A verification stamp is then
+written next to it so later loads need not hash the file again (see `leadertravel._cache`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from leadertravel._errors import HashMismatch, TruncatedDownload
+from leadertravel._progress import progress_bar
+from leadertravel._source import Source
+
+__all__ = ["download_verified", "sha256_file"]
+
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    """Return the sha256 hex digest and the size of a file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = pathlib.Path(tmp) / "x"
+    ...     _ = p.write_bytes(b"abc")
+    ...     sha256_file(p)[0][:16], sha256_file(p)[1]
+    ('ba7816bf8f01cfea', 3)
+    """
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def check_digest(where: str, *, expected: str, got: str, size: int, expected_size: int) -> None:
+    """Raise the matching `IntegrityError` if size or sha256 differ from the manifest's."""
+    if size < expected_size:
+        msg = (
+            f"{where}: got {size} bytes but the manifest says {expected_size}; the download "
+            "was cut short (try again; if it persists the source is damaged)"
+        )
+        raise TruncatedDownload(msg)
+    if got != expected or size != expected_size:
+        msg = (
+            f"{where}: sha256 mismatch: expected {expected} ({expected_size} bytes), "
+            f"got {got} ({size} bytes); the file is corrupt or was changed at the source"
+        )
+        raise HashMismatch(msg)
+
+
+def download_verified(
+    source: Source,
+    name: str,
+    dest: Path,
+    *,
+    sha256: str,
+    size: int,
+    progress: bool | None = None,
+) -> None:
+    """Fetch ``name`` from ``source`` into ``dest``, verified, or raise and leave no trace.
+
+    Parameters
+    ----------
+    source
+        The release source.
+    name
+        The file's name relative to the release root (``<version>/<file>``).
+    dest
+        Final path; replaced atomically only once the bytes are verified.
+    sha256
+        Expected lowercase hex digest.
+    size
+        Expected number of bytes.
+    progress
+        Show a progress bar (``None``: only when interactive).
+
+    Raises
+    ------
+    TruncatedDownload
+        Fewer bytes arrived than the manifest promises.
+    HashMismatch
+        The bytes differ from the manifest's sha256.
+    SourceError
+        The source could not be read.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        digest = hashlib.sha256()
+        got = 0
+        with (
+            os.fdopen(fd, "wb") as out,
+            source.open(name) as stream,
+            progress_bar(dest.name, size, enabled=progress) as advance,
+        ):
+            for chunk in stream.chunks:
+                out.write(chunk)
+                digest.update(chunk)
+                got += len(chunk)
+                advance(len(chunk))
+        check_digest(
+            source.url(name), expected=sha256, got=digest.hexdigest(), size=got, expected_size=size
+        )
+        tmp.replace(dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,103 @@
+"""Parsing and checking index.json and datapackage.json (no server needed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import leadertravel as lt
+from leadertravel._manifest import check_file_name, check_version, parse_datapackage, parse_index
+
+GOOD_HASH = "sha256:" + "0" * 64
+
+
+def _index(**over: object) -> bytes:
+    obj = {
+        "format_version": 1,
+        "latest": "0.2.0",
+        "versions": [
+            {"version": "0.1.0", "released": "2026-11-01", "path": "0.1.0/datapackage.json"},
+            {"version": "0.2.0", "released": "2026-11-23", "path": "0.2.0/datapackage.json"},
+        ],
+    }
+    obj.update(over)
+    return json.dumps(obj).encode()
+
+
+def _package(**res: object) -> bytes:
+    resource = {
+        "name": "trips",
+        "path": "trips.parquet",
+        "hash": GOOD_HASH,
+        "bytes": 10,
+        "rows": 1,
+        "schema": {"fields": []},
+    }
+    resource.update(res)
+    return json.dumps({"format_version": 1, "version": "0.1.0", "resources": [resource]}).encode()
+
+
+def test_index_sorted_newest_first() -> None:
+    idx = parse_index(_index(), where="i")
+    assert idx.names() == ["0.2.0", "0.1.0"] and idx.latest == "0.2.0"
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "text"),
+    [
+        (_index(latest="9.0.0"), lt.ManifestError, "not among the listed"),
+        (_index(versions=[]), lt.ManifestError, "lists no versions"),
+        (_index(format_version="1"), lt.ManifestError, "must be a int"),
+        (_index(format_version=True), lt.ManifestError, "must be a int"),
+        (_index(format_version=99), lt.UnsupportedFormat, "upgrade leadertravel"),
+        (
+            _index(versions=[{"version": "0.1.0", "released": "yesterday"}]),
+            lt.ManifestError,
+            "not an ISO date",
+        ),
+        (b"[]", lt.ManifestError, "expected a JSON object"),
+    ],
+)
+def test_bad_index(data: bytes, error: type, text: str) -> None:
+    with pytest.raises(error, match=text):
+        parse_index(data, where="i")
+
+
+@pytest.mark.parametrize(
+    ("res", "error", "text"),
+    [
+        ({"path": "../trips.parquet"}, lt.UnsafeManifest, "bare file name"),
+        ({"path": "datapackage.json"}, lt.ManifestError, "not a .parquet file"),
+        ({"path": "s3://bucket/trips.parquet"}, lt.UnsafeManifest, "bare file name"),
+        ({"path": ".verified"}, lt.UnsafeManifest, "bare file name"),
+        ({"hash": "md5:abc"}, lt.ManifestError, "sha256:<64 lowercase hex>"),
+        ({"hash": GOOD_HASH.upper()}, lt.ManifestError, "sha256:<64 lowercase hex>"),
+        ({"bytes": "10"}, lt.ManifestError, "'bytes' must be a int"),
+        ({"schema": {}}, lt.ManifestError, "no 'fields' list"),
+    ],
+)
+def test_bad_resource(res: dict, error: type, text: str) -> None:
+    with pytest.raises(error, match=text):
+        parse_datapackage(_package(**res), where="dp", version="0.1.0")
+
+
+def test_datapackage_must_declare_its_version() -> None:
+    with pytest.raises(lt.ManifestError, match=r"published as '0\.2\.0'"):
+        parse_datapackage(_package(), where="dp", version="0.2.0")
+
+
+@pytest.mark.parametrize(
+    "bad", ["..", "../x", "x/../y", "/abs", "a\\b", "http://x", "~root", "1.2.3\x00"]
+)
+def test_hostile_strings_are_unsafe(bad: str) -> None:
+    with pytest.raises(lt.UnsafeManifest):
+        check_version(bad)
+    with pytest.raises(lt.UnsafeManifest):
+        check_file_name(bad, where="w")
+
+
+@pytest.mark.parametrize("bad", ["1.0", "01.2.3", "1.2.3-rc1", "latest-ish", ""])
+def test_malformed_versions_are_not_found(bad: str) -> None:
+    with pytest.raises(lt.ReleaseNotFound, match=r"MAJOR\.MINOR\.PATCH"):
+        check_version(bad)
