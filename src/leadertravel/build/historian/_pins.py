@@ -1,0 +1,132 @@
+"""Pin the Office of the Historian source files by sha256 and verify them at build time.
+
+The pins live in ``data/pins/history-state-travels.sha256`` in ``sha256sum`` format (one
+``<hex>  <relative path>`` line per file, sorted by path), so ``sha256sum -c`` run inside
+the source directory checks them too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from leadertravel._errors import SourceInputError
+
+__all__ = [
+    "PINS_NAME",
+    "hash_tree",
+    "pins_path",
+    "read_pins",
+    "render_pins",
+    "verify_sources",
+    "write_pins",
+]
+
+PINS_NAME = "history-state-travels.sha256"
+
+
+def pins_path(root: Path) -> Path:
+    """Return where the pins of the Historian source live under the checkout ``root``."""
+    return root / "data" / "pins" / PINS_NAME
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _require_dir(sources_dir: Path) -> None:
+    if not sources_dir.is_dir():
+        msg = (
+            f"source directory {sources_dir} does not exist or is not a directory; expected "
+            "the Office of the Historian snapshot (default ../shared/sources/"
+            "history-state-travels beside the checkout). Pass --sources DIR."
+        )
+        raise SourceInputError(msg)
+
+
+def hash_tree(sources_dir: Path) -> dict[str, str]:
+    """Return ``{relative posix path: sha256 hex}`` of every file under ``sources_dir``.
+
+    Hidden files and directories (names starting with ``.``) are skipped.
+    """
+    _require_dir(sources_dir)
+    hashes: dict[str, str] = {}
+    for path in sorted(sources_dir.rglob("*")):
+        rel = path.relative_to(sources_dir)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            hashes[rel.as_posix()] = _sha256(path)
+    return hashes
+
+
+def render_pins(hashes: dict[str, str]) -> str:
+    """Render hashes in ``sha256sum`` format, sorted by path.
+
+    Examples
+    --------
+    >>> print(render_pins({"b.xml": "0" * 64, "a.md": "f" * 64}), end="")
+    ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff  a.md
+    0000000000000000000000000000000000000000000000000000000000000000  b.xml
+    """
+    return "".join(f"{hashes[rel]}  {rel}\n" for rel in sorted(hashes))
+
+
+def read_pins(path: Path) -> dict[str, str]:
+    """Read a ``sha256sum``-format pins file into ``{relative path: sha256 hex}``."""
+    if not path.is_file():
+        msg = f"pins file {path} is missing; create it with `make pins` (scripts/pin_sources.py)"
+        raise SourceInputError(msg)
+    pins: dict[str, str] = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        digest, sep, rel = line.partition("  ")
+        if not sep or len(digest) != 64 or not rel:
+            msg = f"{path}:{lineno}: expected '<64 hex digits>  <relative path>', got {line!r}"
+            raise SourceInputError(msg)
+        pins[rel] = digest
+    return pins
+
+
+def verify_sources(sources_dir: Path, pins_file: Path) -> dict[str, str]:
+    """Check every file of ``sources_dir`` against its pin.
+
+    Raises
+    ------
+    SourceInputError
+        When the directory is missing, a pinned file is missing, a file is not pinned, or a
+        file's sha256 differs from its pin; the message names the file and both hashes.
+    """
+    pins = read_pins(pins_file)
+    found = hash_tree(sources_dir)
+    for rel, expected in pins.items():
+        got = found.get(rel)
+        if got is None:
+            msg = (
+                f"{sources_dir / rel}: pinned in {pins_file} but missing from the source directory"
+            )
+            raise SourceInputError(msg)
+        if got != expected:
+            msg = (
+                f"{sources_dir / rel}: sha256 {got} differs from the pin {expected} in "
+                f"{pins_file}; the source changed since it was pinned. Review the change, "
+                "then re-pin with `make pins`."
+            )
+            raise SourceInputError(msg)
+    extra = sorted(set(found) - set(pins))
+    if extra:
+        msg = (
+            f"{sources_dir / extra[0]}: not pinned in {pins_file} ({len(extra)} unpinned "
+            "file(s)); review it, then re-pin with `make pins`."
+        )
+        raise SourceInputError(msg)
+    return found
+
+
+def write_pins(sources_dir: Path, pins_file: Path) -> dict[str, str]:
+    """Hash every file of ``sources_dir`` and write the pins file; return the hashes."""
+    hashes = hash_tree(sources_dir)
+    pins_file.parent.mkdir(parents=True, exist_ok=True)
+    pins_file.write_text(render_pins(hashes), encoding="utf-8")
+    return hashes

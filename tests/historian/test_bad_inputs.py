@@ -1,0 +1,104 @@
+"""Bad inputs give clear errors naming the file, element and value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leadertravel._errors import SourceInputError
+from leadertravel.build.historian import import_historian
+from leadertravel.build.historian._pins import pins_path, write_pins
+
+BIDEN = "president-travels/biden-joseph-r.xml"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_missing_directory(tmp_path: Path, scratch: tuple[Path, Path]) -> None:
+    _, root = scratch
+    missing = tmp_path / "nowhere"
+    with pytest.raises(SourceInputError, match=r"nowhere does not exist.*--sources"):
+        import_historian(missing, root=root)
+
+
+def test_changed_file_fails_the_pin(scratch: tuple[Path, Path]) -> None:
+    sources, root = scratch
+    _edit(sources / BIDEN, "<locale>Brussels</locale>", "<locale>Antwerp</locale>")
+    with pytest.raises(SourceInputError, match=r"biden-joseph-r\.xml: sha256 [0-9a-f]{64} differs"):
+        import_historian(sources, root=root)
+
+
+def test_missing_and_unpinned_files(scratch: tuple[Path, Path]) -> None:
+    sources, root = scratch
+    (sources / "secretary-travels" / "extra.xml").write_text("<trips/>", encoding="utf-8")
+    with pytest.raises(SourceInputError, match=r"extra\.xml: not pinned"):
+        import_historian(sources, root=root)
+    (sources / "secretary-travels" / "extra.xml").unlink()
+    (sources / BIDEN).unlink()
+    with pytest.raises(SourceInputError, match=r"biden-joseph-r\.xml: pinned .* but missing"):
+        import_historian(sources, root=root)
+
+
+def test_malformed_xml_names_file_and_position(scratch: tuple[Path, Path]) -> None:
+    sources, root = scratch
+    _edit(sources / BIDEN, "<locale>Brussels</locale>", "<locale>Brussels</locle>")
+    write_pins(sources, pins_path(root))
+    with pytest.raises(SourceInputError, match=r"biden-joseph-r\.xml: malformed XML at line \d+"):
+        import_historian(sources, root=root)
+
+
+def test_missing_element_names_record(scratch: tuple[Path, Path]) -> None:
+    sources, root = scratch
+    _edit(sources / BIDEN, "<start-date>2021-06-13</start-date>", "")
+    write_pins(sources, pins_path(root))
+    with pytest.raises(
+        SourceInputError, match=r"biden-joseph-r\.xml: <trip> id 4114 has no <start-date>"
+    ):
+        import_historian(sources, root=root)
+
+
+def test_bad_date_names_record_and_value(scratch: tuple[Path, Path]) -> None:
+    sources, root = scratch
+    _edit(sources / BIDEN, "<end-date>2021-06-15</end-date>", "<end-date>2021-06-31</end-date>")
+    write_pins(sources, pins_path(root))
+    with pytest.raises(SourceInputError, match=r"id 4114 <end-date> is '2021-06-31'"):
+        import_historian(sources, root=root)
+
+
+def test_unknown_slug_names_slug_record_and_file(scratch: tuple[Path, Path]) -> None:
+    sources, root = scratch
+    _edit(sources / BIDEN, '<country id="belgium">', '<country id="atlantis">')
+    write_pins(sources, pins_path(root))
+    with pytest.raises(
+        SourceInputError,
+        match=r"president-travels/biden-joseph-r\.xml: <trip> id 4114: unknown country slug "
+        r"'atlantis'.*country_map\.csv",
+    ):
+        import_historian(sources, root=root)
+
+
+def test_slug_without_a_rule_for_the_date(scratch: tuple[Path, Path]) -> None:
+    sources, root = scratch
+    cmap = root / "data" / "historian" / "country_map.csv"
+    _edit(
+        cmap,
+        "german-democratic-republic,,,1990-10-03,DDR",
+        "german-democratic-republic,,,1970-01-01,DDR",
+    )
+    with pytest.raises(SourceInputError, match=r"no row .* for slug 'german-democratic-republic'"):
+        import_historian(sources, root=root)
+
+
+def test_country_map_code_must_exist(scratch: tuple[Path, Path]) -> None:
+    sources, root = scratch
+    cmap = root / "data" / "historian" / "country_map.csv"
+    _edit(cmap, "belgium,,,,BEL", "belgium,,,,BLX")
+    with pytest.raises(
+        SourceInputError, match=r"country_map\.csv:\d+: code 'BLX' for slug 'belgium'"
+    ):
+        import_historian(sources, root=root)
