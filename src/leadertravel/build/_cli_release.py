@@ -1,0 +1,148 @@
+"""``leadertravel build`` and ``leadertravel publish``.
+
+Imports nothing heavy at module level: the build code loads when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+log = logging.getLogger("leadertravel.build")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``build`` and ``publish`` commands to the ``leadertravel`` parser."""
+    build = subparsers.add_parser(
+        "build",
+        help="validate everything and build a new versioned release",
+        description=(
+            "Validate the data package, import the sources and write release VERSION "
+            "(default: the version in datapackage/datapackage.json) into the release "
+            "root. With --check, rebuild a published version in a temporary directory "
+            "and compare every file's hash instead."
+        ),
+    )
+    sources = build.add_mutually_exclusive_group()
+    sources.add_argument(
+        "--sources",
+        type=Path,
+        default=None,
+        help="Office of the Historian snapshot (default: ../shared/sources/"
+        "history-state-travels relative to the project root)",
+    )
+    sources.add_argument(
+        "--no-sources", action="store_true", help="build from the curated tables only"
+    )
+    build.add_argument(
+        "--releases", type=Path, default=Path("releases"), help="release root (default: releases)"
+    )
+    build.add_argument("--version", default=None, help="version to build (MAJOR.MINOR.PATCH)")
+    build.add_argument(
+        "--check",
+        metavar="VERSION",
+        default=None,
+        help="rebuild VERSION (or 'latest') in a temp dir and compare hashes; writes nothing",
+    )
+    build.add_argument(
+        "--gap-days",
+        type=int,
+        default=1,
+        help="importer: chain visits into one trip when at most N days apart (default 1)",
+    )
+    build.set_defaults(func=_build)
+
+    publish = subparsers.add_parser(
+        "publish",
+        help="copy a built release to a release root, verifying hashes",
+        description=(
+            "Copy release VERSION from the release root --from to the release root --to, "
+            "never overwriting a published version; hashes are verified after the copy "
+            "and --to's index.json is updated atomically."
+        ),
+    )
+    publish.add_argument("version", metavar="VERSION")
+    publish.add_argument("--from", dest="source", type=Path, default=Path("releases"))
+    publish.add_argument("--to", dest="dest", type=Path, required=True)
+    publish.set_defaults(func=_publish)
+
+
+def _sources(args: argparse.Namespace, root: Path) -> Path | None:
+    from leadertravel.build._paths import DEFAULT_SOURCES
+
+    if args.no_sources:
+        return None
+    path: Path = args.sources if args.sources is not None else (root / DEFAULT_SOURCES)
+    return path.resolve()
+
+
+def _print_coverage(release: Path) -> None:
+    path = release / "coverage.json"
+    if not path.is_file():
+        return
+    coverage = json.loads(path.read_text(encoding="utf-8"))
+    print(f"Import coverage ({path}):")  # noqa: T201 - the command's result
+    for key, value in coverage.items():
+        print(f"  {key}: {_summary(value)}")  # noqa: T201
+
+
+def _summary(value: Any) -> str:
+    """One short line per coverage entry: lists by their length (details in the file)."""
+    if isinstance(value, list):
+        return f"{len(value)} (listed in coverage.json)" if value else "0"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and 0 <= value <= 1:
+        return f"{value:.1%}"
+    return str(value)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from leadertravel._errors import LeadertravelError
+    from leadertravel.build._paths import project_root
+    from leadertravel.build.release import build_release, check_release
+
+    root = project_root()
+    sources = _sources(args, root)
+    try:
+        if args.check is not None:
+            files = check_release(
+                args.check,
+                root=root,
+                releases=args.releases,
+                sources=sources,
+                gap_days=args.gap_days,
+            )
+            log.info("check passed: %d files identical", len(files))
+            return 0
+        release = build_release(
+            root=root,
+            releases=args.releases,
+            sources=sources,
+            version=args.version,
+            gap_days=args.gap_days,
+        )
+    except LeadertravelError as err:
+        log.error("build failed: %s", err)
+        return 1
+    _print_coverage(release)
+    print(release)  # noqa: T201 - the command's result: where the release is
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from leadertravel._errors import LeadertravelError
+    from leadertravel.build.publish import publish_release
+
+    try:
+        target = publish_release(args.version, source=args.source, dest=args.dest)
+    except LeadertravelError as err:
+        log.error("publish failed: %s", err)
+        return 1
+    print(target)  # noqa: T201
+    return 0

@@ -1,0 +1,555 @@
+"""Build versioned, reproducible, immutable releases (format: ``docs/release-format.md``).
+
+:func:`build_release` assembles every table, validates it (the vectorized Table Schema
+checks of :mod:`leadertravel.build.checks` and the semantic rules), checks the version
+number against the changes since the previous release, and writes the release into a
+temporary directory inside the release root. Only when everything has been written is the
+directory renamed to ``<version>/``; ``index.json`` is replaced last. A failed build
+leaves nothing behind, and published versions are never overwritten.
+
+:func:`check_release` rebuilds a published version in a temporary directory and compares
+every file's hash with the published one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from leadertravel._errors import (
+    DataValidationError,
+    HashMismatch,
+    ManifestError,
+    ReleaseExists,
+    ReleaseNotFound,
+    ReproducibilityError,
+)
+from leadertravel.build._parquet import sort_by_key, write_parquet
+from leadertravel.build.changelog import TableDiff, diff_table, render_changelog
+from leadertravel.build.checks import check_tables
+from leadertravel.build.semver import (
+    SchemaChange,
+    bump_of,
+    check_bump,
+    parse_version,
+    required_level,
+    schema_changes,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ReleaseInputs",
+    "build_release",
+    "check_release",
+    "read_index",
+    "sha256_file",
+    "verify_release",
+    "write_index",
+    "write_release",
+]
+
+log = logging.getLogger("leadertravel.build")
+
+#: The release format this builder writes (``docs/release-format.md``).
+FORMAT_VERSION = 1
+INDEX = "index.json"
+MANIFEST = "datapackage.json"
+SUMS = "SHA256SUMS"
+_MEDIATYPE = "application/vnd.apache.parquet"
+
+
+class ReleaseInputs(Protocol):
+    """What a release is built from: :class:`leadertravel.build.assemble.Assembly`."""
+
+    @property
+    def package(self) -> dict[str, Any]: ...  # noqa: D102
+    @property
+    def schemas(self) -> dict[str, dict[str, Any]]: ...  # noqa: D102
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]: ...  # noqa: D102
+    @property
+    def reports(self) -> dict[str, bytes]: ...  # noqa: D102
+    @property
+    def inputs(self) -> dict[str, str]: ...  # noqa: D102
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """A published release to compare with: its version, schemas and tables."""
+
+    version: str
+    schemas: dict[str, dict[str, Any]]
+    tables: dict[str, pa.Table] = field(repr=False)
+
+
+# --- files -----------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary file in the same directory and ``os.replace``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        Path(tmp).chmod(0o644)  # mkstemp makes it private; a release root is public
+        Path(tmp).replace(path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def read_index(releases: Path) -> dict[str, Any]:
+    """Read ``<releases>/index.json``; an empty index when there is none yet."""
+    path = releases / INDEX
+    if not path.is_file():
+        return {"format_version": FORMAT_VERSION, "name": "leadertravel", "versions": []}
+    try:
+        index: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        msg = f"{path} is not valid JSON ({err}); restore it from a backup or the releases"
+        raise ManifestError(msg) from err
+    return index
+
+
+def write_index(releases: Path, *, name: str, entry: Mapping[str, str]) -> None:
+    """Add ``entry`` to ``index.json`` (newest first) and replace the file atomically."""
+    index = read_index(releases)
+    versions = [v for v in index.get("versions", []) if v["version"] != entry["version"]]
+    versions.append(dict(entry))
+    versions.sort(key=lambda v: parse_version(v["version"]), reverse=True)
+    new = {
+        "format_version": FORMAT_VERSION,
+        "name": index.get("name", name),
+        "latest": versions[0]["version"],
+        "versions": versions,
+    }
+    _write_atomic(releases / INDEX, _json_bytes(new))
+
+
+def verify_release(directory: Path) -> list[str]:
+    """Check every file of a release directory against ``SHA256SUMS`` and the manifest.
+
+    Returns
+    -------
+    list of str
+        The verified file names.
+
+    Raises
+    ------
+    HashMismatch
+        A file is missing, unlisted or differs from its recorded sha256.
+    """
+    if not (directory / SUMS).is_file():
+        msg = f"{directory} has no {SUMS}; it is not a complete release"
+        raise ManifestError(msg)
+    sums = {}
+    for line in (directory / SUMS).read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        sums[name] = digest
+    present = {p.name for p in directory.iterdir()} - {SUMS}
+    if present != set(sums):
+        msg = (
+            f"{directory}: files {sorted(present ^ set(sums))} are missing or not listed in "
+            f"{SUMS}; the release is incomplete or altered"
+        )
+        raise HashMismatch(msg)
+    for name, digest in sorted(sums.items()):
+        got = sha256_file(directory / name)
+        if got != digest:
+            msg = f"{directory / name}: sha256 {got}, expected {digest} ({SUMS})"
+            raise HashMismatch(msg)
+    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    for resource in manifest["resources"]:
+        expected = str(resource["hash"]).removeprefix("sha256:")
+        if sums.get(resource["path"]) != expected:
+            msg = (
+                f"{directory / resource['path']}: {MANIFEST} says sha256 {expected}, "
+                f"{SUMS} says {sums.get(resource['path'])}"
+            )
+            raise HashMismatch(msg)
+    return sorted(sums)
+
+
+def _read_previous(releases: Path, version: str) -> _Previous:
+    directory = releases / version
+    verify_release(directory)
+    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    schemas = {r["name"]: r["schema"] for r in manifest["resources"]}
+    tables = {r["name"]: pq.read_table(directory / r["path"]) for r in manifest["resources"]}
+    return _Previous(version, schemas, tables)
+
+
+# --- content ---------------------------------------------------------------------------
+
+
+def _validate(inputs: ReleaseInputs, version: str, *, rules: bool) -> dict[str, pa.Table]:
+    log.info("checking %d tables against their Table Schemas", len(inputs.schemas))
+    result = check_tables(inputs.tables, inputs.schemas)
+    problems = list(result.problems)
+    if rules and not problems:
+        from leadertravel.build.rules import check_rules
+
+        log.info("checking the semantic rules")
+        problems += check_rules(inputs.tables)
+    if problems:
+        raise DataValidationError(problems, context=f"release {version}")
+    return {
+        name: sort_by_key(table, list(inputs.schemas[name].get("primaryKey") or []))
+        for name, table in result.tables.items()
+    }
+
+
+def _compare(
+    previous: _Previous | None, schemas: Mapping[str, Any], tables: Mapping[str, pa.Table]
+) -> tuple[list[SchemaChange], list[TableDiff]]:
+    if previous is None:
+        return [], []
+    changes = schema_changes(previous.schemas, schemas)
+    diffs = [
+        diff_table(name, previous.tables[name], table, schemas[name].get("primaryKey") or [])
+        for name, table in sorted(tables.items())
+        if name in previous.tables and schemas[name].get("primaryKey")
+    ]
+    return changes, diffs
+
+
+def _released(package: Mapping[str, Any]) -> str:
+    created = str(package.get("created", ""))
+    if len(created) < 10:
+        msg = (
+            "datapackage/datapackage.json has no 'created' date; set it (ISO 8601, e.g. "
+            "2026-11-23T00:00:00Z): the release date comes from the inputs, not the clock"
+        )
+        raise ManifestError(msg)
+    return created[:10]
+
+
+def _citation(package: Mapping[str, Any], version: str, released: str) -> str:
+    people = package.get("contributors") or [{"title": "leadertravel maintainers"}]
+    licenses = package.get("licenses") or []
+    lines = [
+        "cff-version: 1.2.0",
+        'message: "If you use this data set, please cite this version as below."',
+        "type: dataset",
+        f"title: {json.dumps(package.get('title', package.get('name', 'leadertravel')))}",
+        f"version: {json.dumps(version)}",
+        f"date-released: {json.dumps(released)}",
+    ]
+    if licenses:
+        lines.append(f"license: {json.dumps(licenses[0].get('name', ''))}")
+    if package.get("homepage"):
+        lines.append(f"url: {json.dumps(package['homepage'])}")
+    if package.get("description"):
+        lines.append(f"abstract: {json.dumps(package['description'], ensure_ascii=False)}")
+    lines.append("authors:")
+    lines += [f"  - name: {json.dumps(p.get('title') or p.get('name'))}" for p in people]
+    return "\n".join(lines) + "\n"
+
+
+def _manifest(
+    package: Mapping[str, Any],
+    version: str,
+    resources: list[dict[str, Any]],
+    inputs: Mapping[str, str],
+) -> dict[str, Any]:
+    head = {
+        "name": package.get("name", "leadertravel"),
+        "title": package.get("title"),
+        "version": version,
+        "format_version": FORMAT_VERSION,
+        "created": package.get("created"),
+    }
+    rest = {k: v for k, v in package.items() if k not in head and k != "resources"}
+    return {
+        **{k: v for k, v in head.items() if v is not None},
+        **rest,
+        "inputs": dict(sorted(inputs.items())),
+        "resources": sorted(resources, key=lambda r: r["name"]),
+    }
+
+
+def _stage(
+    inputs: ReleaseInputs,
+    *,
+    version: str,
+    out: Path,
+    previous: _Previous | None,
+    enforce_bump: bool,
+    rules: bool,
+) -> None:
+    """Validate ``inputs`` and write every file of release ``version`` into ``out``."""
+    tables = _validate(inputs, version, rules=rules)
+    released = _released(inputs.package)
+    changes, diffs = _compare(previous, inputs.schemas, tables)
+    level = None
+    if previous is not None:
+        rows_added = any(d.added for d in diffs) or any(
+            c.text.endswith("table added") for c in changes
+        )
+        required = required_level(changes, rows_added=rows_added)
+        reasons = [c.text for c in changes if c.level == required] or ["rows added"]
+        if enforce_bump:
+            check_bump(previous.version, version, required, reasons)
+        level = bump_of(previous.version, version) or required
+    described = {r["name"]: r for r in inputs.package.get("resources", [])}
+    resources = []
+    for name, table in sorted(tables.items()):
+        path = out / f"{name}.parquet"
+        log.info("writing %s (%d rows)", path.name, table.num_rows)
+        write_parquet(table, path, name=name, schema=inputs.schemas[name])
+        resource: dict[str, Any] = {"name": name}
+        for key in ("title", "description"):
+            if key in described.get(name, {}):
+                resource[key] = described[name][key]
+        resource |= {
+            "path": path.name,
+            "format": "parquet",
+            "mediatype": _MEDIATYPE,
+            "hash": f"sha256:{sha256_file(path)}",
+            "bytes": path.stat().st_size,
+            "rows": table.num_rows,
+            "schema": inputs.schemas[name],
+        }
+        resources.append(resource)
+    manifest = _manifest(inputs.package, version, resources, inputs.inputs)
+    (out / MANIFEST).write_bytes(_json_bytes(manifest))
+    changelog = render_changelog(
+        name=str(manifest["name"]),
+        version=version,
+        released=released,
+        previous=None if previous is None else previous.version,
+        rows={n: t.num_rows for n, t in tables.items()},
+        schema=changes,
+        diffs=diffs,
+        level=level,
+    )
+    (out / "CHANGELOG.md").write_text(changelog, encoding="utf-8", newline="\n")
+    (out / "CITATION.cff").write_text(
+        _citation(inputs.package, version, released), encoding="utf-8", newline="\n"
+    )
+    for report, data in sorted(inputs.reports.items()):
+        if Path(report).name != report or report in (MANIFEST, SUMS):
+            msg = f"report file name {report!r} must be a bare, unreserved file name"
+            raise ManifestError(msg)
+        (out / report).write_bytes(data)
+    names = sorted(p.name for p in out.iterdir() if p.is_file())
+    sums = "".join(f"{sha256_file(out / n)}  {n}\n" for n in names)
+    (out / SUMS).write_text(sums, encoding="utf-8", newline="\n")
+
+
+# --- entry points ----------------------------------------------------------------------
+
+
+def write_release(
+    inputs: ReleaseInputs,
+    *,
+    releases: Path,
+    version: str | None = None,
+    rules: bool = True,
+) -> Path:
+    """Validate ``inputs`` and publish them as release ``version`` under ``releases``.
+
+    Parameters
+    ----------
+    inputs
+        The tables, schemas and descriptor (an :class:`~leadertravel.build.assemble.Assembly`
+        or anything with the same attributes, e.g. the synthetic benchmark tables).
+    releases
+        Release root; created if missing.
+    version
+        Version to publish; default: the descriptor's ``version``.
+    rules
+        Also check the semantic rules of :mod:`leadertravel.build.rules`.
+
+    Returns
+    -------
+    Path
+        The new release directory ``<releases>/<version>``.
+
+    Raises
+    ------
+    ReleaseExists
+        The version is already published (published versions are immutable).
+    VersionBumpError
+        The version is not newer than the latest release or understates the changes.
+    DataValidationError
+        A table breaks its Table Schema or a rule; nothing is written.
+    """
+    version = version or str(inputs.package["version"])
+    parse_version(version)
+    target = releases / version
+    _refuse_existing(target)
+    index = read_index(releases)
+    latest = index.get("latest")
+    previous = _read_previous(releases, latest) if latest else None
+    fresh = not releases.exists()
+    releases.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
+    try:
+        _stage(
+            inputs, version=version, out=staging, previous=previous, enforce_bump=True, rules=rules
+        )
+        _refuse_existing(target)
+        staging.chmod(0o755)  # mkdtemp makes it private; a release is public
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+            if fresh and not any(releases.iterdir()):  # created by this failed build
+                releases.rmdir()
+    entry = {
+        "version": version,
+        "released": _released(inputs.package),
+        "path": f"{version}/{MANIFEST}",
+    }
+    write_index(releases, name=str(inputs.package.get("name", "leadertravel")), entry=entry)
+    log.info("release %s written to %s", version, target)
+    return target
+
+
+def _refuse_existing(target: Path) -> None:
+    if target.exists():
+        msg = (
+            f"release {target.name} already exists at {target}; published versions are "
+            "immutable: bump the version in datapackage/datapackage.json (or pass --version)"
+        )
+        raise ReleaseExists(msg)
+
+
+def build_release(
+    *,
+    root: Path,
+    releases: Path,
+    sources: Path | None = None,
+    version: str | None = None,
+    gap_days: int = 1,
+) -> Path:
+    """Assemble the project's tables and publish them as a new release.
+
+    Parameters
+    ----------
+    root
+        Project checkout (``datapackage/``, ``data/``).
+    releases
+        Release root (e.g. ``./releases``).
+    sources
+        Office of the Historian snapshot to import; ``None`` for the curated tables only.
+    version
+        Version to publish; default: ``version`` in ``datapackage/datapackage.json``.
+    gap_days
+        Importer grouping parameter (see :func:`leadertravel.build.assemble.assemble`).
+
+    Returns
+    -------
+    Path
+        The new release directory.
+    """
+    from leadertravel.build.assemble import assemble
+
+    inputs = assemble(root, sources=sources, gap_days=gap_days)
+    return write_release(inputs, releases=releases, version=version)
+
+
+def _preceding(index: Mapping[str, Any], version: str) -> str | None:
+    older = [
+        v["version"]
+        for v in index.get("versions", [])
+        if parse_version(v["version"]) < parse_version(version)
+    ]
+    return max(older, key=parse_version) if older else None
+
+
+def check_release(
+    version: str,
+    *,
+    root: Path,
+    releases: Path,
+    sources: Path | None = None,
+    gap_days: int = 1,
+) -> list[str]:
+    """Rebuild a published release in a temporary directory and compare every file.
+
+    Parameters
+    ----------
+    version
+        The version to check, or ``"latest"``.
+    root, releases, sources, gap_days
+        As for :func:`build_release`; use the same inputs the release was built from.
+
+    Returns
+    -------
+    list of str
+        The files compared (all identical).
+
+    Raises
+    ------
+    ReleaseNotFound
+        The version is not in ``index.json``.
+    ReproducibilityError
+        Some files differ (listed in the message), or one build has files the other lacks.
+    """
+    from leadertravel.build.assemble import assemble
+
+    index = read_index(releases)
+    known = [v["version"] for v in index.get("versions", [])]
+    if version == "latest":
+        version = str(index.get("latest", ""))
+    if version not in known:
+        msg = f"release {version or 'latest'!r} is not in {releases / INDEX}; published: {known}"
+        raise ReleaseNotFound(msg)
+    published = releases / version
+    before = _preceding(index, version)
+    previous = _read_previous(releases, before) if before else None
+    inputs = assemble(root, sources=sources, gap_days=gap_days)
+    with tempfile.TemporaryDirectory(prefix=f"leadertravel-check-{version}-") as tmp:
+        out = Path(tmp)
+        _stage(inputs, version=version, out=out, previous=previous, enforce_bump=False, rules=True)
+        return _compare_dirs(published, out)
+
+
+def _compare_dirs(published: Path, rebuilt: Path) -> list[str]:
+    names = sorted({p.name for p in published.iterdir()} | {p.name for p in rebuilt.iterdir()})
+    differing = []
+    for name in names:
+        a, b = published / name, rebuilt / name
+        if not (a.is_file() and b.is_file()):
+            differing.append(f"{name} (only in {'the rebuild' if b.exists() else 'the release'})")
+        elif sha256_file(a) != sha256_file(b):
+            differing.append(
+                f"{name} (sha256 {sha256_file(a)[:12]}… published, {sha256_file(b)[:12]}… rebuilt)"
+            )
+    if differing:
+        msg = (
+            f"rebuilding {published.name} gave different files: {'; '.join(differing)}. "
+            "Check that the inputs (data/, --sources) and the environment (constraints.txt) "
+            "are those the release was built with"
+        )
+        raise ReproducibilityError(msg)
+    log.info("release %s rebuilt byte-identically (%d files)", published.name, len(names))
+    return names

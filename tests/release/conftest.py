@@ -1,0 +1,109 @@
+"""Fixtures of the release tests: small synthetic table sets and throw-away projects."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _load_synthetic() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "leadertravel_bench_synthetic", REPO / "benchmarks" / "synthetic.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def synthetic() -> ModuleType:
+    """``benchmarks/synthetic.py`` as a module."""
+    return _load_synthetic()
+
+
+@pytest.fixture(scope="session")
+def small(synthetic: ModuleType) -> Any:
+    """Release inputs with 300 synthetic stops (valid against schemas and rules)."""
+    return synthetic.synthetic_inputs(300, seed=1)
+
+
+@pytest.fixture
+def inputs(small: Any, synthetic: ModuleType) -> Callable[..., Any]:
+    """Make release inputs from ``small`` with some tables replaced and a version."""
+
+    def make(version: str = "0.1.0", **tables: pd.DataFrame) -> Any:
+        package = {**small.package, "version": version}
+        merged = {n: t.copy() for n, t in small.tables.items()} | tables
+        return synthetic.SyntheticInputs(package, small.schemas, merged)
+
+    return make
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Relative path → sha256 of every file under ``root`` (to prove nothing changed)."""
+    if not root.exists():
+        return {}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def write_project(root: Path, tables: dict[str, pd.DataFrame]) -> Path:
+    """Create a project checkout at ``root``: the real datapackage/, tables as CSVs."""
+    shutil.copytree(REPO / "datapackage", root / "datapackage", symlinks=True)
+    descriptor = json.loads((root / "datapackage" / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        path = (root / "datapackage" / resource["path"]).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame = tables[resource["name"]].copy()
+        for column in frame.columns:
+            if str(frame[column].dtype).startswith("datetime64[s"):
+                frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+            elif str(frame[column].dtype) == "boolean":
+                frame[column] = frame[column].map({True: "true", False: "false"})
+        frame.to_csv(path, index=False, lineterminator="\n")
+    return root
+
+
+@pytest.fixture(scope="session")
+def project_tables(synthetic: ModuleType) -> dict[str, pd.DataFrame]:
+    """A tiny valid table set (40 stops) to write as a project's curated CSVs."""
+    tables: dict[str, pd.DataFrame] = synthetic.make_synthetic_tables(40, seed=2)
+    used = set(tables["stops"]["place_id"]) | set(tables["legs"]["from_place_id"])
+    places = tables["places"]
+    tables["places"] = places[places["place_id"].isin(used)].reset_index(drop=True)
+    return tables
+
+
+@pytest.fixture
+def project(tmp_path: Path, project_tables: dict[str, pd.DataFrame]) -> Path:
+    """A throw-away project checkout holding ``project_tables`` as curated CSVs."""
+    return write_project(tmp_path / "project", project_tables)
+
+
+@pytest.fixture
+def snap() -> Callable[[Path], dict[str, str]]:
+    """The :func:`snapshot` helper."""
+    return snapshot
+
+
+@pytest.fixture
+def make_project() -> Callable[[Path, dict[str, pd.DataFrame]], Path]:
+    """The :func:`write_project` helper."""
+    return write_project

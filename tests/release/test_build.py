@@ -1,0 +1,168 @@
+"""Releases are complete, deterministic and checkable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from leadertravel._cli import main
+from leadertravel._errors import ReleaseNotFound, ReproducibilityError
+from leadertravel.build.release import build_release, check_release, write_release
+
+TABLES = {
+    "border_crossings",
+    "citations",
+    "countries",
+    "leaders",
+    "legs",
+    "places",
+    "sources",
+    "stops",
+    "terms",
+    "transport_modes",
+    "trips",
+}
+
+
+def test_building_twice_is_byte_identical(tmp_path: Path, inputs: Any, snap: Any) -> None:
+    first = write_release(inputs(), releases=tmp_path / "a")
+    second = write_release(inputs(), releases=tmp_path / "b")
+    assert snap(first) == snap(second)
+    assert snap(tmp_path / "a") == snap(tmp_path / "b")  # index.json too
+    assert len(snap(first)) == len(TABLES) + 4
+
+
+def test_release_layout_and_manifest(tmp_path: Path, inputs: Any, small: Any) -> None:
+    release = write_release(inputs(), releases=tmp_path)
+    assert release == tmp_path / "0.1.0"
+    manifest = json.loads((release / "datapackage.json").read_text())
+    assert manifest["format_version"] == 1
+    assert manifest["version"] == "0.1.0"
+    assert manifest["created"] == small.package["created"]
+    assert manifest["licenses"] == small.package["licenses"]
+    names = [r["name"] for r in manifest["resources"]]
+    assert names == sorted(TABLES)
+    for resource in manifest["resources"]:
+        path = release / resource["path"]
+        assert resource["path"] == f"{resource['name']}.parquet"
+        assert resource["mediatype"] == "application/vnd.apache.parquet"
+        assert resource["bytes"] == path.stat().st_size
+        assert resource["rows"] == pq.read_metadata(path).num_rows
+        assert resource["rows"] == len(small.tables[resource["name"]])
+        assert resource["hash"].startswith("sha256:") and len(resource["hash"]) == 71
+        assert resource["schema"] == small.schemas[resource["name"]]
+    stops = next(r for r in manifest["resources"] if r["name"] == "stops")
+    assert stops["rows"] == 300
+    index = json.loads((tmp_path / "index.json").read_text())
+    assert index == {
+        "format_version": 1,
+        "name": "leadertravel",
+        "latest": "0.1.0",
+        "versions": [
+            {"version": "0.1.0", "released": "2026-11-23", "path": "0.1.0/datapackage.json"}
+        ],
+    }
+    assert "First release." in (release / "CHANGELOG.md").read_text()
+    citation = (release / "CITATION.cff").read_text()
+    assert 'version: "0.1.0"' in citation and 'date-released: "2026-11-23"' in citation
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None, reason="needs coreutils sha256sum")
+def test_sha256sum_check_passes(tmp_path: Path, inputs: Any) -> None:
+    release = write_release(inputs(), releases=tmp_path)
+    done = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=release, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK") == len(TABLES) + 3
+
+
+def test_rows_sorted_by_primary_key(tmp_path: Path, inputs: Any, small: Any) -> None:
+    release = write_release(inputs(), releases=tmp_path)
+    for name in ("stops", "citations"):
+        key = small.schemas[name]["primaryKey"]
+        frame = pq.read_table(release / f"{name}.parquet").to_pandas()
+        rows = [tuple(str(v) for v in row) for row in frame[key].itertuples(index=False)]
+        assert rows == sorted(rows)
+
+
+def test_check_passes_then_fails_after_tampering(tmp_path: Path, project: Path) -> None:
+    releases = tmp_path / "releases"
+    release = build_release(root=project, releases=releases)
+    assert "stops.parquet" in check_release("latest", root=project, releases=releases)
+    assert check_release("0.1.0", root=project, releases=releases)
+    # A byte flipped in a published file: the rebuild no longer matches.
+    data = bytearray((release / "CITATION.cff").read_bytes())
+    data[-2] ^= 1
+    (release / "CITATION.cff").write_bytes(bytes(data))
+    with pytest.raises(ReproducibilityError, match=r"CITATION\.cff"):
+        check_release("0.1.0", root=project, releases=releases)
+    with pytest.raises(ReleaseNotFound, match=r"9\.9\.9"):
+        check_release("9.9.9", root=project, releases=releases)
+
+
+def test_check_fails_when_inputs_changed(tmp_path: Path, project: Path) -> None:
+    releases = tmp_path / "releases"
+    build_release(root=project, releases=releases)
+    sources = project / "data" / "curated" / "sources.csv"
+    sources.write_text(sources.read_text().replace("Synthetic benchmark data", "Other title"))
+    with pytest.raises(ReproducibilityError, match=r"sources\.parquet"):
+        check_release("0.1.0", root=project, releases=releases)
+
+
+def test_cli_build_check_and_publish(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("LEADERTRAVEL_PROJECT_ROOT", str(project))
+    releases = tmp_path / "releases"
+    assert main(["build", "--no-sources", "--releases", str(releases)]) == 0
+    assert capsys.readouterr().out.strip() == str(releases / "0.1.0")
+    assert main(["build", "--no-sources", "--releases", str(releases), "--check", "latest"]) == 0
+    # Building the same version again is refused, and leaves the release as it was.
+    assert main(["build", "--no-sources", "--releases", str(releases)]) == 1
+    public = tmp_path / "public"
+    assert main(["publish", "0.1.0", "--from", str(releases), "--to", str(public)]) == 0
+    assert (public / "0.1.0" / "stops.parquet").is_file()
+    assert main(["publish", "0.1.0", "--from", str(releases), "--to", str(public)]) == 1
+
+
+def test_check_of_an_older_version_compares_with_its_predecessor(
+    tmp_path: Path, project: Path
+) -> None:
+    releases = tmp_path / "releases"
+    build_release(root=project, releases=releases)
+    # Same data, a larger bump than required (allowed): the changelog names it.
+    build_release(root=project, releases=releases, version="1.0.0")
+    changelog = (releases / "1.0.0" / "CHANGELOG.md").read_text()
+    assert "Changes since 0.1.0 (a major release)." in changelog
+    assert check_release("1.0.0", root=project, releases=releases)
+    assert check_release("0.1.0", root=project, releases=releases)
+    index = json.loads((releases / "index.json").read_text())
+    assert [v["version"] for v in index["versions"]] == ["1.0.0", "0.1.0"]
+
+
+@pytest.mark.slow
+def test_build_with_the_real_sources(
+    tmp_path: Path, repo_root: Path, historian_sources: Path, capsys: Any
+) -> None:
+    releases = tmp_path / "releases"
+    status = main(["build", "--sources", str(historian_sources), "--releases", str(releases)])
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "Import coverage" in out and "records_read: " in out
+    release = releases / "0.1.0"
+    coverage = json.loads((release / "coverage.json").read_text())
+    manifest = json.loads((release / "datapackage.json").read_text())
+    rows = {r["name"]: r["rows"] for r in manifest["resources"]}
+    assert coverage["records_read"] >= 4271
+    assert rows["trips"] >= coverage["trips"] > 1000
+    assert rows["stops"] >= coverage["stops"]
+    assert any(k.startswith("history-state-travels/") for k in manifest["inputs"])
+    assert "coverage.json" in (release / "SHA256SUMS").read_text()
+    assert check_release("latest", root=repo_root, releases=releases, sources=historian_sources)
