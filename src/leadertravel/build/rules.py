@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from leadertravel._problems import Problem
 
@@ -171,6 +173,14 @@ def _seq(t: Tables, w: Where) -> list[Problem]:
     return out
 
 
+def _isin(values: pd.Series, allowed: Any) -> pd.Series:
+    """``values.isin(allowed)`` computed by Arrow (pandas builds a Python set for strings)."""
+    array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+    pool = pa.array(pd.Series(list(allowed), dtype=object), type=pa.string(), from_pandas=True)
+    found = pc.fill_null(pc.is_in(array, value_set=pool), False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
+
+
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
     """Element-wise equality where two missing values count as equal."""
     return ((a == b) | (a.isna() & b.isna())).fillna(False).astype(bool)
@@ -211,7 +221,7 @@ def _legs_follow_stops(t: Tables, w: Where) -> list[Problem]:
     counts = pd.concat([n_stops.rename("stops"), n_legs.rename("legs")], axis=1).fillna(0)
     wrong = counts[(counts["stops"] > 0) & (counts["legs"] != counts["stops"] + 1)]
     trips = t["trips"]
-    bad_trips = trips[trips["trip_id"].isin(wrong.index)]
+    bad_trips = trips[_isin(trips["trip_id"], wrong.index)]
     out += w.problems(
         "trips",
         bad_trips,
@@ -306,8 +316,8 @@ def _cites_source(t: Tables, w: Where) -> list[Problem]:
         frame = t.get(table)
         if frame is None or "origin" not in frame.columns or table == "terms":
             continue
-        ids = set(cited.loc[cited["table_name"] == table, "record_id"])
-        uncited = frame[(frame["origin"] == "curated") & ~frame[key].isin(ids)]
+        ids = cited.loc[cited["table_name"] == table, "record_id"]
+        uncited = frame[(frame["origin"] == "curated") & ~_isin(frame[key], ids)]
         uncited = uncited.assign(_table=table)
         out += w.problems(
             table,
@@ -327,10 +337,10 @@ def _citation_target(t: Tables, w: Where) -> list[Problem]:
     dangling = pd.Series(False, index=cited.index)
     for table, key in _PKEYS.items():
         frame = t.get(table)
-        if frame is None:
+        mine = cited.index[(cited["table_name"] == table).to_numpy(dtype=bool)]
+        if frame is None or mine.empty:
             continue
-        mine = cited["table_name"] == table
-        dangling |= mine & ~cited["record_id"].isin(frame[key])
+        dangling[mine] = ~_isin(cited.loc[mine, "record_id"], frame[key]).to_numpy()
     return w.problems(
         "citations",
         cited[dangling],
