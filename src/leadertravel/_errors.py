@@ -14,7 +14,7 @@ Each leaf also inherits the built-in exception a caller would naturally catch, s
     │   ├── HashMismatch                              sha256 differs (expected vs got)
     │   └── TruncatedDownload                         fewer bytes than the manifest says
     ├── ManifestError               (+ ValueError)    index.json / datapackage.json unusable
-    │   ├── UnsafeManifest                            ``..``, absolute paths, URLs where a path belongs
+    │   ├── UnsafeManifest                            ``..``, absolute paths, URLs as paths
     │   └── UnsupportedFormat                         format_version newer than this loader
     ├── DataValidationError         (+ ValueError)    the data package breaks its schema or rules
     ├── SourceInputError            (+ ValueError)    an imported source file is missing, changed

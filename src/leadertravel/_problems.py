@@ -31,9 +31,9 @@ class Problem:
     Examples
     --------
     >>> p = Problem("data/curated/trips.csv", 3, "end_date", "trip-dates", "2023-09-01",
-    ...             "end_date is before start_date 2023-09-10")
+    ...             "end_date is before start_date")
     >>> print(p)
-    data/curated/trips.csv:3: end_date [trip-dates] '2023-09-01': end_date is before start_date 2023-09-10
+    data/curated/trips.csv:3: end_date [trip-dates] '2023-09-01': end_date is before start_date
     """
 
     file: str

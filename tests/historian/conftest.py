@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from leadertravel.build.historian import HistorianImport, import_historian
-from leadertravel.build.historian._frames import typed_frame
+from leadertravel.build.validate import read_curated
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = (ROOT / "../shared/sources/history-state-travels").resolve()
@@ -15,15 +15,7 @@ SOURCES = (ROOT / "../shared/sources/history-state-travels").resolve()
 
 def curated_places() -> pd.DataFrame:
     """The curated places table, typed as the release builder passes it."""
-    raw = pd.read_csv(ROOT / "data/curated/places.csv", dtype=str, keep_default_na=False)
-    rows = []
-    for record in raw.to_dict("records"):
-        row = {k: (v or None) for k, v in record.items()}
-        for key in ("lat", "lon", "coord_uncertainty_km"):
-            row[key] = None if row[key] is None else float(row[key])
-        row["geonames_id"] = None if row["geonames_id"] is None else int(row["geonames_id"])
-        rows.append(row)
-    return typed_frame(ROOT, "places", rows)
+    return read_curated(ROOT).tables["places"].reset_index(drop=True)
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
     source = releases.as_uri()
     _out(f"\nleadertravel {version}, loaded from {source}")
-    _out(f"published versions: {', '.join(v['version'] for v in lt.versions(source=source))}")
+    published = lt.versions(source=source, cache_dir=args.cache_dir)
+    _out(f"published versions: {', '.join(published['version'])}")
     tables = lt.load_all(version=version, source=source, cache_dir=args.cache_dir)
     width = max(map(len, tables))
     for name, frame in tables.items():
