@@ -20,6 +20,12 @@ _TRUE = {"true", "True", "TRUE", "1", "yes"}
 _FALSE = {"false", "False", "FALSE", "0", "no"}
 
 
+def _to_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    return True if value in _TRUE else False if value in _FALSE else pd.NA
+
+
 def _textual(values: pd.Series) -> bool:
     return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
 
@@ -29,14 +35,14 @@ def _coerce_column(
 ) -> pd.Series:
     ftype = field.get("type", "string")
     dtype = pandas_dtype(field)
-    if values.dtype == dtype:
+    if values.dtype == dtype and str(values.dtype) == str(dtype):  # "str" == "string" in pandas 3
         return values
     if ftype in ("date", "datetime"):
         utc = ftype == "datetime"
         parsed = pd.to_datetime(values, utc=utc, errors=errors, format="ISO8601")
         return parsed.astype(dtype)
     if ftype == "boolean" and _textual(values):
-        mapped = values.map(lambda v: True if v in _TRUE else False if v in _FALSE else pd.NA)
+        mapped = values.map(_to_bool)
         return mapped.astype(dtype)
     if ftype in ("integer", "number", "year") and _textual(values):
         return pd.to_numeric(values, errors=errors).astype(dtype)

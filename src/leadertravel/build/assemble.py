@@ -8,7 +8,6 @@ table by table and checks the rules again on the merged tables.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build._frames import coerce_frame
 from leadertravel.build.rules import check_rules
@@ -53,7 +53,7 @@ class Assembly:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_file(path)[0]
 
 
 def _input_hashes(root: Path) -> dict[str, str]:

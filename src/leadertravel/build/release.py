@@ -13,7 +13,6 @@ every file's hash with the published one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from leadertravel._download import sha256_file as _hash_and_size
 from leadertravel._errors import (
     DataValidationError,
     HashMismatch,
@@ -98,12 +98,8 @@ class _Previous:
 
 
 def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """Return the hex sha256 of a file (the loader's streaming hash, without the size)."""
+    return _hash_and_size(path)[0]
 
 
 def _json_bytes(value: Any) -> bytes:

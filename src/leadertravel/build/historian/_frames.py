@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from leadertravel._schema import pandas_dtype, read_table_schema
+from leadertravel._schema import read_table_schema
+from leadertravel.build._frames import coerce_frame
 
 __all__ = ["typed_frame"]
 
@@ -34,17 +35,8 @@ def typed_frame(root: Path, table: str, rows: Sequence[dict[str, Any]]) -> pd.Da
     if extra:
         msg = f"{table}: rows carry fields {extra} that the Table Schema does not define"
         raise ValueError(msg)
-    data: dict[str, Any] = {}
-    for field in schema["fields"]:
-        values = [row.get(field["name"]) for row in rows]
-        dtype = pandas_dtype(field)
-        if field.get("type") in ("date", "datetime"):
-            utc = field.get("type") == "datetime"
-            parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=utc)
-            data[field["name"]] = parsed.astype(dtype)
-        else:
-            data[field["name"]] = pd.Series(values, dtype=object).astype(dtype)
-    frame = pd.DataFrame(data, columns=names)
+    raw = pd.DataFrame.from_records(list(rows), columns=names).astype(object)
+    frame = coerce_frame(raw.where(raw.notna(), None), schema)
     key = schema.get("primaryKey")
     if key and len(frame):
         frame = frame.sort_values(key if isinstance(key, list) else [key], kind="stable")

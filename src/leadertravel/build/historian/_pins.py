@@ -7,9 +7,9 @@ the source directory checks them too.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from leadertravel._download import sha256_file
 from leadertravel._errors import SourceInputError
 
 __all__ = [
@@ -31,11 +31,7 @@ def pins_path(root: Path) -> Path:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_file(path)[0]
 
 
 def _require_dir(sources_dir: Path) -> None:
