@@ -55,6 +55,12 @@ def register(subparsers: Any) -> None:
         default=1,
         help="importer: chain visits into one trip when at most N days apart (default 1)",
     )
+    build.add_argument(
+        "--online-geocoding",
+        action="store_true",
+        help="importer: ask Nominatim (internet, 1 request/s) for place names the offline "
+        "gazetteers lack; answers are saved to data/historian/places_cache.csv",
+    )
     build.set_defaults(func=_build)
 
     publish = subparsers.add_parser(
@@ -126,6 +132,7 @@ def _build(args: argparse.Namespace) -> int:
             sources=sources,
             version=args.version,
             gap_days=args.gap_days,
+            online_geocoding=args.online_geocoding,
         )
     except LeadertravelError as err:
         log.error("build failed: %s", err)

@@ -82,7 +82,13 @@ def _merge(
     return both
 
 
-def assemble(root: Path, *, sources: Path | None = None, gap_days: int = 1) -> Assembly:
+def assemble(
+    root: Path,
+    *,
+    sources: Path | None = None,
+    gap_days: int = 1,
+    online_geocoding: bool = False,
+) -> Assembly:
     """Validate the curated package, import sources and return every release table.
 
     Parameters
@@ -95,6 +101,10 @@ def assemble(root: Path, *, sources: Path | None = None, gap_days: int = 1) -> A
     gap_days
         Grouping parameter of the importer: visits chain into one trip when the next
         starts at most this many days after the previous one ends.
+    online_geocoding
+        Let the importer ask Nominatim (internet, one request a second) for place names
+        the offline gazetteers lack; answers are saved to
+        ``data/historian/places_cache.csv`` so the next build is offline again.
 
     Raises
     ------
@@ -116,7 +126,11 @@ def assemble(root: Path, *, sources: Path | None = None, gap_days: int = 1) -> A
 
         log.info("importing the Office of the Historian records from %s", sources)
         result = import_historian(
-            sources, root=root, gap_days=gap_days, curated_places=tables["places"]
+            sources,
+            root=root,
+            gap_days=gap_days,
+            online=online_geocoding,
+            curated_places=tables["places"],
         )
         for name, frame in result.tables.items():
             if name not in schemas:

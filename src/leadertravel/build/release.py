@@ -445,6 +445,7 @@ def build_release(
     sources: Path | None = None,
     version: str | None = None,
     gap_days: int = 1,
+    online_geocoding: bool = False,
 ) -> Path:
     """Assemble the project's tables and publish them as a new release.
 
@@ -460,6 +461,9 @@ def build_release(
         Version to publish; default: ``version`` in ``datapackage/datapackage.json``.
     gap_days
         Importer grouping parameter (see :func:`leadertravel.build.assemble.assemble`).
+    online_geocoding
+        Let the importer ask Nominatim for names nothing offline knows (see
+        :func:`leadertravel.build.assemble.assemble`); off by default.
 
     Returns
     -------
@@ -468,7 +472,7 @@ def build_release(
     """
     from leadertravel.build.assemble import assemble
 
-    inputs = assemble(root, sources=sources, gap_days=gap_days)
+    inputs = assemble(root, sources=sources, gap_days=gap_days, online_geocoding=online_geocoding)
     return write_release(inputs, releases=releases, version=version)
 
 
