@@ -79,40 +79,22 @@ def run_demo(args: argparse.Namespace) -> int:
     _out("\ntrips by origin and leader office:")
     _out(trips.groupby(["origin", "office"], observed=True).size().to_string())
 
-    legs = lt.load(
-        "legs",
-        version=version,
-        source=source,
-        cache_dir=args.cache_dir,
-        filters=[("trip_id", "==", EXAMPLE_TRIP)],
-        columns=[
-            "seq",
-            "from_place_id",
-            "to_place_id",
-            "depart_date",
-            "transport_mode",
-            "vehicle",
-            "distance_km",
-        ],
-    )
-    crossings = lt.load(
-        "border_crossings",
-        version=version,
-        source=source,
-        cache_dir=args.cache_dir,
-        filters=[("trip_id", "==", EXAMPLE_TRIP)],
-        columns=[
-            "seq",
-            "from_country_code",
-            "to_country_code",
-            "crossing_place_id",
-            "crossed_on",
-            "transport_mode",
-        ],
-    )
-    if len(legs):
-        _out(f"\nlegs of {EXAMPLE_TRIP}:")
-        _out(legs.sort_values("seq").to_string(index=False))
-        _out(f"\nborder crossings of {EXAMPLE_TRIP}:")
-        _out(crossings.sort_values("seq").to_string(index=False))
+    example = {
+        "legs": ["seq", "from_place_id", "to_place_id", "depart_date", "transport_mode",
+                 "vehicle", "distance_km"],
+        "border_crossings": ["seq", "from_country_code", "to_country_code",
+                             "crossing_place_id", "crossed_on", "transport_mode"],
+    }  # fmt: skip
+    for table, columns in example.items():
+        rows = lt.load(
+            table,
+            version=version,
+            source=source,
+            cache_dir=args.cache_dir,
+            filters=[("trip_id", "==", EXAMPLE_TRIP)],
+            columns=columns,
+        )
+        if len(rows):
+            _out(f"\n{table.replace('_', ' ')} of {EXAMPLE_TRIP}:")
+            _out(rows.sort_values("seq").to_string(index=False))
     return 0
