@@ -1,9 +1,8 @@
 """Regression tests for the curated tables in ``data/curated/``.
 
 They pin the counts and the known facts of the curated journeys (Kim Jong Un 2018-2025,
-Kim Jong Il 2001, Vladimir Putin 2024) and check, compactly, the semantic rules the
-project's validator enforces, so an edit that breaks a trip fails here with a readable
-message. The tables are read through the Table Schemas (``leadertravel._schema`` types).
+Kim Jong Il 2001, Vladimir Putin 2024), the id conventions and the citations; the semantic
+rules are the project validator's (``leadertravel.build.rules``), run here on these tables.
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leadertravel._schema import read_table_schema
-from leadertravel.build._frames import read_csv_typed
+from leadertravel.build.rules import check_rules
+from leadertravel.build.validate import read_curated
 
 CURATED: tuple[str, ...] = ("sources", "leaders", "terms", "places", "trips", "stops", "legs")
 CURATED += ("border_crossings", "citations")
@@ -57,11 +56,7 @@ Tables = dict[str, pd.DataFrame]
 @pytest.fixture(scope="module")
 def tables(repo_root: Path) -> Tables:
     """Every curated table as a typed frame, read through its Table Schema."""
-    out = {}
-    for name in CURATED:
-        schema = read_table_schema(repo_root / "datapackage" / "schemas" / f"{name}.schema.json")
-        out[name] = read_csv_typed(repo_root / "data" / "curated" / f"{name}.csv", schema)
-    return out
+    return read_curated(repo_root).tables
 
 
 def _day(text: str) -> pd.Timestamp:
@@ -244,74 +239,6 @@ def test_rows_sorted_by_primary_key_and_ids_follow_conventions(
     assert (places["place_id"].str[:4] == places["country_code"].str.lower() + "-").all()
 
 
-# --- semantic rules, compactly (the project's validator checks the same) ---------------
-
-
-def test_dates_ordered_and_inside_their_trip(tables: Tables) -> None:
-    trips = tables["trips"].set_index("trip_id")
-    assert (trips["start_date"] <= trips["end_date"]).all()
-    spans = {
-        "stops": ("arrival_date", "departure_date"),
-        "legs": ("depart_date", "arrive_date"),
-        "border_crossings": ("crossed_on",),
-    }
-    for table, fields in spans.items():
-        frame = tables[table]
-        start = frame["trip_id"].map(trips["start_date"])
-        end = frame["trip_id"].map(trips["end_date"])
-        for field in fields:
-            day = frame[field]
-            outside = frame[day.notna() & ((day < start) | (day > end))]
-            assert outside.empty, f"{table}.{field} outside trip: {list(outside[KEYS[table]])}"
-        if len(fields) == 2:
-            a, b = frame[fields[0]], frame[fields[1]]
-            assert not (a.notna() & b.notna() & (a > b)).any(), table
-
-
-def test_seq_runs_without_gaps(tables: Tables) -> None:
-    for table in ("stops", "legs", "border_crossings"):
-        for trip, frame in tables[table].groupby("trip_id"):
-            assert sorted(frame["seq"]) == list(range(1, len(frame) + 1)), (table, trip)
-
-
-def test_legs_chain_home_to_stops_to_home(tables: Tables) -> None:
-    stops = tables["stops"]
-    for trip, legs in tables["legs"].groupby("trip_id"):
-        legs = legs.sort_values("seq")
-        mine = _of(stops, str(trip))
-        assert len(legs) == len(mine) + 1, trip
-        ends = list(
-            zip(legs["to_place_id"].iloc[:-1], legs["to_country_code"].iloc[:-1], strict=True)
-        )
-        starts = list(
-            zip(legs["from_place_id"].iloc[1:], legs["from_country_code"].iloc[1:], strict=True)
-        )
-        at_stops = list(zip(mine["place_id"], mine["country_code"], strict=True))
-        assert _norm(ends) == _norm(starts) == _norm(at_stops), trip
-
-
-def _norm(pairs: list[tuple[object, object]]) -> list[tuple[object, object]]:
-    return [(p if isinstance(p, str) else None, c) for p, c in pairs]
-
-
-def test_crossing_countries_are_their_legs_endpoints(tables: Tables) -> None:
-    legs = tables["legs"].set_index("leg_id")
-    crossings = tables["border_crossings"]
-    leg = legs.loc[crossings["leg_id"]]
-    assert list(leg["trip_id"]) == list(crossings["trip_id"])
-    assert list(leg["from_country_code"]) == list(crossings["from_country_code"])
-    assert list(leg["to_country_code"]) == list(crossings["to_country_code"])
-    assert (crossings["from_country_code"] != crossings["to_country_code"]).all()
-
-
-def test_trips_of_a_leader_do_not_overlap(tables: Tables) -> None:
-    for leader, trips in tables["trips"].groupby("leader_id"):
-        starts = list(trips.sort_values("start_date")["start_date"])
-        ends = list(trips.sort_values("start_date")["end_date"])
-        assert all(s > e for s, e in zip(starts[1:], ends[:-1], strict=True)), leader
-
-
 def test_project_rules_hold(tables: Tables) -> None:
-    from leadertravel.build.rules import check_rules
-
+    # trip dates, seq, leg chain, legs follow stops, crossing countries, overlaps, citations
     assert [str(p) for p in check_rules(tables)] == []
