@@ -23,6 +23,7 @@ from leadertravel._errors import (
     OfflineError,
     SourceUnavailable,
 )
+from leadertravel._filters import typed_filters
 from leadertravel._manifest import (
     Index,
     Release,
@@ -244,6 +245,7 @@ def _read(
             msg = f"table {res.name!r} has no column(s) {unknown}; its columns: {known}"
             raise ValueError(msg)
         columns = list(columns)
+    filters = typed_filters(filters, res.schema, table=res.name)
     table = pq.read_table(path, columns=columns, filters=filters)
     if filters is None and res.rows is not None and table.num_rows != res.rows:
         msg = f"{path}: read {table.num_rows} rows but the manifest says {res.rows}"

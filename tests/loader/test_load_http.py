@@ -102,6 +102,28 @@ def test_filters_on_dates_and_enums(server: ReleaseServer) -> None:
     assert len(curated) == 3 and (curated["origin"] == "curated").all()
 
 
+def test_filter_values_as_iso_strings_and_or_groups(server: ReleaseServer) -> None:
+    by_date = lt.load(
+        "trips", source=server.url, filters=[("start_date", ">=", dt.date(2020, 1, 4))]
+    )
+    as_text = lt.load("trips", source=server.url, filters=[("start_date", ">=", "2020-01-04")])
+    assert as_text["trip_id"].tolist() == by_date["trip_id"].tolist()
+    ids = by_date["trip_id"].tolist()
+    either = lt.load(
+        "trips",
+        source=server.url,
+        filters=[[("trip_id", "==", ids[0])], [("trip_id", "in", ids[1:2])]],
+    )
+    assert sorted(either["trip_id"]) == sorted(ids[:2])
+
+
+def test_filter_on_an_unknown_column_names_the_columns(server: ReleaseServer) -> None:
+    with pytest.raises(ValueError, match="no such column; it has \\['trip_id'"):
+        lt.load("trips", source=server.url, filters=[("start", ">=", "2020-01-04")])
+    with pytest.raises(ValueError, match="not an ISO date"):
+        lt.load("trips", source=server.url, filters=[("start_date", ">=", "4 Jan 2020")])
+
+
 def test_pinned_version_and_latest_moving(
     server: ReleaseServer, monkeypatch: pytest.MonkeyPatch, publish: Any
 ) -> None:

@@ -1,0 +1,96 @@
+"""Check ``filters=`` against a table's schema and give values the column's type.
+
+pyarrow accepts filters as ``[(column, op, value), …]`` (AND) or a list of such lists
+(OR of ANDs), and compares values with the column's Arrow type. Analysts naturally write
+dates as ``"2023-09-13"``; pyarrow would refuse to compare a ``date32`` column with a
+string, so date and datetime values given as ISO strings are converted here, and a column
+the table does not have is reported by name before anything is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["typed_filters"]
+
+_SET_OPS = {"in", "not in"}
+
+
+def _convert(value: Any, ftype: str, column: str) -> Any:
+    if ftype == "date" and not isinstance(value, dt.datetime):
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError as err:
+                msg = f"filter on {column!r}: {value!r} is not an ISO date (YYYY-MM-DD)"
+                raise ValueError(msg) from err
+    if ftype == "date" and isinstance(value, dt.datetime):
+        return value.date()
+    if ftype == "datetime" and isinstance(value, str | dt.datetime):
+        try:
+            stamp = pd.Timestamp(value)
+        except ValueError as err:
+            msg = f"filter on {column!r}: {value!r} is not an ISO 8601 date-time"
+            raise ValueError(msg) from err
+        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+        return stamp.to_pydatetime()
+    return value
+
+
+def _clause(clause: Sequence[Any], types: Mapping[str, str], table: str) -> tuple[Any, ...]:
+    if len(clause) != 3:
+        msg = f"filter {clause!r}: expected (column, op, value), e.g. ('country_code', '==', 'RUS')"
+        raise ValueError(msg)
+    column, op, value = clause
+    if column not in types:
+        msg = f"filter on {column!r}: table {table!r} has no such column; it has {list(types)}"
+        raise ValueError(msg)
+    ftype = types[column]
+    if op in _SET_OPS:
+        return (column, op, [_convert(v, ftype, column) for v in value])
+    return (column, op, _convert(value, ftype, column))
+
+
+def typed_filters(filters: Any, schema: Mapping[str, Any], *, table: str) -> Any:
+    """Return ``filters`` with each value converted to its column's type.
+
+    Parameters
+    ----------
+    filters
+        ``None``, a list of ``(column, op, value)`` tuples, a list of such lists, or a
+        ``pyarrow.compute.Expression`` (passed through unchanged).
+    schema
+        The table's Table Schema (from the release manifest).
+    table
+        Table name, for messages.
+
+    Raises
+    ------
+    ValueError
+        A filter names a column the table lacks, or a date value is not ISO formatted.
+
+    Examples
+    --------
+    >>> schema = {"fields": [{"name": "start_date", "type": "date"},
+    ...                      {"name": "leader_id", "type": "string"}]}
+    >>> typed_filters([("start_date", ">=", "2023-09-01"), ("leader_id", "==", "kim-jong-un")],
+    ...               schema, table="trips")
+    [('start_date', '>=', datetime.date(2023, 9, 1)), ('leader_id', '==', 'kim-jong-un')]
+    >>> typed_filters([("start", ">=", "2023-09-01")], schema, table="t")
+    Traceback (most recent call last):
+    ...
+    ValueError: filter on 'start': table 't' has no such column; it has ['start_date', 'leader_id']
+    """
+    if filters is None or not isinstance(filters, list | tuple):
+        return filters
+    types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+    if filters and all(isinstance(c, list | tuple) and c and isinstance(c[0], list | tuple)
+                       for c in filters):  # fmt: skip
+        return [[_clause(c, types, table) for c in group] for group in filters]
+    return [_clause(c, types, table) for c in filters]
