@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from leadertravel._cli import main
-from leadertravel._errors import ReleaseNotFound, ReproducibilityError
+from leadertravel._errors import HashMismatch, ReleaseNotFound, ReproducibilityError
 from leadertravel.build.release import build_release, check_release, write_release
 
 TABLES = {
@@ -97,11 +97,11 @@ def test_check_passes_then_fails_after_tampering(tmp_path: Path, project: Path) 
     release = build_release(root=project, releases=releases)
     assert "stops.parquet" in check_release("latest", root=project, releases=releases)
     assert check_release("0.1.0", root=project, releases=releases)
-    # A byte flipped in a published file: the rebuild no longer matches.
+    # A byte flipped in a published file is tampering, reported before any rebuild.
     data = bytearray((release / "CITATION.cff").read_bytes())
     data[-2] ^= 1
     (release / "CITATION.cff").write_bytes(bytes(data))
-    with pytest.raises(ReproducibilityError, match=r"CITATION\.cff"):
+    with pytest.raises(HashMismatch, match=r"0\.1\.0/CITATION\.cff: sha256 .*SHA256SUMS"):
         check_release("0.1.0", root=project, releases=releases)
     with pytest.raises(ReleaseNotFound, match=r"9\.9\.9"):
         check_release("9.9.9", root=project, releases=releases)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from leadertravel.build.changelog import diff_table
 from leadertravel.build.release import write_release
@@ -77,3 +78,31 @@ def test_schema_changes_classify_bumps(small: Any) -> None:
         ("legs", "distance_km", "major"),
         ("legs", "note", "minor"),
     }
+
+
+def _field(**spec: Any) -> dict[str, Any]:
+    return {"t": {"fields": [{"name": "x", **spec}]}}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ({"type": "integer", "constraints": {"minimum": 1}}, {"type": "integer"}, "minor"),
+        ({"type": "integer", "constraints": {"maximum": 9}}, {"type": "integer"}, "minor"),
+        ({"constraints": {"minLength": 2}}, {}, "minor"),
+        ({"constraints": {"maxLength": 8}}, {}, "minor"),
+        ({}, {"constraints": {"maxLength": 8}}, "major"),
+        ({"type": "integer"}, {"type": "integer", "constraints": {"minimum": 1}}, "major"),
+        ({"constraints": {"minLength": 2}}, {"constraints": {"minLength": 1}}, "minor"),
+        ({"constraints": {"minLength": 2}}, {"constraints": {"minLength": 3}}, "major"),
+        ({}, {"type": "string"}, None),  # a left-out type is "string"
+        ({"type": "string"}, {}, None),
+        ({"format": "default"}, {}, None),
+        ({}, {"type": "integer"}, "major"),
+    ],
+)
+def test_bounds_and_default_types(
+    old: dict[str, Any], new: dict[str, Any], expected: str | None
+) -> None:
+    levels = [c.level for c in schema_changes(_field(**old), _field(**new))]
+    assert levels == ([] if expected is None else [expected])

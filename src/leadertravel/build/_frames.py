@@ -6,18 +6,23 @@ frame built here converts to the release's Arrow schema without surprises.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
+from leadertravel._errors import DataValidationError
+from leadertravel._problems import Problem
 from leadertravel._schema import pandas_dtype
 
-__all__ = ["coerce_frame", "empty_frame", "read_csv_typed"]
+__all__ = ["BadValueError", "coerce_frame", "empty_frame", "read_csv_typed"]
 
 _TRUE = {"true", "True", "TRUE", "1", "yes"}
 _FALSE = {"false", "False", "FALSE", "0", "no"}
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # Table Schema integer syntax, used with fullmatch
 
 
 def _to_bool(value: Any) -> Any:
@@ -28,6 +33,89 @@ def _to_bool(value: Any) -> Any:
 
 def _textual(values: pd.Series) -> bool:
     return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+
+
+class BadValueError(ValueError):
+    """A value that does not convert to its field's type (``errors="raise"``).
+
+    Attributes
+    ----------
+    column, row, value
+        Where the first such value is (``row`` is the frame's index label) and what it is.
+    """
+
+    def __init__(self, message: str, *, column: str, row: Any, value: Any) -> None:
+        super().__init__(message)
+        self.column, self.row, self.value = column, row, value
+
+
+def _reject(
+    values: pd.Series, bad: pd.Series, field: Mapping[str, Any], errors: Literal["raise", "coerce"]
+) -> None:
+    """With ``errors="raise"``, raise naming the first value of ``values`` marked ``bad``."""
+    if errors == "raise" and bad.any():
+        row, value = next(iter(values[bad].items()))
+        ftype = field.get("type", "string")
+        limits = f" in {_int_range(field)}" if ftype in ("integer", "year") else ""
+        msg = (
+            f"column {field['name']!r}, row {row}: value {value!r} is not a valid {ftype}"
+            f"{limits} ({int(bad.sum())} such value(s)); correct the data"
+        )
+        raise BadValueError(msg, column=str(field["name"]), row=row, value=value)
+
+
+def _int_bounds(field: Mapping[str, Any]) -> tuple[Any, int, int]:
+    """Return the field's nullable integer dtype and its smallest and largest value."""
+    dtype = pandas_dtype(field)
+    info = np.iinfo(np.int16 if str(dtype) == "Int16" else np.int64)
+    return dtype, int(info.min), int(info.max)
+
+
+def _int_range(field: Mapping[str, Any]) -> str:
+    _, low, high = _int_bounds(field)
+    return f"{low}..{high}"
+
+
+def _exact_integer(value: Any) -> int | None:
+    """``value`` as a Python integer (arbitrary size), or ``None`` if it is not one."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value) if np.isfinite(value) and float(value).is_integer() else None
+    text = str(value).strip()
+    return int(text) if _INTEGER.fullmatch(text) else None
+
+
+def _to_integers(
+    values: pd.Series, field: Mapping[str, Any], errors: Literal["raise", "coerce"]
+) -> pd.Series:
+    """Convert to the field's nullable integer dtype, exactly; out-of-range values are bad.
+
+    The fast path is :func:`pandas.to_numeric`; when it falls back to floats (a value
+    that is not an integer, or one beyond int64) each value is parsed exactly instead,
+    so nothing is rounded.
+    """
+    dtype, low, high = _int_bounds(field)
+    numbers = pd.to_numeric(values, errors="coerce")
+    if pd.api.types.is_integer_dtype(numbers.dtype) and (
+        numbers.dropna().empty or low <= numbers.min() <= numbers.max() <= high
+    ):
+        return numbers.astype(dtype)
+    if pd.api.types.is_float_dtype(values.dtype):  # floats already: nothing left to round
+        floats = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            fits = (np.floor(floats) == floats) & (floats >= low) & (floats < -float(low))
+        bad = values.notna() & ~fits
+        _reject(values, bad, field, errors)
+        return pd.Series(np.where(fits, floats, np.nan), index=values.index).astype(dtype)
+    exact = [_exact_integer(v) for v in values.astype(object).where(values.notna(), None)]
+    fits = np.array([v is not None and low <= v <= high for v in exact], dtype=bool)
+    bad = values.notna() & ~fits
+    _reject(values, bad, field, errors)
+    kept = [v if ok else None for v, ok in zip(exact, fits, strict=True)]
+    return pd.Series(kept, index=values.index, dtype=object).astype(dtype)
 
 
 def _coerce_column(
@@ -44,8 +132,14 @@ def _coerce_column(
     if ftype == "boolean" and _textual(values):
         mapped = values.map(_to_bool)
         return mapped.astype(dtype)
-    if ftype in ("integer", "number", "year") and _textual(values):
-        return pd.to_numeric(values, errors=errors).astype(dtype)
+    if ftype in ("integer", "year") and (
+        _textual(values) or pd.api.types.is_numeric_dtype(values.dtype)
+    ):
+        return _to_integers(values, field, errors)
+    if ftype == "number" and _textual(values):
+        numbers = pd.to_numeric(values, errors="coerce")
+        _reject(values, values.notna() & numbers.isna(), field, errors)
+        return numbers.astype(dtype)
     if errors == "coerce" and isinstance(dtype, pd.CategoricalDtype):
         return values.where(values.isin(dtype.categories)).astype(dtype)
     return values.astype(dtype)
@@ -72,7 +166,9 @@ def coerce_frame(
     KeyError
         When a schema field is missing from ``frame``.
     ValueError
-        When a value cannot be converted to its field's type and ``errors="raise"``;
+        When a value cannot be converted to its field's type (an integer beyond the
+        column's 64-bit range, or a year beyond 16 bits, included) and ``errors="raise"``,
+        naming the column, the row label and the value;
         with ``errors="coerce"`` such values become missing (used by validation, which
         reports them through frictionless and still checks the rules on the rest).
 
@@ -111,7 +207,19 @@ def read_csv_typed(
 
     The caller is expected to have validated the file with frictionless first; this
     function raises on values it cannot convert rather than dropping them.
+
+    Raises
+    ------
+    DataValidationError
+        (a ``ValueError``) naming the file, row, field and value that does not convert,
+        e.g. an integer beyond 64 bits, which frictionless itself accepts.
     """
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
     raw.index = pd.RangeIndex(2, 2 + len(raw))
-    return coerce_frame(raw, schema, errors=errors)
+    try:
+        return coerce_frame(raw, schema, errors=errors)
+    except BadValueError as err:
+        problem = Problem(
+            str(path), int(err.row), err.column, "type-error", str(err.value), str(err)
+        )
+        raise DataValidationError([problem], context=str(path)) from err

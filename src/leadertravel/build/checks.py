@@ -12,7 +12,8 @@ in ``tests/release/test_checks.py``):
 ==================  ==========================================================  ========
 rule                what failed                                                  field
 ==================  ==========================================================  ========
-type-error          the value does not parse as the field's type                the field
+type-error          the value does not parse as the field's type, or is an      the field
+                    integer beyond 64 bits
 constraint-error    required / enum / pattern / minimum / maximum /             the field
                     minLength / maxLength (the message names which)
 unique-error        a ``unique`` field repeats an earlier row's value           the field
@@ -59,6 +60,9 @@ _SYNTAX = {
     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?$",
     "boolean": "^(?:" + "|".join(_TRUE + _FALSE) + ")$",
 }
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+# Arrow's regular expressions are RE2: "$" matches only at the very end of the text (as
+# Python's \Z), so "1\n" does not pass as an integer.
 _URI = r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$"
 _SCALAR = {f: arrow_schema({"fields": [{"name": f, "type": f}]}).field(0).type for f in _SYNTAX}
 _SCALAR["string"] = pa.string()
@@ -171,6 +175,14 @@ def _as_arrow(column: Any) -> pa.Array:
     return array
 
 
+def _int64_or_none(text: str | None) -> int | None:
+    """Parse an integer's digits; ``None`` when missing or outside the int64 range."""
+    if text is None:
+        return None
+    value = int(text)
+    return value if _INT64_MIN <= value <= _INT64_MAX else None
+
+
 def _parse_text(text: pa.Array, ftype: str, target: pa.DataType) -> pa.Array:
     """Parse text already known to match ``_SYNTAX[ftype]``; unparseable → null."""
     if ftype == "boolean":
@@ -184,7 +196,11 @@ def _parse_text(text: pa.Array, ftype: str, target: pa.DataType) -> pa.Array:
         )
         return pa.array(parsed, type=target, from_pandas=True)
     if ftype == "integer":
-        return pc.cast(pc.replace_substring_regex(text, r"^\+", ""), target)
+        digits = pc.replace_substring_regex(text, r"^\+", "")
+        try:
+            return pc.cast(digits, target)
+        except pa.ArrowInvalid:  # a value beyond int64 (frictionless accepts it; Parquet cannot)
+            return pa.array([_int64_or_none(v) for v in digits.to_pylist()], target)
     if ftype == "number":
         lowered = pc.utf8_lower(text)
         lowered = pc.replace_substring_regex(lowered, r"^\+", "")

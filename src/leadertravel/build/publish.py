@@ -1,9 +1,12 @@
 """Publish a built release to a release root (a directory a web server or GitHub serves).
 
 The release is verified before copying (every file against ``SHA256SUMS`` and the
-manifest), copied into a temporary directory inside the destination, verified again,
-renamed into place, and only then added to the destination's ``index.json`` (atomically).
-An existing version at the destination is never overwritten.
+manifest, whose version must be the directory's and whose format this builder's), the
+destination's ``index.json`` is read, checked and the new one computed, the release is
+copied into a temporary directory inside the destination, verified again, renamed into
+place, and only then is the new ``index.json`` written (atomically). An existing version
+at the destination is never overwritten; publications and builds into one release root
+take turns (:func:`leadertravel.build.release.release_lock`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ import tempfile
 from pathlib import Path
 
 from leadertravel._errors import ReleaseExists, ReleaseNotFound
-from leadertravel.build.release import MANIFEST, read_index, verify_release, write_index
+from leadertravel.build.release import (
+    MANIFEST,
+    STAGING_PREFIX,
+    _index_with,
+    _publish_dir,
+    read_index,
+    release_lock,
+    verify_release,
+)
 from leadertravel.build.semver import parse_version
 
 __all__ = ["publish_release"]
@@ -48,38 +59,36 @@ def publish_release(version: str, *, source: Path, dest: Path) -> Path:
         ``dest`` already has that version (published versions are immutable).
     HashMismatch
         The release fails verification before or after the copy.
+    ManifestError
+        Its manifest is of another version or format, or an ``index.json`` is invalid.
     """
     parse_version(version)
     origin = source / version
     if not (origin / MANIFEST).is_file():
         msg = f"no release {version} at {source} (no {origin / MANIFEST}); build it first"
         raise ReleaseNotFound(msg)
-    verify_release(origin)
-    target = dest / version
-    if target.exists():
-        msg = f"release {version} already exists at {target}; published versions are immutable"
-        raise ReleaseExists(msg)
-    dest.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".tmp-publish-{version}-", dir=dest))
-    try:
-        for path in sorted(origin.iterdir()):
-            shutil.copyfile(path, staging / path.name)
-        verify_release(staging)
-        if target.exists():
-            msg = f"release {version} appeared at {target} while publishing; not overwritten"
-            raise ReleaseExists(msg)
-        staging.chmod(0o755)
-        staging.rename(target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-    entries = {v["version"]: v for v in read_index(source).get("versions", [])}
+    verify_release(origin)  # also: its manifest is of this version and format
+    entries = {v["version"]: v for v in read_index(source)["versions"]}
+    created = json.loads((origin / MANIFEST).read_text(encoding="utf-8")).get("created", "")
     entry = entries.get(version) or {
         "version": version,
-        "released": str(manifest.get("created", ""))[:10],
+        "released": str(created)[:10],
         "path": f"{version}/{MANIFEST}",
     }
-    write_index(dest, name=str(manifest.get("name", "leadertravel")), entry=entry)
+    target = dest / version
+    with release_lock(dest):
+        if target.exists():
+            msg = f"release {version} already exists at {target}; published versions are immutable"
+            raise ReleaseExists(msg)
+        index = _index_with(read_index(dest), name="leadertravel", entry=entry)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}publish-{version}-", dir=dest))
+        try:
+            for path in sorted(origin.iterdir()):
+                shutil.copyfile(path, staging / path.name)
+            verify_release(staging, version=version)
+            _publish_dir(staging, target, releases=dest, index=index)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
     log.info("published %s to %s", version, target)
     return target

@@ -3,9 +3,12 @@
 :func:`build_release` assembles every table, validates it (the vectorized Table Schema
 checks of :mod:`leadertravel.build.checks` and the semantic rules), checks the version
 number against the changes since the previous release, and writes the release into a
-temporary directory inside the release root. Only when everything has been written is the
-directory renamed to ``<version>/``; ``index.json`` is replaced last. A failed build
-leaves nothing behind, and published versions are never overwritten.
+temporary directory inside the release root. The existing ``index.json`` is read and
+checked, and the new one computed, before anything is published; only when everything
+has been written is the directory renamed to ``<version>/``, and ``index.json`` is
+replaced last (atomically). A failed build leaves nothing behind, and published versions
+are never overwritten. Builds and publications into one release root take turns
+(:func:`release_lock`), and each removes the staging directories a killed one left.
 
 :func:`check_release` rebuilds a published version in a temporary directory and compares
 every file's hash with the published one.
@@ -18,7 +21,8 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,16 +30,20 @@ from typing import Any, Protocol
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from leadertravel._download import sha256_file as _hash_and_size
 from leadertravel._errors import (
+    BuildError,
     DataValidationError,
     HashMismatch,
     ManifestError,
     ReleaseExists,
     ReleaseNotFound,
     ReproducibilityError,
+    VersionBumpError,
 )
+from leadertravel._manifest import Release, parse_datapackage, parse_index
 from leadertravel.build._parquet import sort_by_key, write_parquet
 from leadertravel.build.changelog import TableDiff, diff_table, render_changelog
 from leadertravel.build.checks import check_tables
@@ -54,6 +62,7 @@ __all__ = [
     "build_release",
     "check_release",
     "read_index",
+    "release_lock",
     "sha256_file",
     "verify_release",
     "write_index",
@@ -67,6 +76,10 @@ FORMAT_VERSION = 1
 INDEX = "index.json"
 MANIFEST = "datapackage.json"
 SUMS = "SHA256SUMS"
+#: Lock file of a release root: held while a build or publication writes into it.
+LOCK = ".lock"
+#: Prefix of the staging directories builds and publications write into.
+STAGING_PREFIX = ".tmp-"
 _MEDIATYPE = "application/vnd.apache.parquet"
 
 
@@ -121,21 +134,61 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def read_index(releases: Path) -> dict[str, Any]:
-    """Read ``<releases>/index.json``; an empty index when there is none yet."""
+    """Read and check ``<releases>/index.json``; an empty index when there is none yet.
+
+    Every entry is checked as the loader checks it (:func:`leadertravel._manifest.parse_index`),
+    so a build never publishes next to an index the loader would refuse.
+
+    Returns
+    -------
+    dict
+        ``format_version``, ``name``, ``latest`` (absent when empty) and ``versions``
+        (``version``, ``released``, ``path``; newest first).
+
+    Raises
+    ------
+    ManifestError
+        The file is not valid JSON or an entry is invalid (the message names the file and
+        the entry).
+    """
     path = releases / INDEX
+    empty: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "name": "leadertravel",
+        "versions": [],
+    }
     if not path.is_file():
-        return {"format_version": FORMAT_VERSION, "name": "leadertravel", "versions": []}
+        return empty
+    data = path.read_bytes()
+    fix = f"correct or remove that entry of {path}, or restore the file from a backup"
     try:
-        index: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
+        raw = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
         msg = f"{path} is not valid JSON ({err}); restore it from a backup or the releases"
         raise ManifestError(msg) from err
-    return index
+    if isinstance(raw, dict) and raw.get("versions") == [] and "latest" not in raw:
+        return empty | {"name": str(raw.get("name", "leadertravel"))}
+    try:
+        index = parse_index(data, where=str(path))
+    except ReleaseNotFound as err:  # an entry's version is not a version
+        msg = f"{err}; {fix}"
+        raise ManifestError(msg) from err
+    for entry in index.versions:
+        try:
+            parse_version(entry.version)  # also refuses what the loader lets through
+        except VersionBumpError as err:
+            msg = f"{path}: the entry of version {entry.version!r}: {err}; {fix}"
+            raise ManifestError(msg) from err
+    return {
+        "format_version": index.format_version,
+        "name": str(raw.get("name", "leadertravel")),
+        "latest": index.latest,
+        "versions": [entry._asdict() for entry in index.versions],
+    }
 
 
-def write_index(releases: Path, *, name: str, entry: Mapping[str, str]) -> None:
-    """Add ``entry`` to ``index.json`` (newest first) and replace the file atomically."""
-    index = read_index(releases)
+def _index_with(index: Mapping[str, Any], *, name: str, entry: Mapping[str, str]) -> bytes:
+    """Return the bytes of ``index`` with ``entry`` added (newest first), checked."""
     versions = [v for v in index.get("versions", []) if v["version"] != entry["version"]]
     versions.append(dict(entry))
     versions.sort(key=lambda v: parse_version(v["version"]), reverse=True)
@@ -145,11 +198,98 @@ def write_index(releases: Path, *, name: str, entry: Mapping[str, str]) -> None:
         "latest": versions[0]["version"],
         "versions": versions,
     }
-    _write_atomic(releases / INDEX, _json_bytes(new))
+    data = _json_bytes(new)
+    parse_index(data, where=f"the new {INDEX}")  # what the loader will read
+    return data
 
 
-def verify_release(directory: Path) -> list[str]:
+def write_index(releases: Path, *, name: str, entry: Mapping[str, str]) -> None:
+    """Add ``entry`` to ``index.json`` (newest first) and replace the file atomically."""
+    _write_atomic(releases / INDEX, _index_with(read_index(releases), name=name, entry=entry))
+
+
+def _publish_dir(staging: Path, target: Path, *, releases: Path, index: bytes) -> None:
+    """Rename a complete staging directory to ``target``, then replace ``index.json``.
+
+    If the index cannot be written the directory is removed again: a version directory
+    never outlives a failed publication (it would block every retry).
+    """
+    if target.exists():
+        msg = f"release {target.name} appeared at {target} meanwhile; not overwritten"
+        raise ReleaseExists(msg)
+    staging.chmod(0o755)  # mkdtemp makes it private; a release is public
+    staging.rename(target)
+    try:
+        _write_atomic(releases / INDEX, index)
+    except BaseException:
+        shutil.rmtree(target)
+        raise
+
+
+@contextmanager
+def release_lock(releases: Path) -> Iterator[None]:
+    """Hold the lock of release root ``releases`` (created if missing) while writing to it.
+
+    Builds and publications into one root take turns, so each compares with, and adds
+    to, the index the previous one wrote. Holding the lock, no other build is writing,
+    so staging directories (``.tmp-*``) and temporary index files found in the root are
+    leftovers of a killed one and are removed. A root this call created is removed again
+    if nothing was published into it.
+    """
+    fresh = not releases.exists()
+    releases.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(releases / LOCK)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.info("waiting for another build or publication into %s (%s)", releases, LOCK)
+        lock.acquire()
+    try:
+        _remove_stale(releases)
+        yield
+    finally:
+        lock.release()
+        if fresh and {p.name for p in releases.iterdir()} == {LOCK}:
+            (releases / LOCK).unlink()
+            releases.rmdir()
+
+
+def _remove_stale(releases: Path) -> None:
+    """Remove what killed builds left in ``releases`` (call only holding its lock)."""
+    for path in sorted(releases.iterdir()):
+        if path.is_dir() and not path.is_symlink() and path.name.startswith(STAGING_PREFIX):
+            log.warning("removing %s, left by an interrupted build or publication", path)
+            shutil.rmtree(path)
+        elif path.name.startswith(f".{INDEX}.") and path.name.endswith(".tmp"):
+            log.warning("removing %s, left by an interrupted index update", path)
+            path.unlink()
+
+
+def _read_manifest(directory: Path, version: str) -> Release:
+    """Parse ``<directory>/datapackage.json`` as the loader does; it must be ``version``."""
+    path = directory / MANIFEST
+    try:
+        release = parse_datapackage(path.read_bytes(), where=str(path), version=version)
+    except ReleaseNotFound as err:  # its version is not a version
+        raise ManifestError(str(err)) from err
+    if release.format_version != FORMAT_VERSION:
+        msg = (
+            f"{path}: format_version {release.format_version}, but this builder writes and "
+            f"publishes format {FORMAT_VERSION} only; rebuild the release"
+        )
+        raise ManifestError(msg)
+    return release
+
+
+def verify_release(directory: Path, *, version: str | None = None) -> list[str]:
     """Check every file of a release directory against ``SHA256SUMS`` and the manifest.
+
+    Parameters
+    ----------
+    directory
+        The release directory.
+    version
+        The version it must be (the manifest's ``version``); default: the directory name.
 
     Returns
     -------
@@ -160,6 +300,8 @@ def verify_release(directory: Path) -> list[str]:
     ------
     HashMismatch
         A file is missing, unlisted or differs from its recorded sha256.
+    ManifestError
+        The manifest is invalid, is not of ``version`` or not of this builder's format.
     """
     if not (directory / SUMS).is_file():
         msg = f"{directory} has no {SUMS}; it is not a complete release"
@@ -180,13 +322,12 @@ def verify_release(directory: Path) -> list[str]:
         if got != digest:
             msg = f"{directory / name}: sha256 {got}, expected {digest} ({SUMS})"
             raise HashMismatch(msg)
-    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    for resource in manifest["resources"]:
-        expected = str(resource["hash"]).removeprefix("sha256:")
-        if sums.get(resource["path"]) != expected:
+    release = _read_manifest(directory, directory.name if version is None else version)
+    for resource in release.resources.values():
+        if sums.get(resource.path) != resource.sha256:
             msg = (
-                f"{directory / resource['path']}: {MANIFEST} says sha256 {expected}, "
-                f"{SUMS} says {sums.get(resource['path'])}"
+                f"{directory / resource.path}: {MANIFEST} says sha256 {resource.sha256}, "
+                f"{SUMS} says {sums.get(resource.path)}"
             )
             raise HashMismatch(msg)
     return sorted(sums)
@@ -244,6 +385,33 @@ def _released(package: Mapping[str, Any]) -> str:
         )
         raise ManifestError(msg)
     return created[:10]
+
+
+def _check_date(index: Mapping[str, Any], version: str, released: str) -> None:
+    """Refuse a release dated before the latest one; warn when dated the same day."""
+    latest = index.get("latest")
+    before = next((v["released"] for v in index["versions"] if v["version"] == latest), None)
+    if before is None:
+        return
+    fix = (
+        "set 'created' in datapackage/datapackage.json to this release's date (ISO 8601, "
+        "e.g. 2026-11-23T00:00:00Z): the release date comes from the inputs, not the clock"
+    )
+    if released < before:
+        msg = (
+            f"release {version} would be dated {released}, before the latest release "
+            f"{latest} ({before}); {fix}"
+        )
+        raise BuildError(msg)
+    if released == before:
+        log.warning(
+            "release %s is dated %s, the same day as the latest release %s: was 'created' "
+            "updated? If not, %s",
+            version,
+            released,
+            latest,
+            fix,
+        )
 
 
 def _citation(package: Mapping[str, Any], version: str, released: str) -> str:
@@ -399,43 +567,52 @@ def write_release(
     """
     version = version or str(inputs.package["version"])
     parse_version(version)
+    released = _released(inputs.package)
     target = releases / version
-    _refuse_existing(target)
-    index = read_index(releases)
-    latest = index.get("latest")
-    previous = _read_previous(releases, latest) if latest else None
-    fresh = not releases.exists()
-    releases.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
-    try:
-        _stage(
-            inputs, version=version, out=staging, previous=previous, enforce_bump=True, rules=rules
+    with release_lock(releases):
+        index = read_index(releases)
+        _refuse_existing(target, index)
+        _check_date(index, version, released)
+        latest = index.get("latest")
+        previous = _read_previous(releases, latest) if latest else None
+        entry = {"version": version, "released": released, "path": f"{version}/{MANIFEST}"}
+        new_index = _index_with(
+            index, name=str(inputs.package.get("name", "leadertravel")), entry=entry
         )
-        _refuse_existing(target)
-        staging.chmod(0o755)  # mkdtemp makes it private; a release is public
-        staging.rename(target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-            if fresh and not any(releases.iterdir()):  # created by this failed build
-                releases.rmdir()
-    entry = {
-        "version": version,
-        "released": _released(inputs.package),
-        "path": f"{version}/{MANIFEST}",
-    }
-    write_index(releases, name=str(inputs.package.get("name", "leadertravel")), entry=entry)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{version}-", dir=releases))
+        try:
+            _stage(
+                inputs,
+                version=version,
+                out=staging,
+                previous=previous,
+                enforce_bump=True,
+                rules=rules,
+            )
+            _publish_dir(staging, target, releases=releases, index=new_index)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
     log.info("release %s written to %s", version, target)
     return target
 
 
-def _refuse_existing(target: Path) -> None:
-    if target.exists():
+def _refuse_existing(target: Path, index: Mapping[str, Any]) -> None:
+    if not target.exists():
+        return
+    listed = any(v["version"] == target.name for v in index.get("versions", []))
+    if listed:
         msg = (
             f"release {target.name} already exists at {target}; published versions are "
             "immutable: bump the version in datapackage/datapackage.json (or pass --version)"
         )
-        raise ReleaseExists(msg)
+    else:
+        msg = (
+            f"{target} exists but release {target.name} is not listed in "
+            f"{target.parent / INDEX}: it is not published (left by an older, interrupted "
+            "build?). Remove it if nobody uses it, or build another version"
+        )
+    raise ReleaseExists(msg)
 
 
 def build_release(
@@ -511,6 +688,8 @@ def check_release(
     ------
     ReleaseNotFound
         The version is not in ``index.json``.
+    HashMismatch
+        A published file differs from its recorded hash (checked before rebuilding).
     ReproducibilityError
         Some files differ (listed in the message), or one build has files the other lacks.
     """
@@ -524,6 +703,7 @@ def check_release(
         msg = f"release {version or 'latest'!r} is not in {releases / INDEX}; published: {known}"
         raise ReleaseNotFound(msg)
     published = releases / version
+    verify_release(published)  # a tampered file is tampering, not irreproducibility
     before = _preceding(index, version)
     previous = _read_previous(releases, before) if before else None
     inputs = assemble(root, sources=sources, gap_days=gap_days)

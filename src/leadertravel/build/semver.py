@@ -32,9 +32,12 @@ __all__ = [
     "schema_changes",
 ]
 
-VERSION_RE = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+#: A release version; use with ``fullmatch`` (``$`` would accept a trailing newline).
+VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 #: Bump levels, weakest first.
 LEVELS = ("patch", "minor", "major")
+#: Table Schema's defaults of a field's ``type`` and ``format`` when they are left out.
+_DEFAULTS = {"type": "string", "format": "default"}
 
 TableSchema = Mapping[str, Any]
 
@@ -62,18 +65,22 @@ class SchemaChange:
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
-    """Parse ``MAJOR.MINOR.PATCH``; nothing else is a release version.
+    r"""Parse ``MAJOR.MINOR.PATCH``; nothing else is a release version.
 
     Examples
     --------
     >>> parse_version("1.10.0")
     (1, 10, 0)
+    >>> parse_version("1.0.0\n")
+    Traceback (most recent call last):
+    ...
+    leadertravel._errors.VersionBumpError: version '1.0.0\n' is not MAJOR.MINOR.PATCH ...
     >>> parse_version("1.0")
     Traceback (most recent call last):
     ...
     leadertravel._errors.VersionBumpError: version '1.0' is not MAJOR.MINOR.PATCH ...
     """
-    match = VERSION_RE.match(version)
+    match = VERSION_RE.fullmatch(version) if isinstance(version, str) else None
     if match is None:
         msg = (
             f"version {version!r} is not MAJOR.MINOR.PATCH (three numbers without leading "
@@ -135,8 +142,11 @@ def _constraint_changes(
         low, high = old.get(key), new.get(key)
         if low == high:
             continue
-        tighter = low is None or (high > low if raises_floor else high < low)
-        if high is not None and tighter:
+        if high is None:
+            add("minor", f"{key} {low} dropped")
+        elif low is None:
+            add("major", f"{key} {high} added")
+        elif high > low if raises_floor else high < low:
             add("major", f"{key} tightened from {low} to {high}")
         else:
             add("minor", f"{key} loosened from {low} to {high}")
@@ -156,9 +166,10 @@ def _field_changes(table: str, old: TableSchema, new: TableSchema) -> list[Schem
         out.append(SchemaChange(table, name, "minor", f"`{table}.{name}`: field added"))
     for name in old_fields.keys() & new_fields.keys():
         a, b = old_fields[name], new_fields[name]
-        for key in ("type", "format"):
-            if a.get(key, "default") != b.get(key, "default"):
-                text = f"{key} changed from {a.get(key)} to {b.get(key)}"
+        for key, default in _DEFAULTS.items():
+            was, now = a.get(key, default), b.get(key, default)
+            if was != now:
+                text = f"{key} changed from {was} to {now}"
                 out.append(SchemaChange(table, name, "major", f"`{table}.{name}`: {text}"))
         out += _constraint_changes(table, name, a.get("constraints", {}), b.get("constraints", {}))
         if a.get("description") != b.get("description"):
@@ -184,6 +195,16 @@ def schema_changes(
     >>> b = {"t": {"fields": [{"name": "x", "type": "number"}, {"name": "y"}]}}
     >>> [(c.level, c.text) for c in schema_changes(a, b)]
     [('major', '`t.x`: type changed from integer to number'), ('minor', '`t.y`: field added')]
+
+    A left-out ``type`` is Table Schema's default, ``"string"``; a dropped bound loosens:
+
+    >>> e = {"t": {"fields": [{"name": "x", "type": "integer", "constraints": {"minimum": 1}}]}}
+    >>> f = {"t": {"fields": [{"name": "x", "type": "integer"}]}}
+    >>> [(c.level, c.text) for c in schema_changes(e, f)]
+    [('minor', '`t.x`: minimum 1 dropped')]
+    >>> schema_changes({"t": {"fields": [{"name": "y"}]}},
+    ...                {"t": {"fields": [{"name": "y", "type": "string"}]}})
+    []
     """
     out: list[SchemaChange] = []
     for table in sorted(old.keys() - new.keys()):
