@@ -239,3 +239,11 @@ def test_dangling_citation(mini_package: MiniPackage) -> None:
 def test_shipped_package_validates(repo_root: Path) -> None:
     problems = validate_package(repo_root)
     assert problems == [], "\n".join(map(str, problems))
+
+
+def test_integer_beyond_int64_is_reported_like_the_build_would(mini_package: MiniPackage) -> None:
+    problems = _problems(mini_package, _set("places", 0, geonames_id="99999999999999999999"))
+    hits = [p for p in problems if p.file == "data/curated/places.csv" and p.row == 2]
+    assert [(p.field, p.rule, p.value) for p in hits] == [
+        ("geonames_id", "type-error", "99999999999999999999")
+    ]

@@ -124,5 +124,32 @@ def validate_package(root: Path) -> list[Problem]:
     """
     problems = frictionless_problems(root)
     package = read_curated(root, errors="coerce")
+    problems += _storage_problems(root, package, reported=problems)
     problems += check_rules(package.tables, files=package.files)
     return problems
+
+
+def _storage_problems(
+    root: Path, package: CuratedPackage, *, reported: list[Problem]
+) -> list[Problem]:
+    """Problems only the release's storage types reveal (e.g. an integer beyond int64).
+
+    The release builder's vectorized checks run on the same CSV text; what they flag that
+    frictionless did not (same file, row, field and rule) is added, so ``validate`` fails
+    on everything ``build`` would refuse.
+    """
+    from leadertravel.build.checks import check_tables, read_csv_strings
+
+    tables, rows = {}, {}
+    for name, file in package.files.items():
+        path = root / file
+        if path.is_file():
+            tables[name], rows[name] = read_csv_strings(path)
+    found = check_tables(
+        tables,
+        {name: package.schemas[name] for name in tables},
+        files=package.files,
+        row_numbers=rows,
+    ).problems
+    seen = {(p.file, p.row, p.field, p.rule) for p in reported}
+    return [p for p in found if (p.file, p.row, p.field, p.rule) not in seen]
