@@ -17,10 +17,12 @@ from typing import Any, Literal
 import pandas as pd
 import pyarrow as pa
 
-from leadertravel._cache import SourceCache, cache_root, write_atomic
+from leadertravel._cache import SourceCache, cache_root
 from leadertravel._errors import (
     IntegrityError,
+    ManifestError,
     OfflineError,
+    SourceError,
     SourceUnavailable,
 )
 from leadertravel._filters import typed_filters
@@ -28,9 +30,11 @@ from leadertravel._manifest import (
     Index,
     Release,
     Resource,
+    check_file_schema,
     check_version,
     parse_datapackage,
     parse_index,
+    version_key,
 )
 from leadertravel._schema import enum_of, pandas_dtype, to_pandas
 from leadertravel._source import SOURCE_HINT, Source, open_source, resolve_source
@@ -119,86 +123,202 @@ class _Session:
         )
         return OfflineError(msg)
 
+    def unreachable(self, err: SourceError, what: str) -> OfflineError:
+        """Return the error for an unreachable source when ``what`` is not cached either."""
+        reason = str(err).removesuffix(f"; {SOURCE_HINT}")
+        msg = (
+            f"cannot reach the release source {self.source.location!r} ({reason}) and {what} "
+            f"in the cache {self.cache.root}; retry when the source is back, or {SOURCE_HINT} "
+            "(e.g. another mirror or a release directory)"
+        )
+        return OfflineError(msg)
+
     # -- index ------------------------------------------------------------------------
-    def index(self, *, max_age: float) -> Index:
-        """Return the source's index, from the cache if younger than ``max_age`` seconds."""
+    def index(self, *, max_age: float) -> tuple[Index, bytes | None]:
+        """Return the source's index and, when it was fetched just now, its bytes.
+
+        The cached index is used when younger than ``max_age`` seconds, when offline, and
+        (with a warning) when the source is unreachable and ``offline`` is not False. A
+        fetched index is not cached here: see `keep_index`.
+        """
         cached = self.cache.cached_index()
         where = str(self.cache.root / "index.json")
         if self.offline:
             if cached is None:
                 raise self.offline_error("no release index is cached")
             logger.info("offline: using the cached index of %s", self.source.location)
-            return parse_index(cached[0], where=where)
+            return parse_index(cached[0], where=where), None
         if cached is not None and not self.refresh and time.time() - cached[1] <= max_age:
-            return parse_index(cached[0], where=where)
+            return parse_index(cached[0], where=where), None
         try:
             data = self.source.read("index.json")
         except SourceUnavailable as err:
-            if cached is None or self.offline is False:
+            if self.offline is False:
                 raise
+            if cached is None:
+                raise self.unreachable(err, "no release index is") from err
             logger.warning("%s — working offline from the cached index", err)
-            return parse_index(cached[0], where=where)
-        index = parse_index(data, where=self.source.url("index.json"))
-        self.cache.store_index(data)
-        return index
+            return parse_index(cached[0], where=where), None
+        return parse_index(data, where=self.source.url("index.json")), data
+
+    def keep_index(self, index: Index, data: bytes) -> None:
+        """Cache a fetched index if its latest version's manifest is cached.
+
+        The cached index must always name a 'latest' that can be loaded offline, so an
+        index whose new latest could not be fetched (yet) never replaces the old one.
+        """
+        if self.cache.manifest_path(index.latest).is_file():
+            self.cache.store_index(data)
 
     # -- manifest ---------------------------------------------------------------------
     def release(self, version: str) -> Release:
         """Resolve ``version`` ('latest' or MAJOR.MINOR.PATCH) to its parsed manifest."""
-        index: Index | None = None
         if version == "latest":
-            index = self.index(max_age=_latest_ttl())
-            version = index.latest
-        else:
-            version = check_version(version)
+            return self._latest()
+        return self._pinned(check_version(version))
+
+    def _cached_manifest(self, version: str) -> bytes | None:
         mpath = self.cache.manifest_path(version)
-        if mpath.is_file() and not self.refresh:
-            return parse_datapackage(mpath.read_bytes(), where=str(mpath), version=version)
-        if self.offline:
-            if mpath.is_file():
-                return parse_datapackage(mpath.read_bytes(), where=str(mpath), version=version)
-            raise self.offline_error(f"version {version} is not")
-        try:
-            index = index or self.index(max_age=_latest_ttl())
+        return mpath.read_bytes() if mpath.is_file() else None
+
+    def _fetch_manifest(self, version: str, index: Index | None) -> tuple[bytes, str]:
+        """Fetch a version's ``datapackage.json``: its bytes and URL."""
+        if index is None or version not in index.names():
+            index, fresh = self.index(max_age=_latest_ttl())
             if version not in index.names():  # perhaps published since the index was cached
-                index = self.index(max_age=-1.0)
-            entry = index.entry(version)
-            data = self.source.read(entry.path)
-        except SourceUnavailable as err:
-            if not mpath.is_file() or self.offline is False:
-                raise
-            logger.warning("%s — working offline from the cache", err)
-            return parse_datapackage(mpath.read_bytes(), where=str(mpath), version=version)
-        release = parse_datapackage(data, where=self.source.url(entry.path), version=version)
-        write_atomic(mpath, data)
+                index, fresh = self.index(max_age=-1.0)
+            if fresh is not None:
+                self.keep_index(index, fresh)
+        entry = index.entry(version)
+        return self.source.read(entry.path), self.source.url(entry.path)
+
+    def _accept_manifest(
+        self, release: Release, data: bytes, cached: bytes | None, *, where: str
+    ) -> Release:
+        """Cache a fetched manifest, or check it is the cached one (versions are immutable)."""
+        if cached is None:
+            self.cache.store_manifest(release.version, data)
+        elif data != cached:
+            raise self._changed(release, cached, where=where)
         return release
 
+    def _changed(self, fetched: Release, cached: bytes, *, where: str) -> ManifestError:
+        mpath = self.cache.manifest_path(fetched.version)
+        old = parse_datapackage(cached, where=str(mpath), version=fetched.version).resources
+        new = fetched.resources
+        changes = [
+            f"{name}: sha256 {old[name].sha256[:12]}… → {new[name].sha256[:12]}…, "
+            f"bytes {old[name].bytes} → {new[name].bytes}"
+            for name in old.keys() & new.keys()
+            if (old[name].sha256, old[name].bytes) != (new[name].sha256, new[name].bytes)
+        ]
+        if new.keys() - old.keys():
+            changes.append(f"tables added: {sorted(new.keys() - old.keys())}")
+        if old.keys() - new.keys():
+            changes.append(f"tables removed: {sorted(old.keys() - new.keys())}")
+        what = "; ".join(sorted(changes)) or "same tables and hashes, other content differs"
+        msg = (
+            f"release {fetched.version} at source {self.source.location!r} changed: {where} "
+            f"differs from the copy cached at {mpath} ({what}). Published versions are "
+            "immutable, so the source was altered or is damaged; the cached copy is kept. "
+            f"If the change is intended, run leadertravel.clear_cache({fetched.version!r}) "
+            f"(or `leadertravel cache clear --version {fetched.version}`) and load again."
+        )
+        return ManifestError(msg)
+
+    def _pinned(self, version: str, index: Index | None = None) -> Release:
+        """Return a checked version's manifest: cached, else fetched (refresh: re-checked)."""
+        mpath = self.cache.manifest_path(version)
+        cached = self._cached_manifest(version)
+        if cached is not None and (self.offline or not self.refresh):
+            return parse_datapackage(cached, where=str(mpath), version=version)
+        if self.offline:
+            raise self.offline_error(f"version {version} is not")
+        try:
+            data, where = self._fetch_manifest(version, index)
+        except SourceUnavailable as err:
+            if self.offline is False:
+                raise
+            if cached is None:
+                raise self.unreachable(err, f"version {version} is not") from err
+            logger.warning("%s — working offline from the cache", err)
+            return parse_datapackage(cached, where=str(mpath), version=version)
+        release = parse_datapackage(data, where=where, version=version)
+        return self._accept_manifest(release, data, cached, where=where)
+
+    def _latest(self) -> Release:
+        """Return the latest version's manifest.
+
+        A fetched index is cached only once its latest's manifest is; if that cannot be
+        fetched, the old index stays and the newest cached version is used (with a warning).
+        """
+        index, fresh = self.index(max_age=_latest_ttl())
+        if fresh is None:
+            return self._pinned(index.latest, index)
+        version = index.latest
+        cached = self._cached_manifest(version)
+        if cached is not None and not self.refresh:
+            mpath = self.cache.manifest_path(version)
+            release = parse_datapackage(cached, where=str(mpath), version=version)
+        else:
+            try:
+                data, where = self._fetch_manifest(version, index)
+                release = parse_datapackage(data, where=where, version=version)
+            except (SourceError, ManifestError, IntegrityError) as err:
+                fallback = None if self.offline is False else self._newest_cached()
+                if fallback is None:
+                    if isinstance(err, SourceUnavailable) and self.offline is None:
+                        raise self.unreachable(err, f"version {version} is not") from err
+                    raise
+                logger.warning(
+                    "%s — the latest version %s cannot be loaded; keeping the cached index "
+                    "and using the newest cached version %s",
+                    err,
+                    version,
+                    fallback.version,
+                )
+                return fallback
+            release = self._accept_manifest(release, data, cached, where=where)
+        self.cache.store_index(fresh)
+        return release
+
+    def _newest_cached(self) -> Release | None:
+        """Return the manifest of the newest version cached for this source, if any."""
+        cached = sorted(self.cache.cached_versions(), key=version_key)
+        if not cached:
+            return None
+        mpath = self.cache.manifest_path(cached[-1])
+        return parse_datapackage(mpath.read_bytes(), where=str(mpath), version=cached[-1])
+
     # -- files ------------------------------------------------------------------------
-    def _verify_in_place(self, dest: Path, res: Resource) -> bool:
+    def _verify_in_place(self, dest: Path, res: Resource, version: str) -> bool:
+        """Re-hash a cached file; stamp it if it matches, else unstamp it.
+
+        A failing copy is kept (no longer used) until a verified download replaces it.
+        """
         from leadertravel._download import sha256_file
 
         if not dest.is_file():
             return False
         digest, size = sha256_file(dest)
         if digest == res.sha256 and size == res.bytes:
+            check_file_schema(dest, res, version=version)
             self.cache.stamp(dest, sha256=res.sha256, size=res.bytes)
             return True
         logger.warning(
             "%s: cached copy fails verification (sha256 %s, %d bytes; manifest %s, %d bytes);"
-            " discarding it",
+            " it is no longer used and will be replaced by a verified download",
             dest,
             digest,
             size,
             res.sha256,
             res.bytes,
         )
-        self.cache.discard(dest)
+        self.cache.unstamp(dest)
         return False
 
     def file(self, release: Release, res: Resource) -> Path:
         """Return the verified cached copy of a release file, downloading it if needed."""
-        from leadertravel._download import download_verified
-
         dest = self.cache.file_path(release.version, res.path)
         verified = self.cache.is_verified
         if not self.refresh and verified(dest, sha256=res.sha256, size=res.bytes):
@@ -208,36 +328,48 @@ class _Session:
         with self.cache.lock(release.version):
             if not self.refresh and verified(dest, sha256=res.sha256, size=res.bytes):
                 return dest  # another process fetched it while we waited
-            if self._verify_in_place(dest, res):
+            if self._verify_in_place(dest, res, release.version):
                 return dest
             if self.offline:
                 raise self.offline_error(f"{res.path} of version {release.version} is not")
-            name = f"{release.version}/{res.path}"
-            for attempt in (1, 2):
-                try:
-                    download_verified(
-                        self.source,
-                        name,
-                        dest,
-                        sha256=res.sha256,
-                        size=res.bytes,
-                        progress=self.progress,
-                    )
-                    break
-                except IntegrityError as err:
-                    if attempt == 2:
-                        raise
-                    logger.warning("%s — discarded; fetching it once more", err)
+            try:
+                self._download(release, res, dest)
+            except SourceUnavailable as err:
+                if self.offline is False:
+                    raise
+                what = f"{res.path} of version {release.version} is not"
+                raise self.unreachable(err, what) from err
+            check_file_schema(dest, res, version=release.version)
             self.cache.stamp(dest, sha256=res.sha256, size=res.bytes)
-            logger.info("downloaded and verified %s", self.source.url(name))
         return dest
 
+    def _download(self, release: Release, res: Resource, dest: Path) -> None:
+        """Download a file into ``dest`` (atomically, verified), trying twice."""
+        from leadertravel._download import download_verified
 
-def _read(
-    path: Path, res: Resource, *, columns: Sequence[str] | None, filters: Filters
-) -> pa.Table:
-    import pyarrow.parquet as pq
+        name = f"{release.version}/{res.path}"
+        for attempt in (1, 2):
+            try:
+                download_verified(
+                    self.source,
+                    name,
+                    dest,
+                    sha256=res.sha256,
+                    size=res.bytes,
+                    progress=self.progress,
+                )
+                break
+            except IntegrityError as err:
+                if attempt == 2:
+                    raise
+                logger.warning("%s — discarded; fetching it once more", err)
+        logger.info("downloaded and verified %s", self.source.url(name))
 
+
+def _read_args(
+    res: Resource, columns: Sequence[str] | None, filters: Filters
+) -> tuple[list[str] | None, Filters]:
+    """Check ``columns`` and ``filters`` against the manifest's schema, before any download."""
     if columns is not None:
         known = [f["name"] for f in res.schema["fields"]]
         unknown = [c for c in columns if c not in known]
@@ -245,7 +377,13 @@ def _read(
             msg = f"table {res.name!r} has no column(s) {unknown}; its columns: {known}"
             raise ValueError(msg)
         columns = list(columns)
-    filters = typed_filters(filters, res.schema, table=res.name)
+    return columns, typed_filters(filters, res.schema, table=res.name)
+
+
+def _read(path: Path, res: Resource, *, columns: list[str] | None, filters: Filters) -> pa.Table:
+    """Read a verified file with checked ``columns`` and ``filters`` (see `_read_args`)."""
+    import pyarrow.parquet as pq
+
     table = pq.read_table(path, columns=columns, filters=filters)
     if filters is None and res.rows is not None and table.num_rows != res.rows:
         msg = f"{path}: read {table.num_rows} rows but the manifest says {res.rows}"
@@ -297,7 +435,9 @@ def versions(
     0   0.1.0 2000-01-01    True
     """
     session = _Session.make(source, cache_dir, offline=offline, refresh=True)
-    index = session.index(max_age=-1.0)
+    index, fresh = session.index(max_age=-1.0)
+    if fresh is not None:
+        session.keep_index(index, fresh)
     return pd.DataFrame(
         {
             "version": pd.array(index.names(), dtype="string"),
@@ -366,7 +506,8 @@ def load_arrow(
     session = _Session.make(source, cache_dir, offline=offline, refresh=refresh, progress=progress)
     release = session.release(version)
     res = release.resource(table)
-    return _read(session.file(release, res), res, columns=columns, filters=filters)
+    checked, typed = _read_args(res, columns, filters)
+    return _read(session.file(release, res), res, columns=checked, filters=typed)
 
 
 def load(
@@ -408,7 +549,9 @@ def load(
         Cache root. Default ``LEADERTRAVEL_CACHE_DIR``, else the platform's user cache.
     refresh
         Re-resolve 'latest' and re-fetch the manifest now, and re-hash cached files
-        (re-downloading any that fail). The cached copy is replaced only by a verified one.
+        (re-downloading any that fail). The cached copy is replaced only by a verified one;
+        a manifest that changed at the source for an already cached version is an error
+        (published versions are immutable; ``clear_cache(version)`` accepts the change).
     offline
         ``True`` (or ``LEADERTRAVEL_OFFLINE=1``): use the cache only. ``None``: use the
         cache, with a warning, when the source is unreachable. ``False``: never fall back.
@@ -428,11 +571,20 @@ def load(
     TableNotFound, ReleaseNotFound
         Unknown table or version (the message lists the available ones).
     HashMismatch, TruncatedDownload
-        The file failed verification twice.
-    RemoteFileNotFound, SourceUnavailable, OfflineError
-        The source could not give the file and the cache has no copy.
+        The file failed verification twice (more bytes than the manifest says stop the
+        download at once).
+    OfflineError
+        Offline, or the source is unreachable, and the cache has no copy (the message
+        names the source; the cause is the `SourceUnavailable`).
+    RemoteFileNotFound, SourceUnavailable
+        The source could not give the file (``SourceUnavailable`` only with
+        ``offline=False``).
     UnsupportedFormat, UnsafeManifest, ManifestError
-        The release manifest is newer than this loader, hostile, or broken.
+        The release manifest is newer than this loader, hostile, or broken; its inline
+        schema does not match the Parquet file; or a cached version changed at the source.
+    ValueError
+        ``columns`` or ``filters`` name unknown columns, or a filter value does not fit its
+        column's type (checked before anything is downloaded).
 
     Examples
     --------
@@ -451,7 +603,8 @@ def load(
     session = _Session.make(source, cache_dir, offline=offline, refresh=refresh, progress=progress)
     release = session.release(version)
     res = release.resource(table)
-    arrow = _read(session.file(release, res), res, columns=columns, filters=filters)
+    checked, typed = _read_args(res, columns, filters)
+    arrow = _read(session.file(release, res), res, columns=checked, filters=typed)
     return _to_frame(arrow, res, dtype_backend)
 
 

@@ -10,10 +10,14 @@ Layout (one directory per source, one per version inside it)::
         <version>/
           datapackage.json               the release manifest (immutable once cached)
           <table>.parquet                verified copies of the release files
-          .verified/<table>.parquet.json sha256, size and mtime recorded after verification
+          .verified/<table>.parquet.json sha256, size, mtime and "schema_checked" recorded
+                                         after verification
 
 A file counts as verified without re-hashing when its stamp names the manifest's sha256
-and size and the file's size and modification time are those recorded at verification.
+and size, says its Parquet schema was checked against the manifest's Table Schema, and
+the file's size and modification time are those recorded at verification. A cached file
+is never deleted because it failed a check: only an atomic rename of a verified download
+replaces it (``clear`` is the one way to delete).
 """
 
 from __future__ import annotations
@@ -65,14 +69,22 @@ def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_cache_dir("leadertravel", appauthor=False))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file and an atomic rename."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temp file and an atomic rename.
+
+    ``durable`` fsyncs the bytes before the rename, so a crash cannot leave an empty or
+    torn file under the final name; files whose loss only costs a re-check (stamps,
+    ``source.json``) skip it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -117,11 +129,16 @@ class SourceCache:
         fetched = meta.get("index_fetched_at") if meta else None
         return data, float(fetched) if isinstance(fetched, int | float) else 0.0
 
+    def _write_meta(self, *, index_fetched_at: float | None) -> None:
+        meta: dict[str, Any] = {"source": self.location}
+        if index_fetched_at is not None:
+            meta["index_fetched_at"] = index_fetched_at
+        write_atomic(self.root / "source.json", json.dumps(meta, indent=1).encode(), durable=False)
+
     def store_index(self, data: bytes) -> None:
         """Cache a freshly fetched ``index.json``."""
         write_atomic(self.root / "index.json", data)
-        meta = {"source": self.location, "index_fetched_at": time.time()}
-        write_atomic(self.root / "source.json", json.dumps(meta, indent=1).encode())
+        self._write_meta(index_fetched_at=time.time())
 
     # -- versions ---------------------------------------------------------------------
     def version_dir(self, version: str) -> Path:
@@ -139,6 +156,12 @@ class SourceCache:
         """Path of a version's cached ``datapackage.json``."""
         return self.version_dir(version) / "datapackage.json"
 
+    def store_manifest(self, version: str, data: bytes) -> None:
+        """Cache a version's fetched ``datapackage.json`` (and name the source, once)."""
+        write_atomic(self.manifest_path(version), data)
+        if not (self.root / "source.json").is_file():
+            self._write_meta(index_fetched_at=None)
+
     def file_path(self, version: str, name: str) -> Path:
         """Path of a release file (a checked bare file name) in the cache."""
         return self.version_dir(version) / name
@@ -153,6 +176,8 @@ class SourceCache:
         stamp = _read_json(self._stamp_path(path))
         if stamp is None or stamp.get("sha256") != sha256 or stamp.get("bytes") != size:
             return False
+        if stamp.get("schema_checked") is not True:  # stamped before schemas were checked
+            return False
         try:
             st = path.stat()
         except OSError:
@@ -160,20 +185,23 @@ class SourceCache:
         return st.st_size == size and st.st_mtime_ns == stamp.get("mtime_ns")
 
     def stamp(self, path: Path, *, sha256: str, size: int) -> None:
-        """Record that ``path`` (just verified) has the given sha256 and size."""
+        """Record that ``path`` (just verified) has the given sha256 and size.
+
+        The stamp also records that its Parquet schema was checked against the manifest's.
+        """
         st = path.stat()
         record = {
             "sha256": sha256,
             "bytes": size,
+            "schema_checked": True,
             "mtime_ns": st.st_mtime_ns,
             "verified_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        write_atomic(self._stamp_path(path), json.dumps(record, indent=1).encode())
+        write_atomic(self._stamp_path(path), json.dumps(record, indent=1).encode(), durable=False)
 
-    def discard(self, path: Path) -> None:
-        """Remove a cached file and its stamp."""
+    def unstamp(self, path: Path) -> None:
+        """Forget that ``path`` was verified (the file stays until a verified copy replaces it)."""
         self._stamp_path(path).unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
 
     def cached_versions(self) -> list[str]:
         """Versions with a cached manifest, in no particular order."""
@@ -181,7 +209,7 @@ class SourceCache:
             return []
         found = []
         for child in self.root.iterdir():
-            if _VERSION_RE.match(child.name) and (child / "datapackage.json").is_file():
+            if _VERSION_RE.fullmatch(child.name) and (child / "datapackage.json").is_file():
                 found.append(child.name)
         return found
 

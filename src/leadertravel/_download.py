@@ -59,6 +59,14 @@ def check_digest(where: str, *, expected: str, got: str, size: int, expected_siz
         raise HashMismatch(msg)
 
 
+def _oversize(where: str, got: int, size: int) -> HashMismatch:
+    msg = (
+        f"{where}: more bytes than the manifest's {size} (at least {got}); stopped reading — "
+        "the file is not the one the manifest describes (changed at the source?)"
+    )
+    return HashMismatch(msg)
+
+
 def download_verified(
     source: Source,
     name: str,
@@ -90,7 +98,8 @@ def download_verified(
     TruncatedDownload
         Fewer bytes arrived than the manifest promises.
     HashMismatch
-        The bytes differ from the manifest's sha256.
+        The bytes differ from the manifest's sha256, or more bytes arrive than it says
+        (the download stops at the first byte too many).
     SourceError
         The source could not be read.
     """
@@ -105,11 +114,17 @@ def download_verified(
             source.open(name) as stream,
             progress_bar(dest.name, size, enabled=progress) as advance,
         ):
+            if stream.length is not None and stream.length > size:
+                raise _oversize(stream.where, stream.length, size)
             for chunk in stream.chunks:
+                got += len(chunk)
+                if got > size:  # stop at once: never store more than the manifest promises
+                    raise _oversize(stream.where, got, size)
                 out.write(chunk)
                 digest.update(chunk)
-                got += len(chunk)
                 advance(len(chunk))
+            out.flush()
+            os.fsync(out.fileno())  # the bytes are on disk before the rename makes them visible
         check_digest(
             source.url(name), expected=sha256, got=digest.hexdigest(), size=got, expected_size=size
         )

@@ -3,21 +3,26 @@
 pyarrow accepts filters as ``[(column, op, value), …]`` (AND) or a list of such lists
 (OR of ANDs), and compares values with the column's Arrow type. Analysts naturally write
 dates as ``"2023-09-13"``; pyarrow would refuse to compare a ``date32`` column with a
-string, so date and datetime values given as ISO strings are converted here, and a column
-the table does not have is reported by name before anything is read.
+string, so date and datetime values given as ISO strings are converted here. Everything
+else is checked, not converted: a column the table does not have, a value its type cannot
+be compared with (``("seq", "==", "1")``) and a bare string given to ``in`` are reported
+by name before anything is read, instead of silently selecting nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["typed_filters"]
 
 _SET_OPS = {"in", "not in"}
+_OPS = {"==", "=", "!=", "<", "<=", ">", ">="} | _SET_OPS
 
 
 def _convert(value: Any, ftype: str, column: str) -> Any:
@@ -43,6 +48,35 @@ def _convert(value: Any, ftype: str, column: str) -> Any:
     return value
 
 
+def _comparable(value: Any, ftype: str) -> bool:
+    """Whether a (converted) filter value can be compared with a column of ``ftype``."""
+    if ftype in ("integer", "number", "year"):
+        return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+    if ftype == "boolean":
+        return isinstance(value, bool | np.bool_)
+    if ftype == "date":
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if ftype == "datetime":
+        return isinstance(value, dt.datetime)
+    return isinstance(value, str)  # string, with or without an enum
+
+
+def _typed(value: Any, ftype: str, column: str) -> Any:
+    converted = _convert(value, ftype, column)
+    if not _comparable(converted, ftype):
+        hint = ""
+        if value is None:
+            hint = f"; select missing values with pyarrow.compute.field({column!r}).is_null()"
+        elif isinstance(value, str) and ftype in ("integer", "number", "year"):
+            hint = "; write the number itself, not a string"
+        msg = (
+            f"filter on {column!r}: {value!r} ({type(value).__name__}) cannot be compared with "
+            f"the column's Table Schema type {ftype!r}{hint}"
+        )
+        raise ValueError(msg)
+    return converted
+
+
 def _clause(clause: Sequence[Any], types: Mapping[str, str], table: str) -> tuple[Any, ...]:
     if len(clause) != 3:
         msg = f"filter {clause!r}: expected (column, op, value), e.g. ('country_code', '==', 'RUS')"
@@ -51,10 +85,19 @@ def _clause(clause: Sequence[Any], types: Mapping[str, str], table: str) -> tupl
     if column not in types:
         msg = f"filter on {column!r}: table {table!r} has no such column; it has {list(types)}"
         raise ValueError(msg)
+    if op not in _OPS:
+        msg = f"filter on {column!r}: unknown operator {op!r}; use one of {sorted(_OPS)}"
+        raise ValueError(msg)
     ftype = types[column]
     if op in _SET_OPS:
-        return (column, op, [_convert(v, ftype, column) for v in value])
-    return (column, op, _convert(value, ftype, column))
+        if not isinstance(value, list | tuple | set | frozenset):
+            msg = (
+                f"filter on {column!r}: {op!r} needs a list, tuple or set of values, got "
+                f"{value!r}; write e.g. ({column!r}, {op!r}, [{value!r}])"
+            )
+            raise ValueError(msg)
+        return (column, op, [_typed(v, ftype, column) for v in value])
+    return (column, op, _typed(value, ftype, column))
 
 
 def typed_filters(filters: Any, schema: Mapping[str, Any], *, table: str) -> Any:
@@ -73,7 +116,10 @@ def typed_filters(filters: Any, schema: Mapping[str, Any], *, table: str) -> Any
     Raises
     ------
     ValueError
-        A filter names a column the table lacks, or a date value is not ISO formatted.
+        A filter names a column the table lacks or an unknown operator; a value cannot be
+        compared with its column's type (e.g. the string ``"1"`` for an integer column) or a
+        date value is not ISO formatted; ``in``/``not in`` get something else than a list,
+        tuple or set (a string would be split into characters).
 
     Examples
     --------
@@ -86,6 +132,10 @@ def typed_filters(filters: Any, schema: Mapping[str, Any], *, table: str) -> Any
     Traceback (most recent call last):
     ...
     ValueError: filter on 'start': table 't' has no such column; it has ['start_date', 'leader_id']
+    >>> typed_filters([("leader_id", "in", "kim-jong-un")], schema, table="t")
+    Traceback (most recent call last):
+    ...
+    ValueError: filter on 'leader_id': 'in' needs a list, tuple or set of values, got ...
     """
     if filters is None or not isinstance(filters, list | tuple):
         return filters

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from leadertravel._errors import (
@@ -28,6 +29,7 @@ __all__ = [
     "Resource",
     "VersionEntry",
     "check_file_name",
+    "check_file_schema",
     "check_version",
     "parse_datapackage",
     "parse_index",
@@ -37,10 +39,11 @@ __all__ = [
 #: The newest release format this loader reads.
 FORMAT_VERSION = 1
 
-_VERSION_RE = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
-_FILE_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HASH_RE = re.compile(r"^sha256:([0-9a-f]{64})$")
+# Whole-string patterns: always used with ``fullmatch`` (``$`` would accept a final "\n").
+_VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+_FILE_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HASH_RE = re.compile(r"sha256:([0-9a-f]{64})")
 _HOSTILE = ("/", "\\", "..", ":", "\x00")
 
 
@@ -77,7 +80,7 @@ def check_version(version: object, *, where: str = "version argument") -> str:
     if not isinstance(version, str):
         msg = f"{where}: expected a version string like '0.2.0', got {version!r}"
         raise ManifestError(msg)
-    if _VERSION_RE.match(version):
+    if _VERSION_RE.fullmatch(version):
         return version
     msg = (
         f"{where}: {version!r} is not a version number; expected MAJOR.MINOR.PATCH "
@@ -112,7 +115,7 @@ def check_file_name(name: object, *, where: str) -> str:
     ...
     leadertravel._errors.UnsafeManifest: resource 'trips': path '/etc/passwd' is not a bare ...
     """
-    if not isinstance(name, str) or not _FILE_NAME_RE.match(name) or ".." in name:
+    if not isinstance(name, str) or not _FILE_NAME_RE.fullmatch(name) or ".." in name:
         msg = (
             f"{where}: path {name!r} is not a bare file name inside the release directory "
             "(no directories, '..', absolute paths or URLs); the manifest is corrupt or "
@@ -214,7 +217,7 @@ def parse_index(data: bytes, *, where: str) -> Index:
             raise ManifestError(msg)
         version = check_version(raw.get("version"), where=at)
         released = _require(raw, "released", str, at)
-        if not _DATE_RE.match(released):
+        if not _DATE_RE.fullmatch(released):
             msg = f"{at}: released {released!r} is not an ISO date (YYYY-MM-DD)"
             raise ManifestError(msg)
         path = raw.get("path", f"{version}/datapackage.json")
@@ -276,7 +279,7 @@ def _parse_resource(raw: object, at: str) -> Resource:
     if not path.endswith(".parquet"):
         msg = f"{at} ({name!r}): path {path!r} is not a .parquet file; format 1 has only Parquet"
         raise ManifestError(msg)
-    digest = _HASH_RE.match(str(raw.get("hash", "")))
+    digest = _HASH_RE.fullmatch(str(raw.get("hash", "")))
     if digest is None:
         msg = f"{at} ({name!r}): hash {raw.get('hash')!r} is not 'sha256:<64 lowercase hex>'"
         raise ManifestError(msg)
@@ -327,3 +330,67 @@ def parse_datapackage(data: bytes, *, where: str, version: str) -> Release:
         msg = f"{where}: two tables share one file; paths: {sorted(paths)}"
         raise ManifestError(msg)
     return Release(version, fmt, str(obj.get("created", "")), resources, obj)
+
+
+def check_file_schema(path: Path, res: Resource, *, version: str) -> None:
+    """Check that a verified Parquet file has the columns and types of its inline schema.
+
+    Field names must be those of the manifest's Table Schema, in its order, and each
+    column's Arrow type the one `leadertravel._schema.arrow_schema` maps its type to.
+
+    Parameters
+    ----------
+    path
+        The Parquet file (its bytes already verified against the manifest's sha256).
+    res
+        The resource the manifest describes it as.
+    version
+        The release version, for the message.
+
+    Raises
+    ------
+    ManifestError
+        The file is not Parquet, or its schema differs from the manifest's: the message
+        names the table, the field, the expected and the found column or type.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from leadertravel._schema import arrow_schema
+
+    at = f"table {res.name!r} of release {version} ({path})"
+    try:
+        expected = arrow_schema(res.schema)
+    except (KeyError, TypeError, ValueError) as err:
+        msg = f"{at}: the manifest's inline Table Schema is unusable: {err}"
+        raise ManifestError(msg) from err
+    try:
+        found = pq.read_schema(path)
+    except (OSError, pa.ArrowException) as err:
+        msg = f"{at}: not a readable Parquet file ({err}) although its sha256 matches the manifest"
+        raise ManifestError(msg) from err
+    if found.names != expected.names:
+        missing = [n for n in expected.names if n not in found.names]
+        extra = [n for n in found.names if n not in expected.names]
+        detail = f"missing field(s) {missing}" if missing else ""
+        detail += ("; " if detail and extra else "") + (
+            f"unexpected field(s) {extra}" if extra else ""
+        )
+        msg = (
+            f"{at}: the file's columns {found.names} differ from the manifest's Table Schema "
+            f"fields {expected.names} ({detail or 'different order'}); the release is "
+            "inconsistent — report it to its publisher"
+        )
+        raise ManifestError(msg)
+    for want in expected:
+        got = found.field(want.name).type
+        if not got.equals(want.type):
+            spec_type = next(f for f in res.schema["fields"] if f["name"] == want.name).get(
+                "type", "string"
+            )
+            msg = (
+                f"{at}: field {want.name!r} is {got} in the file but the manifest's Table "
+                f"Schema type {spec_type!r} means {want.type}; the release is inconsistent — "
+                "report it to its publisher"
+            )
+            raise ManifestError(msg)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, NamedTuple, Protocol
 
 from leadertravel._errors import (
+    ManifestError,
     RemoteFileNotFound,
     SourceError,
     SourceUnavailable,
@@ -25,6 +26,7 @@ from leadertravel._errors import (
 __all__ = [
     "DEFAULT_SOURCE",
     "DEFAULT_TIMEOUT",
+    "MAX_JSON_BYTES",
     "HttpSource",
     "LocalSource",
     "Source",
@@ -44,6 +46,9 @@ DEFAULT_SOURCE = "https://leadertravel.github.io/releases/"
 DEFAULT_TIMEOUT = 30.0
 
 CHUNK_SIZE = 1 << 20
+#: Most bytes `Source.read` accepts: ``index.json`` and ``datapackage.json`` are a few
+#: kilobytes, so anything larger is not a release manifest (or is hostile).
+MAX_JSON_BYTES = 16 << 20
 SOURCE_HINT = "pass source=... or set LEADERTRAVEL_SOURCE to a release URL or directory"
 
 
@@ -98,13 +103,34 @@ class Source(Protocol):
         ...
 
     def read(self, name: str) -> bytes:
-        """Return the whole content of a small file such as ``index.json``."""
+        """Return the whole content of a small file such as ``index.json``.
+
+        More than `MAX_JSON_BYTES` bytes raise `ManifestError`.
+        """
         ...
 
 
-def _read_all(source: Source, name: str) -> bytes:
+def _too_big(where: str, limit: int) -> ManifestError:
+    msg = (
+        f"{where}: larger than {limit} bytes; release manifests are small JSON files, so "
+        "this is not a release (check the source URL or directory)"
+    )
+    return ManifestError(msg)
+
+
+def _read_all(source: Source, name: str, *, limit: int = MAX_JSON_BYTES) -> bytes:
+    """Read a whole small file, refusing more than ``limit`` bytes (`ManifestError`)."""
+    parts: list[bytes] = []
+    got = 0
     with source.open(name) as stream:
-        data = b"".join(stream.chunks)
+        if stream.length is not None and stream.length > limit:
+            raise _too_big(stream.where, limit)
+        for chunk in stream.chunks:
+            got += len(chunk)
+            if got > limit:
+                raise _too_big(stream.where, limit)
+            parts.append(chunk)
+    data = b"".join(parts)
     if stream.length is not None and len(data) < stream.length:
         msg = f"{stream.where}: got {len(data)} of {stream.length} bytes; the transfer was cut"
         raise TruncatedDownload(msg)

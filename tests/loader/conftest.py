@@ -4,7 +4,7 @@ The releases are written by ``leadertravel._example.write_release`` from typed t
 Table Schemas are the project's own (``datapackage/schemas/``). The server is a
 ``http.server.ThreadingHTTPServer`` on 127.0.0.1 serving a release root, recording every
 request, with faults injected per path (status codes, corrupt or truncated bodies, slow
-answers).
+answers, endless bodies).
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ class ReleaseServer:
     requests: list[str] = field(default_factory=list)
     faults: dict[str, Fault] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopped_early: bool = False  # the client hung up on an "endless" answer
 
     @property
     def url(self) -> str:
@@ -191,6 +192,21 @@ def _handler(server: ReleaseServer) -> type[http.server.BaseHTTPRequestHandler]:
                 self._content_range = None
             super().end_headers()
 
+        def _endless(self, data: bytes) -> None:
+            """The file, then zeros (32 MiB at most) with no Content-Length: a hostile or
+            broken server that never stops sending."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                self.wfile.write(data)
+                for _ in range(32):
+                    self.wfile.write(bytes(1 << 20))
+            except (BrokenPipeError, ConnectionResetError):
+                server.stopped_early = True
+
         def do_HEAD(self) -> None:
             self.do_GET()
 
@@ -207,6 +223,9 @@ def _handler(server: ReleaseServer) -> type[http.server.BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             data = target.read_bytes()
+            if fault is not None and fault.kind == "endless":
+                self._endless(data)
+                return
             if fault is not None and fault.kind == "corrupt":
                 mid = len(data) // 2
                 data = data[:mid] + bytes([data[mid] ^ 0xFF]) + data[mid + 1 :]

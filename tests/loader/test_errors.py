@@ -91,8 +91,8 @@ def test_manifest_smaller_than_file_is_a_mismatch_and_larger_is_truncation(
         (PARQUET, "404", lt.RemoteFileNotFound, "HTTP 404"),
         ("index.json", "404", lt.RemoteFileNotFound, "HTTP 404"),
         (f"{V1}/datapackage.json", "404", lt.RemoteFileNotFound, "HTTP 404"),
-        (PARQUET, "500", lt.SourceUnavailable, "HTTP 500"),
-        ("index.json", "503", lt.SourceUnavailable, "HTTP 503"),
+        (PARQUET, "500", lt.OfflineError, "HTTP 500"),
+        ("index.json", "503", lt.OfflineError, "HTTP 503"),
     ],
 )
 def test_http_errors(
@@ -103,6 +103,9 @@ def test_http_errors(
         lt.load("trips", source=server.url)
     assert server.url + path in str(err.value)
     assert isinstance(err.value, OSError)
+    if error is lt.OfflineError:  # unreachable and nothing cached: the cause is kept
+        assert isinstance(err.value.__cause__, lt.SourceUnavailable)
+        assert "LEADERTRAVEL_SOURCE" in str(err.value) and "source=" in str(err.value)
     _nothing_cached(cache_dir)
 
 
@@ -111,20 +114,30 @@ def test_slow_response_past_the_timeout(
 ) -> None:
     monkeypatch.setenv("LEADERTRAVEL_TIMEOUT", "0.2")
     server.fault(PARQUET, "slow", delay=0.6)
-    with pytest.raises(lt.SourceUnavailable, match=r"timed out after 0\.2 s"):
+    with pytest.raises(lt.OfflineError, match=r"timed out after 0\.2 s"):
         lt.load("trips", source=server.url)
     _nothing_cached(cache_dir)
 
 
-def test_server_down(dead_url: str) -> None:
-    with pytest.raises(lt.SourceUnavailable, match="cannot connect") as err:
-        lt.load("trips", source=dead_url)
-    assert dead_url in str(err.value) and "LEADERTRAVEL_SOURCE" in str(err.value)
+def test_server_down_with_nothing_cached_is_an_offline_error(dead_url: str) -> None:
+    # the README promises OfflineError naming the source tried and how to choose another
+    for call in (lambda: lt.load("trips", source=dead_url), lambda: lt.versions(source=dead_url)):
+        with pytest.raises(lt.OfflineError, match="cannot connect") as err:
+            call()
+        text = str(err.value)
+        assert f"release source {dead_url!r}" in text
+        assert "LEADERTRAVEL_SOURCE" in text and "source=" in text
+        assert isinstance(err.value.__cause__, lt.SourceUnavailable)
+    # offline=False asks for the source or nothing: the SourceUnavailable itself
+    with pytest.raises(lt.SourceUnavailable, match="cannot connect") as down:
+        lt.load("trips", source=dead_url, offline=False)
+    assert not isinstance(down.value, lt.OfflineError)
 
 
 def test_missing_local_directory(tmp_path: Path) -> None:
-    with pytest.raises(lt.SourceUnavailable, match="no such directory"):
+    with pytest.raises(lt.OfflineError, match="no such directory") as err:
         lt.load("trips", source=tmp_path / "nowhere")
+    assert isinstance(err.value.__cause__, lt.SourceUnavailable)
 
 
 @pytest.mark.parametrize("where", ["index.json", f"{V1}/datapackage.json"])
@@ -193,3 +206,125 @@ def test_refresh_failure_keeps_the_cached_copy(server: ReleaseServer, dead_url: 
         lt.load("trips", version=V1, source=server.url, refresh=True, offline=False)
     assert path.is_file()
     assert len(lt.load("trips", version=V1, source=server.url)) == 6
+
+
+def _stopped_early(server: ReleaseServer) -> bool:
+    import time
+
+    for _ in range(100):  # the server notices the hang-up when its next write fails
+        if server.stopped_early:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_download_stops_at_the_first_byte_beyond_the_manifest_size(
+    server: ReleaseServer, cache_dir: Path
+) -> None:
+    server.fault(PARQUET, "endless")  # the file, then 32 MiB of zeros, no Content-Length
+    with pytest.raises(lt.HashMismatch, match="more bytes than the manifest's") as err:
+        lt.load("trips", source=server.url)
+    assert isinstance(err.value, lt.IntegrityError)
+    assert server.count("trips.parquet") == 2
+    assert _stopped_early(server)
+    _nothing_cached(cache_dir)
+
+
+def test_announced_length_beyond_the_manifest_size_is_refused_before_reading(
+    server: ReleaseServer, cache_dir: Path
+) -> None:
+    def shrink(obj: dict) -> None:
+        obj["resources"][2]["bytes"] -= 10
+
+    _edit(server.root / V1 / "datapackage.json", shrink)
+    with pytest.raises(lt.HashMismatch, match=r"more bytes than the manifest's \d+ \(at least"):
+        lt.load("trips", source=server.url)
+    _nothing_cached(cache_dir)
+
+
+def test_oversized_json_is_refused(server: ReleaseServer) -> None:
+    server.fault("index.json", "endless")
+    with pytest.raises(lt.ManifestError, match=r"larger than 16777216 bytes") as err:
+        lt.load("trips", source=server.url)
+    assert server.url + "index.json" in str(err.value)
+    assert _stopped_early(server)
+
+
+def _edit_field(root: Path, table: str, field: str, **changes: str) -> None:
+    def edit(obj: dict) -> None:
+        res = next(r for r in obj["resources"] if r["name"] == table)
+        next(f for f in res["schema"]["fields"] if f["name"] == field).update(changes)
+
+    _edit(root / V1 / "datapackage.json", edit)
+
+
+@pytest.mark.parametrize(
+    ("changes", "text"),
+    [
+        (
+            {"type": "string"},
+            r"field 'seq' is int64 in the file but the manifest's Table Schema type 'string' "
+            r"means string",
+        ),
+        (
+            {"name": "sequence"},
+            r"missing field\(s\) \['sequence'\]; unexpected field\(s\) \['seq'\]",
+        ),
+    ],
+)
+def test_parquet_schema_must_match_the_manifest(
+    server: ReleaseServer, cache_dir: Path, changes: dict[str, str], text: str
+) -> None:
+    _edit_field(server.root, "stops", "seq", **changes)  # the file itself still verifies
+    with pytest.raises(lt.ManifestError, match=text) as err:
+        lt.load("stops", source=server.url)
+    assert "table 'stops' of release 0.1.0" in str(err.value)
+    assert not list(cache_dir.rglob(".verified/stops.parquet.json"))  # never stamped
+    with pytest.raises(lt.ManifestError, match=text):  # and still refused next time
+        lt.load("stops", source=server.url)
+
+
+def test_schema_is_checked_once_per_verified_file(
+    server: ReleaseServer, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    calls: list[str] = []
+    read_schema = pq.read_schema
+
+    def spy(where: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(Path(where).name)
+        return read_schema(where, *args, **kwargs)
+
+    monkeypatch.setattr(pq, "read_schema", spy)
+    lt.load("stops", source=server.url)
+    assert calls == ["stops.parquet"]
+    (stamp,) = cache_dir.rglob(".verified/stops.parquet.json")
+    assert json.loads(stamp.read_text(encoding="utf-8"))["schema_checked"] is True
+    lt.load("stops", source=server.url)
+    assert calls == ["stops.parquet"]  # a warm load trusts the stamp
+    # a stamp written before schemas were checked is not trusted: re-hash and check once
+    record = json.loads(stamp.read_text(encoding="utf-8"))
+    del record["schema_checked"]
+    stamp.write_text(json.dumps(record), encoding="utf-8")
+    lt.load("stops", source=server.url)
+    assert calls == ["stops.parquet", "stops.parquet"]
+    assert server.count("stops.parquet") == 1
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name fds")
+def test_download_is_fsynced_before_the_rename(
+    server: ReleaseServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    synced: list[str] = []
+    fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    lt.load("trips", source=server.url)
+    assert any(Path(p).name.startswith(".trips.parquet.") for p in synced), synced

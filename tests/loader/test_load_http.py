@@ -242,3 +242,36 @@ def test_cache_key_is_the_canonical_source(release_root: Path, tmp_path: Path) -
     after = lt.cache_info()
     pd.testing.assert_frame_equal(before, after)
     assert after["source"].unique().tolist() == [str(release_root.resolve())]
+
+
+def test_in_filter_needs_a_collection_not_a_string(server: ReleaseServer) -> None:
+    # a bare string would be split into characters and silently select nothing
+    for op in ("in", "not in"):
+        with pytest.raises(ValueError, match=f"filter on 'origin': '{op}' needs a list"):
+            lt.load("trips", source=server.url, filters=[("origin", op, "curated")])
+    curated = lt.load("trips", source=server.url, filters=[("origin", "in", ("curated",))])
+    assert len(curated) == 3
+    assert len(lt.load("stops", source=server.url, filters=[("seq", "in", {1})])) == 6
+
+
+@pytest.mark.parametrize(
+    ("clause", "text"),
+    [
+        (
+            ("seq", "==", "1"),
+            r"'1' \(str\) cannot be compared with the column's Table Schema "
+            r"type 'integer'; write the number itself",
+        ),
+        (("seq", "in", [1, "2"]), r"filter on 'seq': '2' \(str\)"),
+        (("stop_id", "==", 5), r"filter on 'stop_id': 5 \(int\) .* type 'string'"),
+        (("arrival_date", ">", 20200101), r"filter on 'arrival_date': 20200101 .* type 'date'"),
+        (("seq", "==", None), r"None \(NoneType\) .*field\('seq'\)\.is_null\(\)"),
+        (("seq", "=~", 1), r"unknown operator '=~'"),
+    ],
+)
+def test_filter_values_must_fit_the_column_type(
+    server: ReleaseServer, clause: tuple[str, str, Any], text: str
+) -> None:
+    with pytest.raises(ValueError, match=text):
+        lt.load("stops", source=server.url, filters=[clause])
+    assert not any(r.endswith("stops.parquet") for r in server.requests)  # checked first

@@ -101,3 +101,25 @@ def test_hostile_strings_are_unsafe(bad: str) -> None:
 def test_malformed_versions_are_not_found(bad: str) -> None:
     with pytest.raises(lt.ReleaseNotFound, match=r"MAJOR\.MINOR\.PATCH"):
         check_version(bad)
+
+
+@pytest.mark.parametrize("bad", ["0.1.0\n", "0.1.0 ", " 0.1.0", "0.1.0\r"])
+def test_versions_with_trailing_characters_are_refused(bad: str) -> None:
+    # '$' matches before a final newline: every whole-string check must use fullmatch
+    with pytest.raises(lt.ReleaseNotFound, match=r"MAJOR\.MINOR\.PATCH"):
+        check_version(bad)
+    entry = {"version": bad, "released": "2026-11-01", "path": f"{bad}/datapackage.json"}
+    with pytest.raises(lt.ReleaseNotFound, match="is not a version number"):
+        parse_index(_index(latest=bad, versions=[entry]), where="i")
+
+
+def test_trailing_newlines_in_dates_hashes_and_paths_are_refused() -> None:
+    entry = {"version": "0.1.0", "released": "2026-11-01\n", "path": "0.1.0/datapackage.json"}
+    with pytest.raises(lt.ManifestError, match="not an ISO date"):
+        parse_index(_index(latest="0.1.0", versions=[entry]), where="i")
+    with pytest.raises(lt.ManifestError, match="sha256:<64 lowercase hex>"):
+        parse_datapackage(_package(hash=GOOD_HASH + "\n"), where="dp", version="0.1.0")
+    with pytest.raises(lt.UnsafeManifest, match="bare file name"):
+        parse_datapackage(_package(path="trips.parquet\n"), where="dp", version="0.1.0")
+    with pytest.raises(lt.UnsafeManifest):
+        check_file_name("trips.parquet\n", where="w")
