@@ -102,3 +102,38 @@ def test_country_map_code_must_exist(scratch: tuple[Path, Path]) -> None:
         SourceInputError, match=r"country_map\.csv:\d+: code 'BLX' for slug 'belgium'"
     ):
         import_historian(sources, root=root)
+
+
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        ('99999,Rayak,"A note."', r"stop_notes\.csv:4: record_id '99999' is not a source record"),
+        ('996,Beirut,"A note."', r"stop_notes\.csv:4: locality 'Beirut' is not in record 996"),
+    ],
+)
+def test_bad_stop_note(scratch: tuple[Path, Path], row: str, error: str) -> None:
+    sources, root = scratch
+    notes = root / "data/historian/stop_notes.csv"
+    notes.write_text(notes.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
+    with pytest.raises(SourceInputError, match=error):
+        import_historian(sources, root=root)
+
+
+def test_namesake_next_to_the_visit_wins_without_a_curated_pin(
+    scratch: tuple[Path, Path],
+) -> None:
+    """Without the Valkenburg row, the rule still avoids Valkenburg in South Holland."""
+    sources, root = scratch
+    gazetteer = root / "data/historian/gazetteer.csv"
+    lines = gazetteer.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("NLD,Valkenburg,")]
+    assert len(kept) == len(lines) - 1
+    gazetteer.write_text("".join(kept), encoding="utf-8")
+    result = import_historian(sources, root=root)
+    stops = result.tables["stops"]
+    stop = stops[(stops["source_record_id"] == "2445") & (stops["locality"] == "Valkenburg")]
+    place = result.tables["places"].set_index("place_id").loc[stop["place_id"].iloc[0]]
+    assert place["geonames_id"] == 2745874
+    assert "next to the other places of this visit" in stop["remarks"].iloc[0]
+    by_rule = stops["remarks"].str.contains("next to the other places", regex=False)
+    assert by_rule.sum() == 1  # the rule is strict: it changes no other stop

@@ -6,30 +6,35 @@ import datetime as dt
 
 import pytest
 
-from leadertravel.build.historian._dedupe import Visit
+from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._countries import load_country_codes, load_current_codes
+from leadertravel.build.historian._coverage import OutlineChecker
+from leadertravel.build.historian._dedupe import Visit, merge_duplicates
 from leadertravel.build.historian._geocode import OfflineGeocoder, read_gazetteer
-from leadertravel.build.historian._group import group_visits
+from leadertravel.build.historian._group import GAP, SAME_REMARKS, group_visits
 from leadertravel.build.historian._locales import split_locale
 from leadertravel.build.historian._parse import Record
 
 from .conftest import ROOT
 
 
-def _visit(rid: str, start: int, end: int, who: str = "x-y") -> Visit:
+def _visit(
+    rid: str, start: int, end: int, who: str = "x-y", *, year: int = 2021, remarks: str = ""
+) -> Visit:
     record = Record(
         rid,
         who,
         "secretary",
         "X Y",
-        dt.date(2021, 6, start),
-        dt.date(2021, 6, end),
+        dt.date(year, 6, start),
+        dt.date(year, 6, end),
         "uk",
         "UK",
         "",
-        "",
+        remarks,
         "f.xml",
     )
-    return Visit(record, "GBR", (), "", ())
+    return Visit(record, "GBR", (), remarks, ())
 
 
 @pytest.mark.parametrize(("gap", "sizes"), [(0, [2, 1, 1]), (1, [3, 1]), (2, [4])])
@@ -62,15 +67,12 @@ def test_split_locale_keeps_parenthesised_notes() -> None:
 
 @pytest.fixture(scope="module")
 def geocoder() -> OfflineGeocoder:
-    import csv
-
-    alpha2 = {}
-    with (ROOT / "data/reference/countries.csv").open(encoding="utf-8") as fh:
-        alpha2 = {r["code"]: r["alpha_2"] for r in csv.DictReader(fh)}
+    countries = ROOT / "data/reference/countries.csv"
     return OfflineGeocoder(
         curated=read_gazetteer(ROOT / "data/historian/gazetteer.csv"),
-        search_countries={"SUN": ("RU", "UA")},
-        alpha2=alpha2,
+        search_countries={"SUN": ("RU", "UA", "BY")},
+        alpha2=load_country_codes(countries),
+        alpha3=load_current_codes(countries),
     )
 
 
@@ -105,3 +107,76 @@ def test_geocoder_chain_curated_then_airports(geocoder: OfflineGeocoder) -> None
     assert pole.point.latitude == -90.0 and pole.raw["geocoded_by"] == "curated"
     lajes = geocoder.geocode("Lajes Field", country_codes=["PRT"])
     assert lajes.raw["geocoded_by"] == "airportsdata" and lajes.raw["iata"] == "TER"
+
+
+def test_sea_voyage_rule_chains_repeated_remarks_before_1950() -> None:
+    voyage = [
+        _visit("1", 1, 1, year=1928, remarks="Good will trip."),
+        _visit("2", 5, 5, year=1928, remarks="Good will trip."),  # 4 days at sea
+        _visit("3", 10, 10, year=1928, remarks="Good will trip."),  # 5 days: too long
+    ]
+    trips = group_visits(voyage, [])
+    assert [len(t.visits) for t in trips] == [2, 1]
+    assert trips[0].joined_by == [SAME_REMARKS]
+    assert [len(t.visits) for t in group_visits(voyage, [], remarks_gap_days=0)] == [1, 1, 1]
+    jet_age = [_visit(str(i), d, d, year=1982, remarks="Shuttle.") for i, d in ((1, 1), (2, 4))]
+    assert [len(t.visits) for t in group_visits(jet_age, [])] == [1, 1]
+    differing = [_visit("1", 1, 1, year=1928, remarks="A."), _visit("2", 4, 4, year=1928)]
+    assert [len(t.visits) for t in group_visits(differing, [])] == [1, 1]
+    overnight = group_visits([_visit("1", 1, 1), _visit("2", 2, 2)], [])
+    assert overnight[0].joined_by == [GAP]
+
+
+def test_negative_remarks_gap_is_refused() -> None:
+    with pytest.raises(ValueError, match="remarks_gap_days is -2"):
+        group_visits([], [], remarks_gap_days=-2)
+
+
+def _record(rid: str, slug: str, remarks: str) -> Record:
+    d = dt.date(1988, 2, 28)
+    return Record(rid, "s", "secretary", "S", d, d, slug, slug, "Jerusalem", remarks, "f.xml")
+
+
+def test_same_day_records_with_a_visit_between_them_stay_apart() -> None:
+    records = [
+        _record("1", "israel", "A."),
+        _record("2", "egypt", "B."),
+        _record("3", "israel", "C."),
+    ]
+    codes = {"1": "ISR", "2": "EGY", "3": "ISR"}
+    visits, merges = merge_duplicates(records, codes)
+    assert [v.record.record_id for v in visits] == ["1", "2", "3"] and merges == []
+    exact = [
+        _record("1", "israel", "A."),
+        _record("2", "egypt", "B."),
+        _record("3", "israel", "A."),
+    ]
+    visits, merges = merge_duplicates(exact, codes)  # a record entered twice still merges
+    assert [(m.merged_record_id, m.rule) for m in merges] == [("3", "exact")]
+    adjacent = [_record("1", "israel", "A."), _record("3", "israel", "C.")]
+    _, merges = merge_duplicates(adjacent, codes)
+    assert [(m.merged_record_id, m.rule) for m in merges] == [("3", "same-person-dates-country")]
+
+
+def test_gazetteer_places_get_the_code_of_the_country_of_today(geocoder: OfflineGeocoder) -> None:
+    assert geocoder.geocode("Minsk", country_codes=["BLR"]).raw["country_code"] == "BLR"
+    assert geocoder.geocode("Minsk", country_codes=["SUN"]).raw["country_code"] == "BLR"
+    assert geocoder.geocode("Bratislava", country_codes=["SVK"]).raw["country_code"] == "SVK"
+    assert geocoder.geocode("Tbilisi", country_codes=["GEO"]).raw["country_code"] == "GEO"
+    current = load_current_codes(ROOT / "data/reference/countries.csv")
+    expected = {"BY": "BLR", "SK": "SVK", "GE": "GEO", "AI": "AIA", "BQ": "BES", "XK": "XKX"}
+    assert {a2: current[a2] for a2 in expected} == expected
+    assert "CS" not in current  # CSK and SCG are both former countries
+
+
+def test_an_ambiguous_alpha2_needs_the_current_map() -> None:
+    with pytest.raises(SourceInputError, match="alpha-2 code 'BY' belongs to BLR and BYS"):
+        OfflineGeocoder(curated=[], search_countries={}, alpha2={"BLR": "BY", "BYS": "BY"})
+
+
+def test_same_area_compares_codes_not_alpha2() -> None:
+    root = ROOT / "data/reference/countries.csv"
+    checker = OutlineChecker({}, load_country_codes(root), current=load_current_codes(root))
+    assert checker.same_area("BLR", "BLR")
+    assert not checker.same_area("BLR", "BYS")
+    assert not checker.same_area("SVK", "SKM")

