@@ -16,13 +16,14 @@ from filelock import FileLock
 
 from leadertravel._errors import (
     BuildError,
+    DataValidationError,
     ManifestError,
     ReleaseExists,
     VersionBumpError,
 )
 from leadertravel.build import release as release_module
 from leadertravel.build.publish import publish_release
-from leadertravel.build.release import write_release
+from leadertravel.build.release import lock_path, write_release
 
 
 def _dated(inputs: Any, created: str) -> Any:
@@ -100,7 +101,7 @@ def test_stale_staging_left_by_a_killed_build_is_removed(
     (stale / "trips.parquet").write_bytes(b"half")
     (releases / ".index.json.abc.tmp").write_bytes(b"{")
     write_release(inputs("0.2.0"), releases=releases)
-    assert sorted(p.name for p in releases.iterdir()) == [".lock", "0.1.0", "0.2.0", "index.json"]
+    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "0.2.0", "index.json"]
 
 
 def test_builds_into_one_root_take_turns(tmp_path: Path, inputs: Callable[..., Any]) -> None:
@@ -116,7 +117,7 @@ def test_builds_into_one_root_take_turns(tmp_path: Path, inputs: Callable[..., A
         except BaseException as err:  # noqa: BLE001 - handed to the test thread
             errors.append(err)
 
-    with FileLock(releases / ".lock"):
+    with FileLock(lock_path(releases)):
         worker = threading.Thread(target=build)
         worker.start()
         worker.join(timeout=1.0)
@@ -200,3 +201,19 @@ def test_publish_cleans_stale_staging_and_checks_the_destination_index(
         publish_release("0.1.1", source=built, dest=public)
     assert snap(public) == before and not (public / "0.1.1").exists()
     assert not (public / ".tmp-publish-0.1.1-k1ll3d").exists()  # removed under the lock
+
+
+def test_a_failed_first_build_removes_its_root_but_not_the_lock(
+    tmp_path: Path, inputs: Callable[..., Any]
+) -> None:
+    releases = tmp_path / "fresh"
+    bad = inputs("0.1.0")
+    bad.tables["stops"].loc[0, "place_id"] = "xyz-nowhere"  # dangling foreign key
+    with pytest.raises(DataValidationError):
+        write_release(bad, releases=releases)
+    assert not releases.exists()  # nothing left where the release would go
+    # The lock lives beside the root, so removing the root never pulls it from under a
+    # build waiting for it; the next build takes the same lock and succeeds.
+    assert lock_path(releases) == tmp_path / ".fresh.lock" and lock_path(releases).is_file()
+    write_release(inputs("0.1.0"), releases=releases)
+    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "index.json"]

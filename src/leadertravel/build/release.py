@@ -77,7 +77,7 @@ INDEX = "index.json"
 MANIFEST = "datapackage.json"
 SUMS = "SHA256SUMS"
 #: Lock file of a release root: held while a build or publication writes into it.
-LOCK = ".lock"
+LOCK_SUFFIX = ".lock"
 #: Prefix of the staging directories builds and publications write into.
 STAGING_PREFIX = ".tmp-"
 _MEDIATYPE = "application/vnd.apache.parquet"
@@ -226,32 +226,51 @@ def _publish_dir(staging: Path, target: Path, *, releases: Path, index: bytes) -
         raise
 
 
+def lock_path(releases: Path) -> Path:
+    """Return the lock file of release root ``releases``: beside the root, not inside it.
+
+    Outside the root it is never published, and the root itself can be created and, after
+    a failed first build, removed again while the lock is held.
+
+    Examples
+    --------
+    >>> lock_path(Path("/srv/releases")).as_posix()
+    '/srv/.releases.lock'
+    """
+    return releases.parent / f".{releases.name}{LOCK_SUFFIX}"
+
+
 @contextmanager
 def release_lock(releases: Path) -> Iterator[None]:
-    """Hold the lock of release root ``releases`` (created if missing) while writing to it.
+    """Hold the lock of release root ``releases`` while writing to it.
 
     Builds and publications into one root take turns, so each compares with, and adds
     to, the index the previous one wrote. Holding the lock, no other build is writing,
     so staging directories (``.tmp-*``) and temporary index files found in the root are
-    leftovers of a killed one and are removed. A root this call created is removed again
-    if nothing was published into it.
+    leftovers of a killed one and are removed. The root is created under the lock, and a
+    root this call created is removed again if nothing was published into it, so a failed
+    first build leaves nothing behind.
     """
-    fresh = not releases.exists()
-    releases.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(releases / LOCK)
+    releases.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_path(releases))
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        log.info("waiting for another build or publication into %s (%s)", releases, LOCK)
+        log.info(
+            "waiting for another build or publication into %s (%s)", releases, lock_path(releases)
+        )
         lock.acquire()
     try:
-        _remove_stale(releases)
-        yield
+        fresh = not releases.exists()
+        releases.mkdir(exist_ok=True)
+        try:
+            _remove_stale(releases)
+            yield
+        finally:
+            if fresh and not any(releases.iterdir()):
+                releases.rmdir()
     finally:
         lock.release()
-        if fresh and {p.name for p in releases.iterdir()} == {LOCK}:
-            (releases / LOCK).unlink()
-            releases.rmdir()
 
 
 def _remove_stale(releases: Path) -> None:
