@@ -8,6 +8,7 @@ broken manifest can never make the loader read or write outside its release dire
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
@@ -31,6 +32,7 @@ __all__ = [
     "check_file_name",
     "check_file_schema",
     "check_version",
+    "is_iso_date",
     "parse_datapackage",
     "parse_index",
     "version_key",
@@ -43,6 +45,25 @@ FORMAT_VERSION = 1
 _VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 _FILE_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_iso_date(text: str) -> bool:
+    """Return whether ``text`` is a real calendar date written YYYY-MM-DD.
+
+    Examples
+    --------
+    >>> is_iso_date("2024-02-29"), is_iso_date("2026-02-30"), is_iso_date("20260213")
+    (True, False, False)
+    """
+    if not _DATE_RE.fullmatch(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 _HASH_RE = re.compile(r"sha256:([0-9a-f]{64})")
 _HOSTILE = ("/", "\\", "..", ":", "\x00")
 
@@ -217,7 +238,7 @@ def parse_index(data: bytes, *, where: str) -> Index:
             raise ManifestError(msg)
         version = check_version(raw.get("version"), where=at)
         released = _require(raw, "released", str, at)
-        if not _DATE_RE.fullmatch(released):
+        if not is_iso_date(released):
             msg = f"{at}: released {released!r} is not an ISO date (YYYY-MM-DD)"
             raise ManifestError(msg)
         path = raw.get("path", f"{version}/datapackage.json")

@@ -56,6 +56,11 @@ def test_index_sorted_newest_first() -> None:
             lt.ManifestError,
             "not an ISO date",
         ),
+        (
+            _index(versions=[{"version": "0.1.0", "released": "2026-02-30"}]),
+            lt.ManifestError,
+            "not an ISO date",
+        ),
         (b"[]", lt.ManifestError, "expected a JSON object"),
     ],
 )

@@ -153,6 +153,16 @@ def test_release_date_must_not_go_backwards(
     assert [v["released"] for v in index["versions"]] == ["2026-12-01", "2026-11-23", "2026-11-23"]
 
 
+@pytest.mark.parametrize("created", ["2026-02-30T00:00:00Z", "soon", ""])
+def test_created_must_be_a_real_date(
+    tmp_path: Path, inputs: Callable[..., Any], created: str
+) -> None:
+    releases = tmp_path / "releases"
+    with pytest.raises(ManifestError, match=r"'created' is .*set it to the release date"):
+        write_release(_dated(inputs("0.1.0"), created), releases=releases)
+    assert not releases.exists()
+
+
 def _rewrite_sums(directory: Path) -> None:
     names = sorted(p.name for p in directory.iterdir() if p.name != "SHA256SUMS")
     lines = [f"{release_module.sha256_file(directory / n)}  {n}\n" for n in names]

@@ -43,7 +43,7 @@ from leadertravel._errors import (
     ReproducibilityError,
     VersionBumpError,
 )
-from leadertravel._manifest import Release, parse_datapackage, parse_index
+from leadertravel._manifest import Release, is_iso_date, parse_datapackage, parse_index
 from leadertravel.build._parquet import sort_by_key, write_parquet
 from leadertravel.build.changelog import TableDiff, diff_table, render_changelog
 from leadertravel.build.checks import check_tables
@@ -397,10 +397,11 @@ def _compare(
 
 def _released(package: Mapping[str, Any]) -> str:
     created = str(package.get("created", ""))
-    if len(created) < 10:
+    if not is_iso_date(created[:10]):
         msg = (
-            "datapackage/datapackage.json has no 'created' date; set it (ISO 8601, e.g. "
-            "2026-11-23T00:00:00Z): the release date comes from the inputs, not the clock"
+            f"datapackage/datapackage.json: 'created' is {created or 'missing'!r}; set it to "
+            "the release date (ISO 8601, e.g. 2026-11-23T00:00:00Z): the release date comes "
+            "from the inputs, not the clock"
         )
         raise ManifestError(msg)
     return created[:10]
