@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,23 +26,39 @@ _SET_OPS = {"in", "not in"}
 _OPS = {"==", "=", "!=", "<", "<=", ">", ">="} | _SET_OPS
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+
+
 def _convert(value: Any, ftype: str, column: str) -> Any:
-    if ftype == "date" and not isinstance(value, dt.datetime):
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError as err:
-                msg = f"filter on {column!r}: {value!r} is not an ISO date (YYYY-MM-DD)"
-                raise ValueError(msg) from err
+    """Convert ISO strings (and datetimes for date columns) to the column's Python type.
+
+    Datetime strings without an offset are taken as UTC, the zone every datetime column
+    of a release is stored in.
+    """
     if ftype == "date" and isinstance(value, dt.datetime):
         return value.date()
+    if ftype == "date" and isinstance(value, str):
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            return dt.date.fromisoformat(value)
+        except ValueError as err:
+            msg = f"filter on {column!r}: {value!r} is not an ISO date (YYYY-MM-DD)"
+            raise ValueError(msg) from err
     if ftype == "datetime" and isinstance(value, str | dt.datetime):
         try:
+            if isinstance(value, str) and not _ISO_DATETIME.fullmatch(value):
+                raise ValueError(value)
             stamp = pd.Timestamp(value)
         except ValueError as err:
-            msg = f"filter on {column!r}: {value!r} is not an ISO 8601 date-time"
+            msg = (
+                f"filter on {column!r}: {value!r} is not an ISO 8601 date-time "
+                "(YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]; no offset means UTC)"
+            )
             raise ValueError(msg) from err
         stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
         return stamp.to_pydatetime()
@@ -137,6 +154,8 @@ def typed_filters(filters: Any, schema: Mapping[str, Any], *, table: str) -> Any
     ...
     ValueError: filter on 'leader_id': 'in' needs a list, tuple or set of values, got ...
     """
+    if isinstance(filters, list | tuple) and not filters:
+        return None  # no condition: read everything (pyarrow would call [] malformed)
     if filters is None or not isinstance(filters, list | tuple):
         return filters
     types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
