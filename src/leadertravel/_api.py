@@ -330,14 +330,16 @@ class _Session:
                 return dest  # another process fetched it while we waited
             if self._verify_in_place(dest, res, release.version):
                 return dest
+            what = f"{res.path} of version {release.version} is not"
+            if dest.exists():  # a copy is there, but it failed its sha256 or size check
+                what = f"{res.path} of version {release.version} has only a copy failing its sha256"
             if self.offline:
-                raise self.offline_error(f"{res.path} of version {release.version} is not")
+                raise self.offline_error(what)
             try:
                 self._download(release, res, dest)
             except SourceUnavailable as err:
                 if self.offline is False:
                     raise
-                what = f"{res.path} of version {release.version} is not"
                 raise self.unreachable(err, what) from err
             check_file_schema(dest, res, version=release.version)
             self.cache.stamp(dest, sha256=res.sha256, size=res.bytes)

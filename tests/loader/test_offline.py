@@ -72,3 +72,12 @@ def test_server_down_with_warm_cache(
     with caplog.at_level(logging.WARNING, logger="leadertravel"):
         assert len(lt.load("trips", source=url, refresh=True)) == 6
     assert "cannot connect" in caplog.text
+
+
+def test_offline_with_a_corrupted_cached_copy_says_so(server: ReleaseServer) -> None:
+    path = lt.path("trips", source=server.url)
+    data = bytearray(path.read_bytes())
+    data[-20] ^= 0xFF  # one flipped byte in the cached copy
+    path.write_bytes(bytes(data))
+    with pytest.raises(lt.OfflineError, match=r"trips\.parquet .* only a copy failing its sha256"):
+        lt.load("trips", source=server.url, offline=True, refresh=True)

@@ -69,10 +69,10 @@ def publish_release(version: str, *, source: Path, dest: Path) -> Path:
         raise ReleaseNotFound(msg)
     verify_release(origin)  # also: its manifest is of this version and format
     entries = {v["version"]: v for v in read_index(source)["versions"]}
-    created = json.loads((origin / MANIFEST).read_text(encoding="utf-8")).get("created", "")
+    manifest = json.loads((origin / MANIFEST).read_text(encoding="utf-8"))
     entry = entries.get(version) or {
         "version": version,
-        "released": str(created)[:10],
+        "released": str(manifest.get("created", ""))[:10],
         "path": f"{version}/{MANIFEST}",
     }
     target = dest / version
@@ -80,7 +80,9 @@ def publish_release(version: str, *, source: Path, dest: Path) -> Path:
         if target.exists():
             msg = f"release {version} already exists at {target}; published versions are immutable"
             raise ReleaseExists(msg)
-        index = _index_with(read_index(dest), name="leadertravel", entry=entry)
+        index = _index_with(
+            read_index(dest), name=str(manifest.get("name", "leadertravel")), entry=entry
+        )
         staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}publish-{version}-", dir=dest))
         try:
             for path in sorted(origin.iterdir()):
