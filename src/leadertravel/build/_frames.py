@@ -88,6 +88,22 @@ def _exact_integer(value: Any) -> int | None:
     return int(text) if _INTEGER.fullmatch(text) else None
 
 
+def _exact_floats(numbers: pd.Series, values: pd.Series, low: int, high: int) -> bool:
+    """Whether parsed floats hold every given value exactly as an in-range integer."""
+    present = numbers.dropna()
+    if len(present) != int(values.notna().sum()) or present.empty:
+        return False  # something did not parse: the exact path reports it
+    # Below 2**53 in magnitude a float holds an integer exactly, and text at or beyond it
+    # never parses to a float below it, so these bounds keep rounded values out.
+    return bool(
+        (np.floor(present) == present).all()
+        and present.min() > -(2**53)
+        and present.max() < 2**53
+        and present.min() >= low
+        and present.max() <= high
+    )
+
+
 def _to_integers(
     values: pd.Series, field: Mapping[str, Any], errors: Literal["raise", "coerce"]
 ) -> pd.Series:
@@ -103,6 +119,8 @@ def _to_integers(
         numbers.dropna().empty or low <= numbers.min() <= numbers.max() <= high
     ):
         return numbers.astype(dtype)
+    if pd.api.types.is_float_dtype(numbers.dtype) and _exact_floats(numbers, values, low, high):
+        return numbers.astype(dtype)  # integers below 2**53 with gaps: floats held them exactly
     if pd.api.types.is_float_dtype(values.dtype):  # floats already: nothing left to round
         floats = numbers.to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):
@@ -138,7 +156,8 @@ def _coerce_column(
         return _to_integers(values, field, errors)
     if ftype == "number" and _textual(values):
         numbers = pd.to_numeric(values, errors="coerce")
-        _reject(values, values.notna() & numbers.isna(), field, errors)
+        nan = values.astype(str).str.fullmatch(r"(?i)[+-]?nan")  # valid, as for frictionless
+        _reject(values, values.notna() & numbers.isna() & ~nan, field, errors)
         return numbers.astype(dtype)
     if errors == "coerce" and isinstance(dtype, pd.CategoricalDtype):
         return values.where(values.isin(dtype.categories)).astype(dtype)
