@@ -108,7 +108,11 @@ def test_country_map_code_must_exist(scratch: tuple[Path, Path]) -> None:
     ("row", "error"),
     [
         ('99999,Rayak,"A note."', r"stop_notes\.csv:4: record_id '99999' is not a source record"),
-        ('996,Beirut,"A note."', r"stop_notes\.csv:4: locality 'Beirut' is not in record 996"),
+        ('996,Beirut,"A note."', r"stop_notes\.csv:4: locality 'Beirut' is not one of record 996"),
+        # a substring of a place ("Ray" in "Rayak") would never be attached to a stop
+        ('996,Ray,"A note."', r"stop_notes\.csv:4: locality 'Ray' is not one of record 996"),
+        # a record merged into another has no stop of its own (Blinken 4019 → 3992)
+        ('4019,,"A note."', r"stop_notes\.csv:4: record 4019 was merged into another record"),
     ],
 )
 def test_bad_stop_note(scratch: tuple[Path, Path], row: str, error: str) -> None:

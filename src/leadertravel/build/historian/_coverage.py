@@ -25,11 +25,11 @@ class OutlineChecker:
         search_countries: dict[str, tuple[str, ...]],
         alpha2: dict[str, str],
         *,
-        current: dict[str, str] | None = None,
+        current: dict[str, str],
     ):
         self._search = search_countries
         self._alpha2 = alpha2
-        self._current = current if current is not None else {a2: c for c, a2 in alpha2.items()}
+        self._current = current  # alpha-2 → today's code; required (BY is BLR and BYS)
         self._shapes: dict[str, Any] = {}
 
     def _shape(self, code: str) -> Any:

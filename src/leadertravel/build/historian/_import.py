@@ -29,7 +29,7 @@ from leadertravel.build.historian._group import (
     group_visits,
 )
 from leadertravel.build.historian._legs import Node, derive_legs
-from leadertravel.build.historian._locales import slugify
+from leadertravel.build.historian._locales import slugify, split_locale
 from leadertravel.build.historian._namesakes import MIN_OTHERS, nearest_namesake
 from leadertravel.build.historian._parse import Record, read_records, read_terms
 from leadertravel.build.historian._pins import pins_path, verify_sources
@@ -77,13 +77,21 @@ def _read_locale_exceptions(path: Path) -> tuple[str, ...]:
         return tuple(r["text"] for r in csv.DictReader(fh))
 
 
-def _read_stop_notes(path: Path, records: list[Record]) -> dict[tuple[str, str], list[str]]:
+def _read_stop_notes(
+    path: Path,
+    records: list[Record],
+    *,
+    keep: tuple[str, ...],
+    merged: set[str],
+) -> dict[tuple[str, str], list[str]]:
     """Maintainers' notes on single stops, keyed by (record id, locality; '' for every stop).
 
     Raises
     ------
     SourceInputError
-        When a row names a record id the source lacks or a locality its record does not list.
+        When a row names a record id the source lacks or that was merged into another record
+        (its stop is the kept record's), or a locality that is not one of the parts its
+        record's locale is split into (a note that would never be attached).
     """
     if not path.is_file():
         return {}
@@ -98,11 +106,17 @@ def _read_stop_notes(path: Path, records: list[Record]) -> dict[tuple[str, str],
                     "or the row has no remarks; fix the id or drop the row"
                 )
                 raise SourceInputError(msg)
-            if row["locality"] and row["locality"] not in record.locale:
+            if record.record_id in merged:
                 msg = (
-                    f"{path}:{lineno}: locality {row['locality']!r} is not in record "
-                    f"{record.record_id}'s locale {record.locale!r}; "
-                    "copy it as the source spells it"
+                    f"{path}:{lineno}: record {record.record_id} was merged into another record "
+                    "(see the merge report); attach the note to the kept record's id"
+                )
+                raise SourceInputError(msg)
+            parts = split_locale(record.locale or "", keep=keep)
+            if row["locality"] and row["locality"] not in parts:
+                msg = (
+                    f"{path}:{lineno}: locality {row['locality']!r} is not one of record "
+                    f"{record.record_id}'s places {list(parts)}; copy one as the source spells it"
                 )
                 raise SourceInputError(msg)
             notes.setdefault((row["record_id"], row["locality"]), []).append(row["remarks"])
@@ -276,7 +290,12 @@ def import_historian(
     keep = _read_locale_exceptions(hist / "locale_exceptions.csv")
     visits, merges = merge_duplicates(records, codes, present=latest_code, keep=keep)
     groups = group_visits(visits, terms, gap_days=gap_days, remarks_gap_days=remarks_gap_days)
-    stop_notes = _read_stop_notes(hist / "stop_notes.csv", records)
+    stop_notes = _read_stop_notes(
+        hist / "stop_notes.csv",
+        records,
+        keep=keep,
+        merged={m.merged_record_id for m in merges},
+    )
     country_places = _read_country_places(hist / "country_places.csv")
 
     search = _read_search_countries(hist / "search_countries.csv")
