@@ -237,6 +237,11 @@ def _handler(server: ReleaseServer) -> type[http.server.BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command == "HEAD":
                 return
+            if fault is not None and fault.kind == "stall":  # headers only, then silence
+                self.wfile.flush()
+                time.sleep(fault.delay)
+                self.close_connection = True
+                return
             if fault is not None and fault.kind == "truncate":
                 self.wfile.write(data[: len(data) // 2])
                 self.wfile.flush()

@@ -231,12 +231,16 @@ def test_download_stops_at_the_first_byte_beyond_the_manifest_size(
 
 
 def test_announced_length_beyond_the_manifest_size_is_refused_before_reading(
-    server: ReleaseServer, cache_dir: Path
+    server: ReleaseServer, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def shrink(obj: dict) -> None:
         obj["resources"][2]["bytes"] -= 10
 
     _edit(server.root / V1 / "datapackage.json", shrink)
+    # The server announces the length, then sends nothing: only a check of the announced
+    # length (before reading any byte) can answer HashMismatch; reading would time out.
+    server.fault(PARQUET, "stall", delay=5)
+    monkeypatch.setenv("LEADERTRAVEL_TIMEOUT", "1")
     with pytest.raises(lt.HashMismatch, match=r"more bytes than the manifest's \d+ \(at least"):
         lt.load("trips", source=server.url)
     _nothing_cached(cache_dir)
