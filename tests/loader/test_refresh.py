@@ -70,7 +70,10 @@ def test_refresh_keeps_a_failing_copy_until_a_verified_one_arrives(
     assert "fails verification" in caplog.text
     assert parquet.read_bytes() == damaged  # not deleted before its replacement arrived
     # the damaged copy is never served, offline or not
-    with pytest.raises(lt.OfflineError, match=r"trips\.parquet of version 0\.1\.0 is not"):
+    with pytest.raises(
+        lt.OfflineError,
+        match=r"trips\.parquet of version 0\.1\.0 has only a copy failing its sha256",
+    ):
         lt.load("trips", version=V1, source=server.url, offline=True)
     server.faults.clear()
     assert len(lt.load("trips", version=V1, source=server.url, refresh=True)) == 6
