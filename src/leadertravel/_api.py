@@ -479,6 +479,20 @@ def path(
     return session.file(release, release.resource(table))
 
 
+def _load_table(
+    session: _Session,
+    table: str,
+    version: str,
+    columns: Sequence[str] | None,
+    filters: Filters,
+) -> tuple[pa.Table, Resource]:
+    """Resolve, check the arguments (before any download), fetch, verify and read a table."""
+    release = session.release(version)
+    res = release.resource(table)
+    checked, typed = _read_args(res, columns, filters)
+    return _read(session.file(release, res), res, columns=checked, filters=typed), res
+
+
 def load_arrow(
     table: str,
     *,
@@ -506,10 +520,7 @@ def load_arrow(
     [DataType(string), DataType(date32[day])]
     """
     session = _Session.make(source, cache_dir, offline=offline, refresh=refresh, progress=progress)
-    release = session.release(version)
-    res = release.resource(table)
-    checked, typed = _read_args(res, columns, filters)
-    return _read(session.file(release, res), res, columns=checked, filters=typed)
+    return _load_table(session, table, version, columns, filters)[0]
 
 
 def load(
@@ -603,10 +614,7 @@ def load(
     0  example-b-2001-05-07
     """
     session = _Session.make(source, cache_dir, offline=offline, refresh=refresh, progress=progress)
-    release = session.release(version)
-    res = release.resource(table)
-    checked, typed = _read_args(res, columns, filters)
-    arrow = _read(session.file(release, res), res, columns=checked, filters=typed)
+    arrow, res = _load_table(session, table, version, columns, filters)
     return _to_frame(arrow, res, dtype_backend)
 
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import tempfile
 from pathlib import Path
 
 from leadertravel._errors import ReleaseExists, ReleaseNotFound
 from leadertravel.build.release import (
     MANIFEST,
-    STAGING_PREFIX,
     _index_with,
     _publish_dir,
     read_index,
     release_lock,
+    staging_dir,
     verify_release,
 )
 from leadertravel.build.semver import parse_version
@@ -83,14 +82,10 @@ def publish_release(version: str, *, source: Path, dest: Path) -> Path:
         index = _index_with(
             read_index(dest), name=str(manifest.get("name", "leadertravel")), entry=entry
         )
-        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}publish-{version}-", dir=dest))
-        try:
+        with staging_dir(dest, f"publish-{version}") as staging:
             for path in sorted(origin.iterdir()):
                 shutil.copyfile(path, staging / path.name)
             verify_release(staging, version=version)
             _publish_dir(staging, target, releases=dest, index=index)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging)
     log.info("published %s to %s", version, target)
     return target

@@ -64,6 +64,7 @@ __all__ = [
     "read_index",
     "release_lock",
     "sha256_file",
+    "staging_dir",
     "verify_release",
     "write_index",
     "write_release",
@@ -271,6 +272,21 @@ def release_lock(releases: Path) -> Iterator[None]:
                 releases.rmdir()
     finally:
         lock.release()
+
+
+@contextmanager
+def staging_dir(releases: Path, label: str) -> Iterator[Path]:
+    """Yield a new staging directory inside ``releases``; remove it unless renamed away.
+
+    Call holding :func:`release_lock`: the staging directory must be on the release
+    root's file system for the final rename to be atomic.
+    """
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{label}-", dir=releases))
+    try:
+        yield staging
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
 
 
 def _remove_stale(releases: Path) -> None:
@@ -599,8 +615,7 @@ def write_release(
         new_index = _index_with(
             index, name=str(inputs.package.get("name", "leadertravel")), entry=entry
         )
-        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{version}-", dir=releases))
-        try:
+        with staging_dir(releases, version) as staging:
             _stage(
                 inputs,
                 version=version,
@@ -610,9 +625,6 @@ def write_release(
                 rules=rules,
             )
             _publish_dir(staging, target, releases=releases, index=new_index)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging)
     log.info("release %s written to %s", version, target)
     return target
 
