@@ -37,6 +37,7 @@ PANMUNJOM = ("kim-jong-un-2018-04-27", "kim-jong-un-2019-06-30")
 SHAPE = {
     "kim-jong-il-2001-07-26": (8, 9, 2),
     "kim-jong-il-2002-08-20": (4, 5, 2),
+    "kim-jong-il-2011-08-20": (8, 9, 3),
     "kim-jong-un-2018-03-25": (1, 2, 2),
     "kim-jong-un-2018-04-27": (5, 6, 6),
     "kim-jong-un-2018-05-07": (1, 2, 2),
@@ -77,14 +78,14 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 
 def test_counts(tables: Tables) -> None:
-    assert len(tables["trips"]) == len(SHAPE) == 14
-    assert len(tables["stops"]) == 40
-    assert len(tables["legs"]) == 54
-    assert len(tables["border_crossings"]) == 35
+    assert len(tables["trips"]) == len(SHAPE) == 15
+    assert len(tables["stops"]) == 48
+    assert len(tables["legs"]) == 63
+    assert len(tables["border_crossings"]) == 38
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 23
-    assert len(tables["sources"]) == 78
-    assert len(tables["citations"]) == 339
+    assert len(tables["places"]) == 31
+    assert len(tables["sources"]) == 88
+    assert len(tables["citations"]) == 383
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -392,7 +393,9 @@ def _trip_shape(
     return (
         stops,
         modes,
-        list(zip(crossings["from_country_code"], crossings["to_country_code"], points)),
+        list(
+            zip(crossings["from_country_code"], crossings["to_country_code"], points, strict=True)
+        ),
     )
 
 
@@ -407,3 +410,28 @@ def test_kim_jong_il_2002_far_east_tour(tables: Tables) -> None:
     assert crossings == [("PRK", "RUS", bridge), ("RUS", "PRK", bridge)]
     summit = _of(tables["stops"], trip).iloc[-1]
     assert summit["arrival_date"] == _day("2002-08-23") and "Putin" in summit["event"]
+
+
+def test_kim_jong_il_2011_buryatia_and_home_through_china(tables: Tables) -> None:
+    trip = "kim-jong-il-2011-08-20"
+    row = tables["trips"].set_index("trip_id").loc[trip]
+    assert (row["start_date"], row["end_date"]) == (_day("2011-08-20"), _day("2011-08-27"))
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops[:3] == ["rus-khasan", "-", "rus-ulan-ude"]  # the Bureya plant is not geocoded
+    assert stops[3:] == [
+        "chn-manzhouli",
+        "chn-hulunbuir",
+        "chn-qiqihar",
+        "chn-daqing",
+        "chn-tonghua",
+    ]
+    assert set(modes) == {"rail"}
+    assert crossings == [
+        ("PRK", "RUS", "rus-khasan-tumangang-bridge"),
+        ("RUS", "CHN", "chn-manzhouli-zabaykalsk-crossing"),
+        ("CHN", "PRK", "prk-manpo-jian-bridge"),
+    ]
+    days = list(_of(tables["border_crossings"], trip)["crossed_on"])
+    assert days == [_day("2011-08-20"), _day("2011-08-25"), _day("2011-08-27")]
+    ulan_ude = _of(tables["stops"], trip).iloc[2]
+    assert ulan_ude["arrival_date"] == _day("2011-08-23") and "Medvedev" in ulan_ude["event"]
