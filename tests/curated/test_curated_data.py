@@ -37,6 +37,7 @@ PANMUNJOM = ("kim-jong-un-2018-04-27", "kim-jong-un-2019-06-30")
 SHAPE = {
     "kim-jong-il-2001-07-26": (8, 9, 2),
     "kim-jong-il-2002-08-20": (4, 5, 2),
+    "kim-jong-il-2004-04-18": (3, 4, 2),
     "kim-jong-il-2011-08-20": (8, 9, 3),
     "kim-jong-un-2018-03-25": (1, 2, 2),
     "kim-jong-un-2018-04-27": (5, 6, 6),
@@ -78,14 +79,14 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 
 def test_counts(tables: Tables) -> None:
-    assert len(tables["trips"]) == len(SHAPE) == 15
-    assert len(tables["stops"]) == 48
-    assert len(tables["legs"]) == 63
-    assert len(tables["border_crossings"]) == 38
+    assert len(tables["trips"]) == len(SHAPE) == 16
+    assert len(tables["stops"]) == 51
+    assert len(tables["legs"]) == 67
+    assert len(tables["border_crossings"]) == 40
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 31
-    assert len(tables["sources"]) == 88
-    assert len(tables["citations"]) == 383
+    assert len(tables["places"]) == 33
+    assert len(tables["sources"]) == 95
+    assert len(tables["citations"]) == 410
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -435,3 +436,16 @@ def test_kim_jong_il_2011_buryatia_and_home_through_china(tables: Tables) -> Non
     assert days == [_day("2011-08-20"), _day("2011-08-25"), _day("2011-08-27")]
     ulan_ude = _of(tables["stops"], trip).iloc[2]
     assert ulan_ude["arrival_date"] == _day("2011-08-23") and "Medvedev" in ulan_ude["event"]
+
+
+def test_kim_jong_il_2004_beijing_by_dandong(tables: Tables) -> None:
+    trip = "kim-jong-il-2004-04-18"
+    row = tables["trips"].set_index("trip_id").loc[trip]
+    assert (row["start_date"], row["end_date"]) == (_day("2004-04-18"), _day("2004-04-22"))
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops == ["chn-dandong", "chn-beijing", "chn-tianjin"]
+    assert set(modes) == {"rail"}
+    bridge = "chn-dandong-sinuiju-bridge"
+    assert crossings == [("PRK", "CHN", bridge), ("CHN", "PRK", bridge)]
+    back = _of(tables["border_crossings"], trip).iloc[-1]
+    assert pd.isna(back["crossed_on"])  # late on 21 or early on 22 April: not stated
