@@ -35,9 +35,12 @@ PANMUNJOM = ("kim-jong-un-2018-04-27", "kim-jong-un-2019-06-30")
 
 # trip_id: (stops, legs, border crossings)
 SHAPE = {
+    "kim-jong-il-2000-05-29": (1, 2, 2),
+    "kim-jong-il-2001-01-15": (2, 3, 2),
     "kim-jong-il-2001-07-26": (8, 9, 2),
     "kim-jong-il-2002-08-20": (4, 5, 2),
     "kim-jong-il-2004-04-18": (3, 4, 2),
+    "kim-jong-il-2010-05-03": (4, 5, 2),
     "kim-jong-il-2011-08-20": (8, 9, 3),
     "kim-jong-un-2018-03-25": (1, 2, 2),
     "kim-jong-un-2018-04-27": (5, 6, 6),
@@ -79,14 +82,14 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 
 def test_counts(tables: Tables) -> None:
-    assert len(tables["trips"]) == len(SHAPE) == 16
-    assert len(tables["stops"]) == 51
-    assert len(tables["legs"]) == 67
-    assert len(tables["border_crossings"]) == 40
+    assert len(tables["trips"]) == len(SHAPE) == 19
+    assert len(tables["stops"]) == 58
+    assert len(tables["legs"]) == 77
+    assert len(tables["border_crossings"]) == 46
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 33
-    assert len(tables["sources"]) == 95
-    assert len(tables["citations"]) == 410
+    assert len(tables["places"]) == 34
+    assert len(tables["sources"]) == 106
+    assert len(tables["citations"]) == 460
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -449,3 +452,26 @@ def test_kim_jong_il_2004_beijing_by_dandong(tables: Tables) -> None:
     assert crossings == [("PRK", "CHN", bridge), ("CHN", "PRK", bridge)]
     back = _of(tables["border_crossings"], trip).iloc[-1]
     assert pd.isna(back["crossed_on"])  # late on 21 or early on 22 April: not stated
+
+
+def test_kim_jong_il_china_trips_2000_2001_2010(tables: Tables) -> None:
+    trips = tables["trips"].set_index("trip_id")
+    spans = {
+        "kim-jong-il-2000-05-29": ("2000-05-29", "2000-05-31", "medium"),
+        "kim-jong-il-2001-01-15": ("2001-01-15", "2001-01-20", "medium"),
+        "kim-jong-il-2010-05-03": ("2010-05-03", "2010-05-07", "high"),
+    }
+    for trip, (start, end, confidence) in spans.items():
+        row = trips.loc[trip]
+        assert (row["start_date"], row["end_date"]) == (_day(start), _day(end)), trip
+        assert row["confidence"] == confidence, trip
+        _, modes, crossings = _trip_shape(tables, trip)
+        assert set(modes) == {"rail"} and crossings[0][:2] == ("PRK", "CHN"), trip
+    assert _trip_shape(tables, "kim-jong-il-2000-05-29")[0] == ["chn-beijing"]
+    assert _trip_shape(tables, "kim-jong-il-2001-01-15")[0] == ["chn-shanghai", "chn-beijing"]
+    may_2010 = _trip_shape(tables, "kim-jong-il-2010-05-03")
+    assert may_2010[0] == ["chn-dandong", "chn-dalian", "chn-tianjin", "chn-beijing"]
+    assert may_2010[2][0] == ("PRK", "CHN", "chn-dandong-sinuiju-bridge")
+    # January 2001: no source cited states the mode, so every leg says it was inferred
+    legs = _of(tables["legs"], "kim-jong-il-2001-01-15")
+    assert legs["mode_inferred"].all() and set(legs["confidence"]) == {"low"}
