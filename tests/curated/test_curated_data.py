@@ -41,6 +41,8 @@ SHAPE = {
     "kim-jong-il-2002-08-20": (4, 5, 2),
     "kim-jong-il-2004-04-18": (3, 4, 2),
     "kim-jong-il-2010-05-03": (4, 5, 2),
+    "kim-jong-il-2010-08-26": (3, 4, 2),
+    "kim-jong-il-2011-05-20": (6, 7, 2),
     "kim-jong-il-2011-08-20": (8, 9, 3),
     "kim-jong-un-2018-03-25": (1, 2, 2),
     "kim-jong-un-2018-04-27": (5, 6, 6),
@@ -82,14 +84,14 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 
 def test_counts(tables: Tables) -> None:
-    assert len(tables["trips"]) == len(SHAPE) == 19
-    assert len(tables["stops"]) == 58
-    assert len(tables["legs"]) == 77
-    assert len(tables["border_crossings"]) == 46
+    assert len(tables["trips"]) == len(SHAPE) == 21
+    assert len(tables["stops"]) == 67
+    assert len(tables["legs"]) == 88
+    assert len(tables["border_crossings"]) == 50
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 34
-    assert len(tables["sources"]) == 106
-    assert len(tables["citations"]) == 460
+    assert len(tables["places"]) == 40
+    assert len(tables["sources"]) == 114
+    assert len(tables["citations"]) == 509
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -475,3 +477,38 @@ def test_kim_jong_il_china_trips_2000_2001_2010(tables: Tables) -> None:
     # January 2001: no source cited states the mode, so every leg says it was inferred
     legs = _of(tables["legs"], "kim-jong-il-2001-01-15")
     assert legs["mode_inferred"].all() and set(legs["confidence"]) == {"low"}
+
+
+def test_kim_jong_il_china_trips_2010_and_2011(tables: Tables) -> None:
+    august, may = "kim-jong-il-2010-08-26", "kim-jong-il-2011-05-20"
+    stops, modes, crossings = _trip_shape(tables, august)
+    assert stops == ["chn-jilin", "chn-changchun", "chn-harbin"] and set(modes) == {"rail"}
+    assert crossings == [("PRK", "CHN", "prk-manpo-jian-bridge"), ("CHN", "PRK", "-")]
+    stops, modes, crossings = _trip_shape(tables, may)
+    assert stops == [
+        "chn-mudanjiang",
+        "chn-changchun",
+        "chn-yangzhou",
+        "chn-nanjing",
+        "chn-beijing",
+        "chn-dandong",
+    ]
+    assert modes == ["rail", "rail", "rail", "road", "rail", "rail", "rail"]
+    assert crossings == [("PRK", "CHN", "-"), ("CHN", "PRK", "chn-dandong-sinuiju-bridge")]
+    trips = tables["trips"].set_index("trip_id")
+    assert (trips.loc[may, "start_date"], trips.loc[may, "end_date"]) == (
+        _day("2011-05-20"),
+        _day("2011-05-27"),
+    )
+
+
+def test_every_kim_jong_il_trip_is_by_his_train_within_his_rule(tables: Tables) -> None:
+    trips = tables["trips"][tables["trips"]["leader_id"] == "kim-jong-il"]
+    assert len(trips) == 9
+    assert (trips["start_date"] >= _day("1994-07-08")).all()
+    assert (trips["end_date"] <= _day("2011-12-17")).all()
+    legs = tables["legs"][tables["legs"]["trip_id"].isin(trips["trip_id"])]
+    assert set(legs["transport_mode"]) == {"rail", "road"}  # he never flew
+    crossings = tables["border_crossings"]
+    crossings = crossings[crossings["trip_id"].isin(trips["trip_id"])]
+    assert set(crossings["transport_mode"]) == {"rail"}
