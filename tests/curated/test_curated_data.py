@@ -40,6 +40,7 @@ SHAPE = {
     "kim-jong-il-2001-07-26": (8, 9, 2),
     "kim-jong-il-2002-08-20": (4, 5, 2),
     "kim-jong-il-2004-04-18": (3, 4, 2),
+    "kim-jong-il-2006-01-10": (5, 6, 2),
     "kim-jong-il-2010-05-03": (4, 5, 2),
     "kim-jong-il-2010-08-26": (3, 4, 2),
     "kim-jong-il-2011-05-20": (6, 7, 2),
@@ -84,14 +85,14 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 
 def test_counts(tables: Tables) -> None:
-    assert len(tables["trips"]) == len(SHAPE) == 21
-    assert len(tables["stops"]) == 67
-    assert len(tables["legs"]) == 88
-    assert len(tables["border_crossings"]) == 50
+    assert len(tables["trips"]) == len(SHAPE) == 22
+    assert len(tables["stops"]) == 72
+    assert len(tables["legs"]) == 94
+    assert len(tables["border_crossings"]) == 52
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 40
-    assert len(tables["sources"]) == 114
-    assert len(tables["citations"]) == 509
+    assert len(tables["places"]) == 44
+    assert len(tables["sources"]) == 119
+    assert len(tables["citations"]) == 533
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -504,7 +505,7 @@ def test_kim_jong_il_china_trips_2010_and_2011(tables: Tables) -> None:
 
 def test_every_kim_jong_il_trip_is_by_his_train_within_his_rule(tables: Tables) -> None:
     trips = tables["trips"][tables["trips"]["leader_id"] == "kim-jong-il"]
-    assert len(trips) == 9
+    assert len(trips) == 10
     assert (trips["start_date"] >= _day("1994-07-08")).all()
     assert (trips["end_date"] <= _day("2011-12-17")).all()
     legs = tables["legs"][tables["legs"]["trip_id"].isin(trips["trip_id"])]
@@ -512,3 +513,14 @@ def test_every_kim_jong_il_trip_is_by_his_train_within_his_rule(tables: Tables) 
     crossings = tables["border_crossings"]
     crossings = crossings[crossings["trip_id"].isin(trips["trip_id"])]
     assert set(crossings["transport_mode"]) == {"rail"}
+
+
+def test_kim_jong_il_2006_southern_tour(tables: Tables) -> None:
+    trip = "kim-jong-il-2006-01-10"
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops == ["chn-wuhan", "chn-yichang", "chn-guangzhou", "chn-shenzhen", "chn-beijing"]
+    assert set(modes) == {"rail"}
+    bridge = "chn-dandong-sinuiju-bridge"
+    assert crossings == [("PRK", "CHN", bridge), ("CHN", "PRK", bridge)]
+    days = list(_of(tables["border_crossings"], trip)["crossed_on"])
+    assert days == [_day("2006-01-10"), _day("2006-01-18")]
