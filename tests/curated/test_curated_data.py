@@ -524,3 +524,27 @@ def test_kim_jong_il_2006_southern_tour(tables: Tables) -> None:
     assert crossings == [("PRK", "CHN", bridge), ("CHN", "PRK", bridge)]
     days = list(_of(tables["border_crossings"], trip)["crossed_on"])
     assert days == [_day("2006-01-10"), _day("2006-01-18")]
+
+
+def test_completeness_claims_hold_in_the_data(tables: Tables) -> None:
+    """The curated set claims every foreign trip of both Kims (issue 13 item 8).
+
+    Kim Jong Un from 17 December 2011 to the end of 2025: the seed report (Reuters,
+    13 September 2023) counts seven trips abroad in 2018-2019 plus two steps across the
+    inter-Korean line before the Vostochny journey; Kim Jong Il from 8 July 1994 to
+    17 December 2011: ten journeys, the first in May 2000 (the Los Angeles Times counted
+    the 2001 Russia journey as his third).
+    """
+    trips = tables["trips"]
+    kju = trips[trips["leader_id"] == "kim-jong-un"]
+    assert (kju["start_date"] >= _day("2011-12-17")).all()
+    assert len(kju[kju["end_date"] <= _day("2025-12-31")]) == 11
+    before_seed = kju[kju["start_date"] < _day("2023-09-01")]
+    panmunjom = set(PANMUNJOM)
+    assert len(before_seed[~before_seed["trip_id"].isin(panmunjom)]) == 7
+    assert set(before_seed["start_date"].dt.year) == {2018, 2019}
+    assert panmunjom <= set(before_seed["trip_id"])
+    kji = trips[trips["leader_id"] == "kim-jong-il"].sort_values("start_date")
+    assert len(kji) == 10
+    assert kji["start_date"].iloc[0] == _day("2000-05-29")
+    assert list(kji["trip_id"].iloc[2:3]) == ["kim-jong-il-2001-07-26"]  # his third journey
