@@ -91,8 +91,8 @@ def test_counts(tables: Tables) -> None:
     assert len(tables["border_crossings"]) == 52
     assert len(tables["leaders"]) == 3
     assert len(tables["places"]) == 44
-    assert len(tables["sources"]) == 119
-    assert len(tables["citations"]) == 533
+    assert len(tables["sources"]) == 120
+    assert len(tables["citations"]) == 536
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -548,3 +548,13 @@ def test_completeness_claims_hold_in_the_data(tables: Tables) -> None:
     assert len(kji) == 10
     assert kji["start_date"].iloc[0] == _day("2000-05-29")
     assert list(kji["trip_id"].iloc[2:3]) == ["kim-jong-il-2001-07-26"]  # his third journey
+    # KCNA and AP count May 2010 as his fifth visit to China; ITAR-TASS August 2011 as his
+    # third to Russia
+    first_country = {
+        trip: str(_of(tables["border_crossings"], trip)["to_country_code"].iloc[0])
+        for trip in kji["trip_id"]
+    }
+    china = sorted(t for t, c in first_country.items() if c == "CHN")
+    assert china.index("kim-jong-il-2010-05-03") == 4 and len(china) == 7
+    russia = sorted(t for t, c in first_country.items() if c == "RUS")
+    assert russia[-1] == "kim-jong-il-2011-08-20" and len(russia) == 3
