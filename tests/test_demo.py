@@ -1,7 +1,14 @@
-"""The main job (``make demo``): build a release from the shipped data, then load it back."""
+"""The main job, end to end on the real data: build a release, rebuild it, load it back.
+
+One real build and one rebuild (the slowest path of the suite) cover ``leadertravel
+build --sources`` (the import, its coverage report, the manifest's inputs) and
+``leadertravel demo`` (which finds the version published, rebuilds it byte for byte in a
+temporary directory and loads every table through the public loader).
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,20 +17,31 @@ import pytest
 from leadertravel._cli import main
 
 
-def test_demo_builds_then_checks_and_loads(
+def test_build_then_demo_rebuilds_and_loads(
     tmp_path: Path, repo_root: Path, historian_sources: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     releases, cache = tmp_path / "releases", tmp_path / "cache"
-    args = ["demo", "--root", str(repo_root), "--sources", str(historian_sources),
-            "--releases", str(releases), "--cache-dir", str(cache)]  # fmt: skip
-    assert main(args) == 0
-    first = capsys.readouterr().out
-    assert (releases / "0.1.0" / "SHA256SUMS").is_file()
-    assert re.search(r"^ +trips +1,467 rows$", first, re.MULTILINE), first
-    assert "rus-khasan rus-vostochny-cosmodrome" in first
-    assert "PRK             RUS rus-khasan-tumangang-bridge 2023-09-12           rail" in first
+    common = ["--root", str(repo_root), "--sources", str(historian_sources),
+              "--releases", str(releases)]  # fmt: skip
+    assert main(["build", *common]) == 0
+    out = capsys.readouterr().out
+    assert "Import coverage" in out and "records_read: " in out
+    release = releases / "0.1.0"
+    assert out.strip().endswith(str(release))
+    coverage = json.loads((release / "coverage.json").read_text())
+    manifest = json.loads((release / "datapackage.json").read_text())
+    rows = {r["name"]: r["rows"] for r in manifest["resources"]}
+    assert coverage["records_read"] >= 4271
+    assert rows["trips"] >= coverage["trips"] > 1000
+    assert rows["stops"] >= coverage["stops"]
+    assert any(k.startswith("history-state-travels/") for k in manifest["inputs"])
+    assert "coverage.json" in (release / "SHA256SUMS").read_text()
+    published = sorted(p.name for p in release.iterdir())
 
-    published = sorted(p.name for p in (releases / "0.1.0").iterdir())
-    assert main(args) == 0  # second run: the version exists, so it is rebuilt and compared
-    assert capsys.readouterr().out == first
-    assert sorted(p.name for p in (releases / "0.1.0").iterdir()) == published
+    # The version exists: demo rebuilds it in a temp dir, compares, then loads it.
+    assert main(["demo", *common, "--cache-dir", str(cache)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^ +trips +1,467 rows$", out, re.MULTILINE), out
+    assert "rus-khasan rus-vostochny-cosmodrome" in out
+    assert "PRK             RUS rus-khasan-tumangang-bridge 2023-09-12           rail" in out
+    assert sorted(p.name for p in release.iterdir()) == published

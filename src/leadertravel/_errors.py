@@ -20,6 +20,7 @@ Each leaf also inherits the built-in exception a caller would naturally catch, s
     ├── SourceInputError            (+ ValueError)    an imported source file is missing, changed
     │                                                 or malformed
     └── BuildError                  (+ RuntimeError)  a release could not be built
+        ├── ProjectNotFound         (+ FileNotFoundError)  no checkout to validate or build
         ├── ReleaseExists           (+ FileExistsError)  the version is already published
         ├── VersionBumpError        (+ ValueError)    the version understates the change
         └── ReproducibilityError                      a rebuild's hashes differ from the release
@@ -41,6 +42,7 @@ __all__ = [
     "LeadertravelError",
     "ManifestError",
     "OfflineError",
+    "ProjectNotFound",
     "ReleaseExists",
     "ReleaseNotFound",
     "RemoteFileNotFound",
@@ -150,3 +152,7 @@ class VersionBumpError(BuildError, ValueError):
 
 class ReproducibilityError(BuildError):
     """Rebuilding a release from the same inputs gave different bytes."""
+
+
+class ProjectNotFound(BuildError, FileNotFoundError):
+    """No project checkout (``datapackage/datapackage.json``) where the build looked."""

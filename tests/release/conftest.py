@@ -101,9 +101,3 @@ def project(tmp_path: Path, project_tables: dict[str, pd.DataFrame]) -> Path:
 def snap() -> Callable[[Path], dict[str, str]]:
     """The :func:`snapshot` helper."""
     return snapshot
-
-
-@pytest.fixture
-def make_project() -> Callable[[Path, dict[str, pd.DataFrame]], Path]:
-    """The :func:`write_project` helper."""
-    return write_project

@@ -205,6 +205,7 @@ def _write(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
 
 
 MiniPackage = Callable[..., Path]
+Rows = dict[str, list[dict[str, str]]]
 
 
 @pytest.fixture

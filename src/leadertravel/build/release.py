@@ -41,12 +41,12 @@ from leadertravel._errors import (
     ReleaseExists,
     ReleaseNotFound,
     ReproducibilityError,
+    SourceInputError,
     VersionBumpError,
 )
 from leadertravel._manifest import Release, is_iso_date, parse_datapackage, parse_index
 from leadertravel.build._parquet import sort_by_key, write_parquet
 from leadertravel.build.changelog import TableDiff, diff_table, render_changelog
-from leadertravel.build.checks import check_tables
 from leadertravel.build.semver import (
     SchemaChange,
     bump_of,
@@ -61,12 +61,12 @@ __all__ = [
     "ReleaseInputs",
     "build_release",
     "check_release",
+    "existing_sources",
     "read_index",
     "release_lock",
     "sha256_file",
     "staging_dir",
     "verify_release",
-    "write_index",
     "write_release",
 ]
 
@@ -202,11 +202,6 @@ def _index_with(index: Mapping[str, Any], *, name: str, entry: Mapping[str, str]
     data = _json_bytes(new)
     parse_index(data, where=f"the new {INDEX}")  # what the loader will read
     return data
-
-
-def write_index(releases: Path, *, name: str, entry: Mapping[str, str]) -> None:
-    """Add ``entry`` to ``index.json`` (newest first) and replace the file atomically."""
-    _write_atomic(releases / INDEX, _index_with(read_index(releases), name=name, entry=entry))
 
 
 def _publish_dir(staging: Path, target: Path, *, releases: Path, index: bytes) -> None:
@@ -381,19 +376,18 @@ def _read_previous(releases: Path, version: str) -> _Previous:
 
 
 def _validate(inputs: ReleaseInputs, version: str, *, rules: bool) -> dict[str, pa.Table]:
-    log.info("checking %d tables against their Table Schemas", len(inputs.schemas))
-    result = check_tables(inputs.tables, inputs.schemas)
-    problems = list(result.problems)
-    if rules and not problems:
-        from leadertravel.build.rules import check_rules
+    """Validate every table once (Table Schemas, then the rules); the tables to write."""
+    from leadertravel.build.validate import validate_tables
 
-        log.info("checking the semantic rules")
-        problems += check_rules(inputs.tables)
-    if problems:
-        raise DataValidationError(problems, context=f"release {version}")
+    log.info("checking %d tables against their Table Schemas and the rules", len(inputs.schemas))
+    result = validate_tables(
+        inputs.tables, inputs.schemas, locations=getattr(inputs, "locations", None), rules=rules
+    )
+    if result.problems:
+        raise DataValidationError(result.problems, context=f"release {version}")
     return {
         name: sort_by_key(table, list(inputs.schemas[name].get("primaryKey") or []))
-        for name, table in result.tables.items()
+        for name, table in result.arrow.items()
     }
 
 
@@ -685,6 +679,24 @@ def build_release(
     return write_release(inputs, releases=releases, version=version)
 
 
+def existing_sources(path: Path) -> Path:
+    """Return the source directory resolved; refuse one that does not exist.
+
+    Raises
+    ------
+    SourceInputError
+        Naming the directory and how to build without it.
+    """
+    resolved = Path(path).expanduser().resolve()
+    if not resolved.is_dir():
+        msg = (
+            f"the source directory {path} ({resolved}) does not exist; pass --sources with "
+            "the Office of the Historian snapshot, or --no-sources for the curated tables only"
+        )
+        raise SourceInputError(msg)
+    return resolved
+
+
 def _preceding(index: Mapping[str, Any], version: str) -> str | None:
     older = [
         v["version"]
@@ -760,7 +772,8 @@ def _compare_dirs(published: Path, rebuilt: Path) -> list[str]:
         msg = (
             f"rebuilding {published.name} gave different files: {'; '.join(differing)}. "
             "Check that the inputs (data/, --sources) and the environment (constraints.txt) "
-            "are those the release was built with"
+            "are those the release was built with; if the data changed on purpose, bump the "
+            "version in datapackage/datapackage.json and build a new release"
         )
         raise ReproducibilityError(msg)
     log.info("release %s rebuilt byte-identically (%d files)", published.name, len(names))
