@@ -21,6 +21,7 @@ Each leaf also inherits the built-in exception a caller would naturally catch, s
     │                                                 or malformed
     └── BuildError                  (+ RuntimeError)  a release could not be built
         ├── ProjectNotFound         (+ FileNotFoundError)  no checkout to validate or build
+        ├── MissingExtra            (+ ModuleNotFoundError)  the [build] extra is not installed
         ├── ReleaseExists           (+ FileExistsError)  the version is already published
         ├── VersionBumpError        (+ ValueError)    the version understates the change
         └── ReproducibilityError                      a rebuild's hashes differ from the release
@@ -41,6 +42,7 @@ __all__ = [
     "IntegrityError",
     "LeadertravelError",
     "ManifestError",
+    "MissingExtra",
     "OfflineError",
     "ProjectNotFound",
     "ReleaseExists",
@@ -156,3 +158,7 @@ class ReproducibilityError(BuildError):
 
 class ProjectNotFound(BuildError, FileNotFoundError):
     """No project checkout (``datapackage/datapackage.json``) where the build looked."""
+
+
+class MissingExtra(BuildError, ModuleNotFoundError):
+    """A command needs an optional dependency (``pip install 'leadertravel[build]'``)."""

@@ -52,10 +52,16 @@ def run_demo(args: argparse.Namespace) -> int:
     import leadertravel as lt
     from leadertravel._errors import ReproducibilityError
     from leadertravel.build.curated import read_descriptor
-    from leadertravel.build.project import DEFAULT_SOURCES, descriptor_path, find_root
+    from leadertravel.build.project import (
+        DEFAULT_SOURCES,
+        descriptor_path,
+        find_root,
+        require_build_extra,
+    )
     from leadertravel.build.release import build_release, check_release, existing_sources
 
     root = find_root(args.root)
+    require_build_extra("leadertravel demo (it imports the Office of the Historian records)")
     sources = existing_sources(args.sources or (root / DEFAULT_SOURCES))
     releases = args.releases.resolve()
     version = str(read_descriptor(descriptor_path(root))["version"])

@@ -87,6 +87,9 @@ def _sources(args: argparse.Namespace, root: Path) -> Path | None:
 
     if args.no_sources:
         return None
+    from leadertravel.build.project import require_build_extra
+
+    require_build_extra("leadertravel build with --sources (the importer)")
     return existing_sources(args.sources if args.sources is not None else root / DEFAULT_SOURCES)
 
 

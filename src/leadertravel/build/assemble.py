@@ -21,9 +21,10 @@ import pandas as pd
 
 from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
+from leadertravel.build.curated import read_package
 from leadertravel.build.problems import Location
 from leadertravel.build.typed import typed_frame
-from leadertravel.build.validate import check_curated
+from leadertravel.build.validate import check_package
 
 __all__ = ["Assembly", "assemble"]
 
@@ -126,9 +127,10 @@ def assemble(
     SourceInputError
         When the source directory is missing, changed since it was pinned, or malformed.
     """
-    curated = check_curated(root, types_only=True)
+    package = read_package(root)
+    curated = check_package(package, types_only=True)
     if curated.problems:  # the full report, as `leadertravel validate` gives it
-        problems = check_curated(root).problems
+        problems = check_package(package).problems
         raise DataValidationError(problems, context="the curated data package")
     schemas = curated.schemas
     tables = dict(curated.tables)

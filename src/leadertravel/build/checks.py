@@ -271,7 +271,7 @@ def _check_foreign_keys(
                     field=", ".join(ref_fields),
                     rule="no-rows",
                     value="",
-                    message=f"the table has no rows, but {name} refers to it; add its records",
+                    message="the table has no rows, but other tables refer to it; add its records",
                 )
             )
         if len(pos):
@@ -404,6 +404,6 @@ def check_tables(
     for name in [] if types_only else typed:
         problems += _check_foreign_keys(name, typed, schemas[name], locators, unreadable)
 
-    problems.sort()
+    problems = sorted(dict.fromkeys(problems))  # one no-rows line however many refer to it
     finals = {n: _final(t, schemas[n]) for n, t in typed.items()}
     return CheckResult(problems, finals, typed)

@@ -161,7 +161,10 @@ def read_csv(path: Path, *, file: str, table: str = "", rank: int = 0) -> CsvTab
                 line = reader.line_num
         except csv.Error as err:
             row = len(records) + 1
-            start = "\n".join(text.split("\n", line + 1)[line : line + 1])
+            begin = 0
+            for _ in range(line):  # the start of the record that failed
+                begin = text.find("\n", begin) + 1
+            start = text[begin : begin + _EXCERPT + 1]
             reason = str(err)
             if "field larger than field limit" in reason:
                 reason = (
@@ -175,7 +178,7 @@ def read_csv(path: Path, *, file: str, table: str = "", rank: int = 0) -> CsvTab
                 )
             else:
                 reason = f"the CSV is malformed on line {line + 1}: {reason}"
-            return fail(row, None, "source-error", _excerpt(_shown(start)), reason)
+            return fail(row, None, "source-error", _shown(_excerpt(start)), reason)
     header, rows = records[0], records[1:]
     seen: set[str] = set()
     for i, label in enumerate(header):
@@ -211,7 +214,7 @@ def read_csv(path: Path, *, file: str, table: str = "", rank: int = 0) -> CsvTab
             missing = header[len(record)]
             problems.append(
                 Problem(
-                    file, number, missing, "missing-cell", None,
+                    file, number, missing, "missing-cell", "",
                     f"the row has {len(record)} cells, the header {len(header)}; "
                     f"{', '.join(header[len(record):])} missing", rank,
                 )
@@ -239,7 +242,8 @@ def read_csv(path: Path, *, file: str, table: str = "", rank: int = 0) -> CsvTab
     if any(p.rule == "encoding-error" for p in problems):
         return CsvTable(None, nothing, problems)
     arrays = [pa.array(c, pa.string()) for c in columns]
-    return CsvTable(pa.Table.from_arrays(arrays, names=header), Location(tuple(segments)), problems)
+    location = Location(tuple(segments)) if segments else Location.csv(file, 0)
+    return CsvTable(pa.Table.from_arrays(arrays, names=header), location, problems)
 
 
 def _relative(path: Path, root: Path) -> str:

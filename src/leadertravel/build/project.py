@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from leadertravel._errors import ProjectNotFound
+from leadertravel._errors import MissingExtra, ProjectNotFound
 
 __all__ = [
     "DEFAULT_SOURCES",
@@ -21,7 +21,9 @@ __all__ = [
     "PINS",
     "descriptor_path",
     "find_root",
+    "missing_modules",
     "project_root",
+    "require_build_extra",
 ]
 
 #: Environment variable naming the project checkout.
@@ -85,6 +87,53 @@ def find_root(root: Path | str | None = None, *, cwd: Path | None = None) -> Pat
             return candidate
     msg = f"no leadertravel checkout at or above {start}; {_FIX}"
     raise ProjectNotFound(msg)
+
+
+def missing_modules(extra: str = "build") -> list[str]:
+    """Return the modules of the ``leadertravel[extra]`` requirements that cannot be imported.
+
+    Read from the installed package's metadata, so it follows ``pyproject.toml``.
+    """
+    import importlib.util
+    import re
+    from importlib import metadata
+
+    try:
+        requires = metadata.requires("leadertravel") or []
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed at all
+        return []
+    names = [
+        re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0]
+        for r in requires
+        if re.search(rf"extra\s*==\s*['\"]{extra}['\"]", r)
+    ]
+    missing = []
+    for name in names:
+        module = name.replace("-", "_").lower()
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # blocked, or a broken installation
+            found = False
+        if not found:
+            missing.append(module)
+    return missing
+
+
+def require_build_extra(what: str) -> None:
+    """Refuse to start ``what`` (e.g. an import) when the ``[build]`` extra is missing.
+
+    Raises
+    ------
+    MissingExtra
+        Naming the missing modules and the install command.
+    """
+    missing = missing_modules("build")
+    if missing:
+        msg = (
+            f"{what} needs the build extra, which is not installed (missing: "
+            f"{', '.join(missing)}): pip install 'leadertravel[build]'"
+        )
+        raise MissingExtra(msg)
 
 
 def project_root() -> Path:

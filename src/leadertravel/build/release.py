@@ -81,6 +81,8 @@ SUMS = "SHA256SUMS"
 LOCK_SUFFIX = ".lock"
 #: Prefix of the staging directories builds and publications write into.
 STAGING_PREFIX = ".tmp-"
+#: Prefix of the marker of a version directory renamed into place but not yet listed.
+PUBLISHING_PREFIX = ".publishing-"
 _MEDIATYPE = "application/vnd.apache.parquet"
 
 
@@ -120,8 +122,29 @@ def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _fsync(path: Path) -> None:
+    """Flush a file's or a directory's data and metadata to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(directory: Path) -> None:
+    """Flush every file of a staged release, then the directory itself."""
+    for path in sorted(directory.iterdir()):
+        if path.is_file():
+            _fsync(path)
+    _fsync(directory)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary file in the same directory and ``os.replace``."""
+    """Write ``path`` through a temporary file in the same directory and ``os.replace``.
+
+    The file and then its directory are flushed, so after a power loss the path holds
+    either the old bytes or the new ones.
+    """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -130,6 +153,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         Path(tmp).chmod(0o644)  # mkstemp makes it private; a release root is public
         Path(tmp).replace(path)
+        _fsync(path.parent)
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -204,22 +228,38 @@ def _index_with(index: Mapping[str, Any], *, name: str, entry: Mapping[str, str]
     return data
 
 
+def _marker(releases: Path, version: str) -> Path:
+    """Return the file saying ``<releases>/<version>`` is being published (not yet listed)."""
+    return releases / f"{PUBLISHING_PREFIX}{version}"
+
+
 def _publish_dir(staging: Path, target: Path, *, releases: Path, index: bytes) -> None:
     """Rename a complete staging directory to ``target``, then replace ``index.json``.
 
-    If the index cannot be written the directory is removed again: a version directory
-    never outlives a failed publication (it would block every retry).
+    Every staged file and the directory are flushed to disk first, so an index can never
+    list files a power loss lost. A marker beside the directory records that it is not
+    published yet: if the process dies between the rename and the new index (kill -9),
+    the next build or publication into the root finds the marker under the lock and
+    removes the unlisted directory (:func:`release_lock`). If the index cannot be written
+    the directory is removed at once: a version directory never outlives a failed
+    publication (it would block every retry).
     """
     if target.exists():
         msg = f"release {target.name} appeared at {target} meanwhile; not overwritten"
         raise ReleaseExists(msg)
     staging.chmod(0o755)  # mkdtemp makes it private; a release is public
+    _fsync_tree(staging)
+    marker = _marker(releases, target.name)
+    _write_atomic(marker, f"{target.name}\n".encode())
     staging.rename(target)
+    _fsync(releases)
     try:
         _write_atomic(releases / INDEX, index)
     except BaseException:
         shutil.rmtree(target)
         raise
+    finally:
+        marker.unlink(missing_ok=True)
 
 
 def lock_path(releases: Path) -> Path:
@@ -285,7 +325,28 @@ def staging_dir(releases: Path, label: str) -> Iterator[Path]:
 
 
 def _remove_stale(releases: Path) -> None:
-    """Remove what killed builds left in ``releases`` (call only holding its lock)."""
+    """Remove what killed builds left in ``releases`` (call only holding its lock).
+
+    Staging directories and temporary index files go. A version directory renamed into
+    place by a build killed before it wrote ``index.json`` (its marker is still there)
+    goes too — unless the index lists it, for then it is published, and published
+    versions are never removed. Each removal is logged.
+    """
+    for marker in sorted(releases.glob(f"{PUBLISHING_PREFIX}*")):
+        version = marker.name.removeprefix(PUBLISHING_PREFIX)
+        target = releases / version
+        listed = {v["version"] for v in read_index(releases).get("versions", [])}
+        if version in listed or not version or Path(version).name != version:
+            log.info("%s is published; removing only the marker %s", target, marker.name)
+        elif target.is_dir() and not target.is_symlink():
+            log.warning(
+                "removing %s: a build or publication was killed after moving it into place "
+                "and before listing it in %s, so it was never published",
+                target,
+                INDEX,
+            )
+            shutil.rmtree(target)
+        marker.unlink()
     for path in sorted(releases.iterdir()):
         if path.is_dir() and not path.is_symlink() and path.name.startswith(STAGING_PREFIX):
             log.warning("removing %s, left by an interrupted build or publication", path)

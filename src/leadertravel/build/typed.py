@@ -310,17 +310,17 @@ def to_frame(
     Integers stay exact (no detour through float64), enums become the schema's
     categoricals and dates ``datetime64[s]``.
     """
-    out = {}
+    names = [spec["name"] for spec in schema["fields"]]
+    table = pa.Table.from_arrays([columns[n] for n in names], names=names)
+    frame: pd.DataFrame = table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
     for spec in schema["fields"]:
-        array = columns[spec["name"]]
-        series = pa.chunked_array([array]).to_pandas(
-            types_mapper=_NULLABLE.get, date_as_object=False
-        )
         dtype = pandas_dtype(spec)
+        series = frame[spec["name"]]
+        if str(series.dtype) == str(dtype):
+            continue
         if isinstance(dtype, pd.CategoricalDtype):  # a value outside the enum (reported) → NA
             series = series.where(series.isin(dtype.categories))
-        out[spec["name"]] = series.astype(dtype)
-    frame = pd.DataFrame(out)
+        frame[spec["name"]] = series.astype(dtype)
     if index is not None:
         frame.index = index
     return frame

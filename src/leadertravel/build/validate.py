@@ -41,6 +41,7 @@ __all__ = [
     "Curated",
     "Validated",
     "check_curated",
+    "check_package",
     "read_curated",
     "validate_package",
     "validate_tables",
@@ -156,7 +157,11 @@ def check_curated(root: Path, *, types_only: bool = False) -> Curated:
 
     With ``types_only`` the tables are only typed (see :func:`validate_tables`).
     """
-    package = read_package(root)
+    return check_package(read_package(root), types_only=types_only)
+
+
+def check_package(package: CuratedPackage, *, types_only: bool = False) -> Curated:
+    """Validate a curated package already read (see :func:`check_curated`)."""
     result = validate_tables(
         package.tables,
         package.schemas,
