@@ -3,10 +3,11 @@
 :func:`assemble` is the one entry point the release builder calls. It reads the curated
 package once and types it (a file that cannot be read or a value that does not parse
 stops the build before any import, with every problem of the package), imports the
-Office of the Historian records when a source directory is given and merges the two
-bodies of data table by table. The merged tables are validated once, by the release
-builder (:func:`leadertravel.build.validate.validate_tables`), which names curated rows
-by ``file:row`` through :attr:`Assembly.locations`.
+Office of the Historian records when a source directory is given, merges the two bodies
+of data table by table and infers the transport mode of imported legs where a documented
+rule is reliable (:mod:`leadertravel.build.modes`). The merged tables are validated once,
+by the release builder (:func:`leadertravel.build.validate.validate_tables`), which names
+curated rows by ``file:row`` through :attr:`Assembly.locations`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build.curated import read_package
+from leadertravel.build.modes import apply_mode_rules
 from leadertravel.build.problems import Location
 from leadertravel.build.typed import typed_frame
 from leadertravel.build.validate import check_package
@@ -157,6 +159,7 @@ def assemble(
             added = Location.table(name, len(merged) - len(tables[name]))
             locations[name] = locations[name].then(added)
             tables[name] = merged
+        tables.update(apply_mode_rules(root, tables))  # same rows: the locations hold
         reports["coverage.json"] = (
             json.dumps(result.coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode("utf-8")
