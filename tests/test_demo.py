@@ -41,7 +41,7 @@ def test_build_then_demo_rebuilds_and_loads(
     # The version exists: demo rebuilds it in a temp dir, compares, then loads it.
     assert main(["demo", *common, "--cache-dir", str(cache)]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"^ +trips +1,467 rows$", out, re.MULTILINE), out
+    assert re.search(r"^ +trips +1,470 rows$", out, re.MULTILINE), out
     assert "rus-khasan rus-vostochny-cosmodrome" in out
     assert "PRK             RUS rus-khasan-tumangang-bridge 2023-09-12           rail" in out
     assert sorted(p.name for p in release.iterdir()) == published
