@@ -208,5 +208,5 @@ def render_figure(scene: Scene, *, figsize: tuple[float, float] = (13.0, 7.6)) -
     _legend(side, scene)
     _itinerary(side, scene)
     note = textwrap.fill(f"{scene.note} Outlines: {scene.credit}.", 150)
-    fig.text(0.01, 0.002, note, fontsize=7, color="#555555", va="bottom")
+    fig.supxlabel(note, fontsize=7, color="#555555", x=0.01, ha="left")
     return fig

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import itertools
+import struct
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,27 +81,59 @@ def _code(record: dict[str, Any]) -> str:
     return str(record["ADM0_A3"])
 
 
+def _polygons(shp: bytes) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """Parse the polygon records of an ESRI ``.shp`` file: (part starts, points) each.
+
+    The format (a 100-byte header, then records of a big-endian header and a little-endian
+    polygon: shape type 5, bounding box, part and point counts, part starts, x/y pairs) is
+    read with numpy directly: 250 countries in milliseconds, where a pure-Python reader
+    takes most of a second.
+    """
+    out: list[tuple[np.ndarray, np.ndarray] | None] = []
+    pos = 100
+    while pos + 8 <= len(shp):
+        _, words = struct.unpack_from(">ii", shp, pos)
+        start, pos = pos + 8, pos + 8 + 2 * words
+        (shape_type,) = struct.unpack_from("<i", shp, start)
+        if shape_type != 5:  # null shapes (0); other types do not occur in this file
+            out.append(None)
+            continue
+        n_parts, n_points = struct.unpack_from("<ii", shp, start + 36)
+        parts = np.frombuffer(shp, "<i4", n_parts, start + 44)
+        points = np.frombuffer(shp, "<f8", 2 * n_points, start + 44 + 4 * n_parts)
+        out.append((parts, points.reshape(-1, 2)))
+    return out
+
+
 @functools.cache
 def _raw() -> dict[str, tuple[str, tuple[float, float], list[np.ndarray]]]:
     """Read every country's full-resolution rings once per process."""
     shapefile = require("shapefile", feature="country outlines")
-    countries: dict[str, tuple[str, tuple[float, float], list[np.ndarray]]] = {}
+    source = _data_file()
     fields = ["ISO_A3_EH", "ADM0_A3", "NAME_EN", "LABEL_X", "LABEL_Y"]
-    with shapefile.Reader(str(_data_file()), encoding="utf-8") as reader:
-        for shape_rec in reader.iterShapeRecords(fields=fields):
-            record = shape_rec.record.as_dict()
-            shape = shape_rec.shape
-            points = np.asarray(shape.points, dtype=float)
-            if not len(points):
-                continue
-            starts = [*shape.parts, len(points)]
-            rings = [points[a:b] for a, b in itertools.pairwise(starts)]
-            code = _code(record)
-            label = (float(record["LABEL_X"]), float(record["LABEL_Y"]))
-            if code in countries:  # a second record of one country (rare): merge the rings
-                _, label, old = countries[code]
-                rings = old + rings
-            countries[code] = (str(record["NAME_EN"]), label, rings)
+    with shapefile.Reader(str(source), encoding="utf-8") as reader:
+        records = [r.as_dict() for r in reader.records(fields=fields)]
+    with zipfile.ZipFile(source) as archive:
+        shp = archive.read(_FILE.replace(".zip", ".shp"))
+    polygons = _polygons(shp)
+    if len(polygons) != len(records):
+        msg = (
+            f"{source}: {len(polygons)} shapes but {len(records)} records; reinstall {INSTALL_HINT}"
+        )
+        raise MissingDependency(msg, name=_PACKAGE)
+    countries: dict[str, tuple[str, tuple[float, float], list[np.ndarray]]] = {}
+    for record, polygon in zip(records, polygons, strict=True):
+        if polygon is None:
+            continue
+        parts, points = polygon
+        cuts = [*parts.tolist(), len(points)]
+        rings = [points[a:b] for a, b in itertools.pairwise(cuts)]
+        code = _code(record)
+        label = (float(record["LABEL_X"]), float(record["LABEL_Y"]))
+        if code in countries:  # a second record of one country (rare): merge the rings
+            _, label, old = countries[code]
+            rings = old + rings
+        countries[code] = (str(record["NAME_EN"]), label, rings)
     return countries
 
 
