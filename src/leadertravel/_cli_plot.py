@@ -65,32 +65,21 @@ def _map(args: argparse.Namespace) -> int:
     return _done(args.output)
 
 
-def _trips_per_year(args: argparse.Namespace) -> int:
+def _overview(args: argparse.Namespace) -> int:
     import leadertravel as lt
 
-    lt.plot_trips_per_year(
-        leader=args.leader,
-        country=args.country,
-        period=args.period,
-        output=args.output,
-        dpi=args.dpi,
+    options: dict[str, Any] = {
+        "leader": args.leader,
+        "country": args.country,
+        "period": args.period,
+        "output": args.output,
+        "dpi": args.dpi,
         **_release(args),
-    )
-    return _done(args.output)
-
-
-def _world(args: argparse.Namespace) -> int:
-    import leadertravel as lt
-
-    lt.plot_world(
-        leader=args.leader,
-        country=args.country,
-        period=args.period,
-        received=args.received,
-        output=args.output,
-        dpi=args.dpi,
-        **_release(args),
-    )
+    }
+    if args.plot == "world":
+        lt.plot_world(received=args.received, **options)
+    else:
+        lt.plot_trips_per_year(**options)
     return _done(args.output)
 
 
@@ -130,39 +119,36 @@ def register(subparsers: Any) -> None:
         "plot", help="overview plots of a release (trips per year, world map)"
     )
     kinds = plot.add_subparsers(dest="plot", metavar="KIND", required=True)
-    p = kinds.add_parser(
-        "trips-per-year", help="stacked bars of trips per year by office and source"
-    )
-    p.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        type=_output(_PLOT_SUFFIXES),
-        help="FILE.png, FILE.svg or FILE.pdf",
-    )
-    _selection(p)
-    _common(p)
-    p.set_defaults(func=_guarded(_trips_per_year))
+    helps = {
+        "trips-per-year": "stacked bars of trips per year by office and source",
+        "world": "world map of visits made (or received with --received)",
+    }
+    for kind, text in helps.items():
+        p = kinds.add_parser(kind, help=text)
+        p.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            type=_output(_PLOT_SUFFIXES),
+            help="FILE.png, FILE.svg or FILE.pdf",
+        )
+        _selection(p)
+        if kind == "world":
+            p.add_argument(
+                "--received",
+                action="store_true",
+                help="visits received by --country, coloured by the visitors' countries",
+            )
+        _common(p)
+        p.set_defaults(func=_checked(p))
 
-    p = kinds.add_parser("world", help="world map of visits made (or received with --received)")
-    p.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        type=_output(_PLOT_SUFFIXES),
-        help="FILE.png, FILE.svg or FILE.pdf",
-    )
-    _selection(p)
-    p.add_argument(
-        "--received",
-        action="store_true",
-        help="visits received by --country, coloured by the visitors' countries",
-    )
-    _common(p)
 
-    def world(args: argparse.Namespace) -> int:
-        if args.received and args.country is None:
-            p.error("--received needs --country (the country whose visitors to show)")
-        return _guarded(_world)(args)
+def _checked(parser: argparse.ArgumentParser) -> Any:
+    """Return the overview handler; --received without --country is a usage error."""
 
-    p.set_defaults(func=world)
+    def run(args: argparse.Namespace) -> int:
+        if getattr(args, "received", False) and args.country is None:
+            parser.error("--received needs --country (the country whose visitors to show)")
+        return _guarded(_overview)(args)
+
+    return run

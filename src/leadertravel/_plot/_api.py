@@ -55,6 +55,13 @@ def _save_figure(fig: Any, output: PathLike, *, dpi: float) -> None:
     _write_atomic(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi))
 
 
+def _saved(fig: Figure, output: PathLike | None, *, dpi: float) -> Figure:
+    """Write ``fig`` to ``output`` when one is given; return it."""
+    if output is not None:
+        _save_figure(fig, output, dpi=dpi)
+    return fig
+
+
 def plot_trip(
     trip_id: str,
     *,
@@ -113,10 +120,9 @@ def plot_trip(
     from leadertravel._plot._trip import load_trip
 
     loader = Loader(version=version, source=source, cache_dir=cache_dir, offline=offline)
-    fig: Figure = render_figure(make_scene(load_trip(trip_id, loader)), figsize=figsize)
-    if output is not None:
-        _save_figure(fig, output, dpi=dpi)
-    return fig
+    return _saved(
+        render_figure(make_scene(load_trip(trip_id, loader)), figsize=figsize), output, dpi=dpi
+    )
 
 
 def trip_html(
@@ -182,7 +188,7 @@ def plot_trips_per_year(
     cache_dir: PathLike | None = None,
     offline: bool | None = None,
 ) -> Figure:
-    """Stacked bars of trips per year (of their start) by office and source.
+    """Draw stacked bars of trips per year (of their start) by office and source.
 
     Parameters
     ----------
@@ -210,12 +216,8 @@ def plot_trips_per_year(
     from leadertravel._plot._overview import Selection, trips_per_year_figure
 
     loader = Loader(version=version, source=source, cache_dir=cache_dir, offline=offline)
-    fig: Figure = trips_per_year_figure(
-        Selection(leader=leader, country=country, period=period), loader
-    )
-    if output is not None:
-        _save_figure(fig, output, dpi=dpi)
-    return fig
+    selection = Selection(leader=leader, country=country, period=period)
+    return _saved(trips_per_year_figure(selection, loader), output, dpi=dpi)
 
 
 def plot_world(
@@ -239,28 +241,20 @@ def plot_world(
 
     Parameters
     ----------
-    leader
-        Visits made by this leader (``leader_id`` or name).
+    leader, period, output, dpi, version, source, cache_dir, offline
+        As for `plot_trips_per_year`; ``leader``: visits made by this leader.
     country
         Visits made by this country's leaders; with ``received=True``, visits received by
         this country, coloured by the visitors' countries.
-    period
-        Only trips starting in the period (see `plot_trips_per_year`).
     received
         Show visits received by ``country`` instead of made.
-    output, dpi
-        Also write the figure to this file (``.png``, ``.svg`` or ``.pdf``).
-    version, source, cache_dir, offline
-        Which release, as for `leadertravel.load`.
 
     Raises
     ------
-    RecordNotFound
-        Unknown leader or country.
+    RecordNotFound, MissingDependency
+        As for `plot_trips_per_year`.
     ValueError
         A period that is not understood, or ``received`` without ``country``.
-    MissingDependency
-        The ``plot`` extra is not installed.
     """
     from leadertravel._plot._overview import Selection, world_figure
 
@@ -269,7 +263,4 @@ def plot_world(
         raise ValueError(msg)
     loader = Loader(version=version, source=source, cache_dir=cache_dir, offline=offline)
     selection = Selection(leader=leader, country=country, period=period, received=received)
-    fig: Figure = world_figure(selection, loader)
-    if output is not None:
-        _save_figure(fig, output, dpi=dpi)
-    return fig
+    return _saved(world_figure(selection, loader), output, dpi=dpi)
