@@ -149,3 +149,24 @@ def test_missing_extra_is_a_typed_error(
     monkeypatch.setattr(_outlines, "_PACKAGE", "no_such_outline_package")
     with pytest.raises(lt.MissingDependency, match="country outlines"):
         _outlines._data_file()
+
+
+def test_html_page_holds_the_same_map(release: dict[str, Any], load: Any) -> None:
+    import re
+
+    page = lt.trip_html(SEED_TRIP, **release)
+    kinds = Counter(re.findall(r'<g class="marker" data-kind="(\w+)"', page))
+    assert kinds == {"home": 1, "stop": 5, "crossing": 1}
+    modes = Counter(re.findall(r'<polyline class="route" data-mode="(\w+)"', page))
+    assert modes == {"rail": 5, "unknown": 2}
+    legend = re.findall(r'<span data-legend="(\w+)">', page)
+    assert legend == ["rail", "unknown", "home", "stop", "crossing"]
+    assert 'data-ref="stop-4 stop-6"' in page  # Artyom, twice
+    assert f"· {_expected_sources(load, SEED_TRIP)} sources cited ·" in page
+    assert '<path class="land visited" data-country="RUS"' in page
+    hanoi = lt.trip_html(HANOI_TRIP, **release)
+    assert re.findall(
+        r'<g class="country-stop" data-kind="country" data-country="(\w+)"', hanoi
+    ) == ["CHN"]
+    assert len(re.findall(r'data-mode="gap"', hanoi)) == 2
+    assert '<li value="1" class="unknown" data-ref="stop-1"><b>China (place not recorded)' in hanoi

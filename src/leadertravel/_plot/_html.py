@@ -68,7 +68,7 @@ vb[1]=drag[3]-(e.clientY-drag[1])/r.height*vb[3];set();});
 document.getElementById('reset').addEventListener('click',function(){vb=home.slice();set();});
 function show(e,text){const r=fig.getBoundingClientRect();tip.textContent=text;
 tip.hidden=false;tip.style.left=(e.clientX-r.left+14)+'px';tip.style.top=(e.clientY-r.top+10)+'px';}
-function mark(id,on){document.querySelectorAll('[data-ref="'+id+'"]').forEach(function(n){
+function mark(id,on){document.querySelectorAll('[data-ref~="'+id+'"]').forEach(function(n){
 n.classList.toggle('hl',on);});}
 document.querySelectorAll('[data-tip]').forEach(function(n){
 n.addEventListener('mousemove',function(e){show(e,n.dataset.tip);});
@@ -175,9 +175,8 @@ def _svg(scene: Scene, frame: _Frame) -> str:
     out.append('</g><g id="route">')
     for line in scene.lines:
         pts = " ".join("{:.1f},{:.1f}".format(*frame.xy(*p)) for p in line.coords)
-        ref = line.tip.split(":")[0].replace(" ", "-").lower() if line.kind != "gap" else "gap"
         out.append(
-            f'<polyline class="route" data-mode="{line.kind}" data-ref="{_attr(ref)}" '
+            f'<polyline class="route" data-mode="{line.kind}" data-ref="{_attr(line.ref)}" '
             f'points="{pts}" {_stroke(line.style)} data-tip="{_attr(line.tip)}"/>'
         )
     out.append('</g><g id="markers">')
@@ -199,13 +198,8 @@ def _svg(scene: Scene, frame: _Frame) -> str:
             "above": (0, -12, "middle"),
             "below": (0, 24, "middle"),
         }[side]
-        ref = (
-            f"stop-{marker.label.split(' · ')[0].split(',')[0]}"
-            if marker.kind in {"stop", "approximate"}
-            else marker.kind
-        )
         out.append(
-            f'<g class="marker" data-kind="{marker.kind}" data-ref="{_attr(ref)}" '
+            f'<g class="marker" data-kind="{marker.kind}" data-ref="{_attr(marker.ref)}" '
             f'data-tip="{_attr(marker.tip)}">{_marker(marker.kind, x, y)}'
             f'<text class="lbl" x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">'
             f"{escape(marker.label)}</text></g>"
@@ -214,6 +208,7 @@ def _svg(scene: Scene, frame: _Frame) -> str:
         x, y = frame.xy(*label.at)
         out.append(
             f'<g class="country-stop" data-kind="country" data-country="{label.code}" '
+            f'data-ref="{_attr(label.ref)}" '
             f'data-tip="{_attr(label.tip)}">{_marker("country", x, y)}'
             f'<text class="clbl" x="{x:.1f}" y="{y + 28:.1f}" text-anchor="middle">'
             f"{escape(label.text)} (place not recorded)</text></g>"
@@ -238,8 +233,7 @@ def _itinerary(scene: Scene) -> str:
             f"{escape(s.dates)}{event}</li>"
         )
     legs = "".join(
-        f'<li data-ref="{_attr(leg.label.split(":")[0].replace(" ", "-").lower())}">'
-        f"{escape(leg.label.split(': ', 1)[1])}</li>"
+        f'<li data-ref="leg-{leg.seq}">{escape(leg.label.split(": ", 1)[1])}</li>'
         for leg in trip.legs
     )
     crossings = "".join(f"<li>{escape(c.label)}</li>" for c in trip.crossings) or "<li>none</li>"

@@ -39,6 +39,7 @@ class Line:
     style: ModeStyle
     coords: tuple[LonLat, ...]
     tip: str
+    ref: str = ""  # what the itinerary calls it: 'leg-3', 'gap'
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Marker:
     at: LonLat
     label: str
     tip: str
+    ref: str = ""  # space-separated itinerary references: 'stop-4 stop-6'
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Label:
     text: str
     tip: str
     code: str
+    ref: str = ""  # space-separated itinerary references: 'stop-1 stop-5'
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def _stop_markers(trip: TripView) -> list[Marker]:
         if kind == "approximate":
             km = max(s.uncertainty_km or 0.0 for s in stops)
             tip += f"\nLocation approximate (± {km:,.0f} km)"
-        markers.append(Marker(kind, at, f"{seqs} · {name}", tip))
+        refs = " ".join(f"stop-{s.seq}" for s in stops)
+        markers.append(Marker(kind, at, f"{seqs} · {name}", tip, refs))
     return markers
 
 
@@ -125,7 +129,10 @@ def _crossing_markers(trip: TripView) -> list[Marker]:
         if c.at is not None:
             groups.setdefault(c.at, []).append(c.label)
             names[c.at] = c.place or ""
-    return [Marker("crossing", at, names[at], "\n".join(tips)) for at, tips in groups.items()]
+    return [
+        Marker("crossing", at, names[at], "\n".join(tips), "crossing")
+        for at, tips in groups.items()
+    ]
 
 
 #: Width ÷ height of the map, for the page and the figure alike.
@@ -163,18 +170,26 @@ def make_scene(trip: TripView, *, ratio: float = RATIO) -> Scene:
             coords += seg if not coords else seg[1:]
         if len(coords) >= 2:
             legend = style.legend(leg.mode_label, inferred=leg.mode_inferred)
-            lines.append(Line(leg.mode, legend, style, tuple(coords), leg.label))
+            lines.append(Line(leg.mode, legend, style, tuple(coords), leg.label, f"leg-{leg.seq}"))
     for gap in trip.gaps:
         coords = great_circle(moved(gap.start), moved(gap.end))
-        lines.append(Line("gap", "Route not recorded", GAP, tuple(coords), gap.label))
+        lines.append(Line("gap", "Route not recorded", GAP, tuple(coords), gap.label, "gap"))
 
     markers: list[Marker] = []
     if trip.home is not None and trip.home.at is not None:
         markers.append(
-            Marker("home", moved(trip.home.at), trip.home.name, f"Start and end: {trip.home.name}")
+            Marker(
+                "home",
+                moved(trip.home.at),
+                trip.home.name,
+                f"Start and end: {trip.home.name}",
+                "home",
+            )
         )
-    markers += [Marker(m.kind, moved(m.at), m.label, m.tip) for m in _stop_markers(trip)]
-    markers += [Marker(m.kind, moved(m.at), m.label, m.tip) for m in _crossing_markers(trip)]
+    markers += [
+        Marker(m.kind, moved(m.at), m.label, m.tip, m.ref)
+        for m in [*_stop_markers(trip), *_crossing_markers(trip)]
+    ]
 
     labels: list[Label] = []
     by_country: dict[str, list[StopView]] = {}
@@ -189,7 +204,9 @@ def make_scene(trip: TripView, *, ratio: float = RATIO) -> Scene:
             + (f": {s.event}" if s.event else "")
             for s in stops
         )
-        labels.append(Label(moved(label_points[code]), f"{seqs} · {stops[0].country}", tip, code))
+        refs = " ".join(f"stop-{s.seq}" for s in stops)
+        text = f"{seqs} · {stops[0].country}"
+        labels.append(Label(moved(label_points[code]), text, tip, code, refs))
     return Scene(
         trip=trip,
         extent=extent,
