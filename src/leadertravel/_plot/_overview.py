@@ -135,12 +135,6 @@ class Selection:
         return str(countries.loc[countries["code"] == self.country, "name"].iloc[0])
 
 
-def _release(loader: Loader) -> str:
-    from leadertravel._plot._trip import _latest_version
-
-    return loader.version if loader.version != "latest" else _latest_version(loader)
-
-
 def _label(value: Any) -> str:
     return str(value).replace("_", " ")
 
@@ -148,6 +142,7 @@ def _label(value: Any) -> str:
 def trips_per_year_figure(selection: Selection, loader: Loader) -> Any:
     """Stacked bars: trips per year (of their start), by office and source (``origin``)."""
     figure_mod = require("matplotlib.figure", feature="plot_trips_per_year")
+    loader = loader.pinned()
     trips, caption = selection.trips(loader)
     fig = figure_mod.Figure(figsize=(12.0, 5.5), dpi=100, layout="constrained")
     ax = fig.add_subplot(gid="trips-per-year")
@@ -158,7 +153,7 @@ def trips_per_year_figure(selection: Selection, loader: Loader) -> Any:
         x=0.01,
         ha="left",
     )
-    version = _release(loader)
+    version = loader.version
     if trips.empty:
         ax.text(
             0.5,
@@ -264,8 +259,9 @@ def world_figure(selection: Selection, loader: Loader) -> Any:
     patches = require("matplotlib.patches", feature="plot_world")
     colors_mod = require("matplotlib.colors", feature="plot_world")
     cm = require("matplotlib.cm", feature="plot_world")
+    loader = loader.pinned()
     counts, caption, unit = _visits(selection, loader)
-    version = _release(loader)
+    version = loader.version
     world = outlines(0.1)
     fig = figure_mod.Figure(figsize=(13.0, 7.2), dpi=100, layout="constrained")
     ax = fig.add_subplot(gid="world")

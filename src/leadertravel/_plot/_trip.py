@@ -44,6 +44,15 @@ class Loader:
     cache_dir: Any = None
     offline: bool | None = None
 
+    def pinned(self) -> Loader:
+        """Resolve 'latest' once, so every table of one plot comes from the same release."""
+        if self.version != "latest":
+            return self
+        from leadertravel._api import describe
+
+        info = describe("trips", source=self.source, cache_dir=self.cache_dir, offline=self.offline)
+        return Loader(str(info.attrs["version"]), self.source, self.cache_dir, self.offline)
+
     def load(self, table: str, **kwargs: Any) -> pd.DataFrame:
         """Load ``table`` of the release (keyword arguments go to `leadertravel.load`)."""
         from leadertravel._api import load
@@ -265,6 +274,7 @@ def load_trip(trip_id: str, loader: Loader) -> TripView:
     RecordNotFound
         No trip has this id (the message suggests close ids).
     """
+    loader = loader.pinned()
     trip_filter = [("trip_id", "==", trip_id)]
     trips = loader.load("trips", filters=trip_filter)
     if trips.empty:
@@ -298,7 +308,6 @@ def load_trip(trip_id: str, loader: Loader) -> TripView:
     )
     cited = cited[cited["table_name"].isin(["trips", "stops", "legs", "border_crossings"])]
     labels = _mode_labels(loader)
-    release = loader.version if loader.version != "latest" else _latest_version(loader)
 
     def at(place_id: Any) -> LonLat | None:
         p = place.get(str(place_id)) if not pd.isna(place_id) else None
@@ -338,7 +347,7 @@ def load_trip(trip_id: str, loader: Loader) -> TripView:
         start=_date(trip["start_date"]),
         end=_date(trip["end_date"]),
         n_sources=int(cited["source_id"].nunique()),
-        version=release,
+        version=loader.version,
         home=home,
         stops=stop_views,
         legs=leg_views,
@@ -346,13 +355,6 @@ def load_trip(trip_id: str, loader: Loader) -> TripView:
         gaps=_gaps(leg_views, stop_views, legs),
         modes={leg.mode: leg.mode_label for leg in leg_views},
     )
-
-
-def _latest_version(loader: Loader) -> str:
-    from leadertravel._api import versions
-
-    frame = versions(source=loader.source, cache_dir=loader.cache_dir, offline=loader.offline)
-    return str(frame.loc[frame["latest"], "version"].iloc[0])
 
 
 def _uncertainty(p: Any) -> float | None:
