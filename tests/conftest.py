@@ -59,3 +59,16 @@ def snapshot(root: Path) -> dict[str, str]:
 def snap() -> Callable[[Path], dict[str, str]]:
     """The :func:`snapshot` helper."""
     return snapshot
+
+
+@pytest.fixture(scope="session")
+def shipped_release(tmp_path_factory: pytest.TempPathFactory, historian_sources: Path) -> Path:
+    """A release root built once per session from the shipped data (curated + historian).
+
+    Read-only for tests: load from it with ``source=shipped_release``.
+    """
+    from leadertravel.build.release import build_release
+
+    releases = tmp_path_factory.mktemp("shipped") / "releases"
+    build_release(root=REPO, releases=releases, sources=historian_sources)
+    return releases

@@ -33,6 +33,7 @@ _COMMAND_MODULES = (
     "leadertravel.build._cli_release",
     "leadertravel._cli_loader",
     "leadertravel._cli_itinerary",
+    "leadertravel._cli_plot",
 )
 #: Exit status of a command killed by SIGPIPE, as a shell reports it.
 _BROKEN_PIPE = 141

@@ -19,9 +19,10 @@ Each leaf also inherits the built-in exception a caller would naturally catch, s
     ├── DataValidationError         (+ ValueError)    the data package breaks its schema or rules
     ├── SourceInputError            (+ ValueError)    an imported source file is missing, changed
     │                                                 or malformed
+    ├── RecordNotFound              (+ LookupError)   no record with that id (trip, leader, country)
+    ├── MissingDependency           (+ ImportError)   an optional extra is not installed
     └── BuildError                  (+ RuntimeError)  a release could not be built
         ├── ProjectNotFound         (+ FileNotFoundError)  no checkout to validate or build
-        ├── MissingExtra            (+ ModuleNotFoundError)  the [build] extra is not installed
         ├── ReleaseExists           (+ FileExistsError)  the version is already published
         ├── VersionBumpError        (+ ValueError)    the version understates the change
         └── ReproducibilityError                      a rebuild's hashes differ from the release
@@ -42,9 +43,10 @@ __all__ = [
     "IntegrityError",
     "LeadertravelError",
     "ManifestError",
-    "MissingExtra",
+    "MissingDependency",
     "OfflineError",
     "ProjectNotFound",
+    "RecordNotFound",
     "ReleaseExists",
     "ReleaseNotFound",
     "RemoteFileNotFound",
@@ -140,6 +142,17 @@ class SourceInputError(LeadertravelError, ValueError):
     """An input file read at build time is missing, changed since it was pinned, or malformed."""
 
 
+class RecordNotFound(LeadertravelError, LookupError):
+    """No record of a table has the requested id (a trip, leader or country)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingDependency(LeadertravelError, ImportError):
+    """A feature needs an optional extra that is not installed (e.g. ``leadertravel[plot]``)."""
+
+
 class BuildError(LeadertravelError, RuntimeError):
     """A release could not be built; nothing was written to the release root."""
 
@@ -158,7 +171,3 @@ class ReproducibilityError(BuildError):
 
 class ProjectNotFound(BuildError, FileNotFoundError):
     """No project checkout (``datapackage/datapackage.json``) where the build looked."""
-
-
-class MissingExtra(BuildError, ModuleNotFoundError):
-    """A command needs an optional dependency (``pip install 'leadertravel[build]'``)."""

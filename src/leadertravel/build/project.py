@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from leadertravel._errors import MissingExtra, ProjectNotFound
+from leadertravel._errors import MissingDependency, ProjectNotFound
 
 __all__ = [
     "DEFAULT_SOURCES",
@@ -124,7 +124,7 @@ def require_build_extra(what: str) -> None:
 
     Raises
     ------
-    MissingExtra
+    MissingDependency
         Naming the missing modules and the install command.
     """
     missing = missing_modules("build")
@@ -133,7 +133,7 @@ def require_build_extra(what: str) -> None:
             f"{what} needs the build extra, which is not installed (missing: "
             f"{', '.join(missing)}): pip install 'leadertravel[build]'"
         )
-        raise MissingExtra(msg)
+        raise MissingDependency(msg, name=missing[0])
 
 
 def project_root() -> Path:
