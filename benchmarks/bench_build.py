@@ -8,8 +8,14 @@
 3. A synthetic release of ``--stops`` stops (default 1,000,000), in a child process:
    generation, build (checks, rules, Parquet, manifest), and peak memory; baseline: a
    plain ``pyarrow.parquet.write_table`` of the same tables. Targets: < 2 min, < 4 GB.
+4. The follow-up release of the same size, in a second child process: the same data with
+   corrections (``synthetic.follow_up_tables``) built as 0.2.0 after it, with the row-level
+   changelog against the first; its time as a ratio to the first build measured just
+   before. Targets: 1M stops <= 20 s and <= 3 GB, 3M stops <= 60 s and <= 8 GB.
 
-    python benchmarks/bench_build.py [--stops N] [--csv-stops N] [--skip-real]
+``--stops`` takes a comma-separated list for a growth curve (``100000,1000000,3000000``).
+
+    python benchmarks/bench_build.py [--stops N[,N…]] [--csv-stops N] [--skip-real]
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import resource
 import subprocess
 import sys
@@ -151,6 +158,7 @@ class _Marks(logging.Handler):
     PHASES = (
         ("checking", "Table Schema checks"),
         ("checking the semantic rules", "semantic rules"),
+        ("comparing", "row-level diff"),
         ("writing", "Parquet + manifest + changelog"),
     )
 
@@ -174,8 +182,11 @@ class _Marks(logging.Handler):
         return {label: stop - start for (label, start), stop in zip(ordered, bounds, strict=True)}
 
 
-def synthetic_child(releases: Path, stops: int) -> None:
-    """Run in a child process: generate, build, and a plain Parquet write as baseline."""
+def synthetic_child(releases: Path, stops: int, *, follow_up: bool = False) -> None:
+    """Run in a child process: generate, build, and a plain Parquet write as baseline.
+
+    With ``follow_up``, build 0.2.0 (the corrected tables) after the 0.1.0 in ``releases``.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -183,13 +194,18 @@ def synthetic_child(releases: Path, stops: int) -> None:
     from synthetic import synthetic_inputs
 
     began = time.perf_counter()
-    inputs = synthetic_inputs(stops)
+    if follow_up:
+        inputs = synthetic_inputs(stops, version="0.2.0", follow_up=True)
+    else:
+        inputs = synthetic_inputs(stops)
     generate_s = _seconds(began)
     began = time.perf_counter()
-    plain = releases.parent / "plain"
-    plain.mkdir()
-    for name, frame in inputs.tables.items():
-        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), plain / f"{name}.pq")
+    if not follow_up:
+        plain = releases.parent / "plain"
+        plain.mkdir()
+        for name, frame in inputs.tables.items():
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            pq.write_table(table, plain / f"{name}.pq")
     baseline_s = _seconds(began)
     marks = _Marks()
     logging.getLogger("leadertravel.build").addHandler(marks)
@@ -214,16 +230,32 @@ def synthetic_child(releases: Path, stops: int) -> None:
     )
 
 
-def synthetic_build(workdir: Path, stops: int) -> None:
-    releases = workdir / "synthetic" / "releases"
-    releases.parent.mkdir()
+def _child(releases: Path, stops: int, *, follow_up: bool) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", str(releases), "--stops", str(stops)]
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(releases), "--stops", str(stops)],
+        [*command, *(["--follow-up"] if follow_up else [])],
         capture_output=True,
         text=True,
         check=True,
     )
-    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
+#: (stops, seconds, GB) targets of the follow-up release; sizes in between are not judged.
+FOLLOW_UP_TARGETS = {1_000_000: (20.0, 3.0), 3_000_000: (60.0, 8.0)}
+
+
+def _load() -> str:
+    one, five, _ = (f"{x:.1f}" for x in os.getloadavg())
+    return f"load average {one} (1 min), {five} (5 min) on {os.cpu_count()} cores"
+
+
+def synthetic_build(workdir: Path, stops: int) -> None:
+    releases = workdir / f"synthetic-{stops}" / "releases"
+    releases.parent.mkdir()
+    print(f"synthetic releases of {stops:,} stops; before: {_load()}")
+    figures = _child(releases, stops, follow_up=False)
     size = sum(p.stat().st_size for p in (releases / "0.1.0").iterdir()) / 1024**2
     print(
         f"synthetic release, {stops:,} stops ({figures['rows']:,} rows in all tables, "
@@ -234,25 +266,42 @@ def synthetic_build(workdir: Path, stops: int) -> None:
         f"(target < 4 GB)"
     )
     print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in figures["phases"].items()))
+    follow = _child(releases, stops, follow_up=True)
+    peak_gb = follow["peak_gib"] * 1024**3 / 1e9
+    verdict = ""
+    if stops in FOLLOW_UP_TARGETS:
+        max_s, max_gb = FOLLOW_UP_TARGETS[stops]
+        ok = follow["build_s"] <= max_s and peak_gb <= max_gb
+        verdict = f" (target <= {max_s:.0f} s, <= {max_gb:.0f} GB: {'PASS' if ok else 'FAIL'})"
+    print(
+        f"follow-up release 0.2.0 of the same {stops:,} stops, changelog against 0.1.0: "
+        f"build {follow['build_s']:.1f} s = {follow['build_s'] / figures['build_s']:.2f}x the "
+        f"first build; peak memory {follow['peak_gib']:.2f} GiB ({peak_gb:.2f} GB) incl. "
+        f"generation ({follow['generate_s']:.1f} s){verdict}"
+    )
+    print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in follow["phases"].items()))
+    print(f"  after: {_load()}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stops", type=int, default=1_000_000)
+    parser.add_argument("--stops", default="1000000", help="stops, or a list: 100000,1000000")
+    parser.add_argument("--follow-up", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--csv-stops", type=int, default=20_000)
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()
     logging.basicConfig(level=logging.WARNING)
     if args.child is not None:
-        synthetic_child(args.child, args.stops)
+        synthetic_child(args.child, int(args.stops), follow_up=args.follow_up)
         return 0
     with tempfile.TemporaryDirectory(prefix="leadertravel-bench-build-") as tmp:
         workdir = Path(tmp)
         if not args.skip_real:
             real_build(workdir)
         validation(workdir, args.csv_stops)
-        synthetic_build(workdir, args.stops)
+        for stops in (int(n) for n in str(args.stops).split(",")):
+            synthetic_build(workdir, stops)
     return 0
 
 
