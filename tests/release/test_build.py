@@ -19,6 +19,7 @@ TABLES = {
     "border_crossings",
     "citations",
     "countries",
+    "coverage",
     "leaders",
     "legs",
     "places",

@@ -11,11 +11,13 @@ import pytest
 
 from leadertravel._schema import arrow_schema, enum_of
 from leadertravel.build.countries import country_rows, render_csv
+from leadertravel.build.panels import DERIVED_TABLES
 
 TABLES = [
     "border_crossings",
     "citations",
     "countries",
+    "coverage",
     "leaders",
     "legs",
     "places",
@@ -33,17 +35,22 @@ def _descriptor(repo_root: Path) -> dict[str, Any]:
 
 def _schemas(repo_root: Path) -> dict[str, dict[str, Any]]:
     base = repo_root / "datapackage"
-    return {
+    curated = {
         r["name"]: json.loads((base / r["schema"]).read_text())
         for r in _descriptor(repo_root)["resources"]
     }
+    derived = {
+        name: json.loads((base / "schemas" / f"{name}.schema.json").read_text())
+        for name in DERIVED_TABLES
+    }
+    return curated | derived
 
 
 def test_descriptor_lists_every_table_once(repo_root: Path) -> None:
     names = [r["name"] for r in _descriptor(repo_root)["resources"]]
     assert sorted(names) == TABLES
     files = sorted(p.name for p in (repo_root / "datapackage" / "schemas").glob("*.schema.json"))
-    assert files == [f"{t}.schema.json" for t in TABLES]
+    assert files == sorted(f"{t}.schema.json" for t in [*TABLES, *DERIVED_TABLES])
 
 
 def test_every_field_is_typed_and_described(repo_root: Path) -> None:

@@ -19,6 +19,7 @@ import pandas as pd
 from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build._frames import coerce_frame
+from leadertravel.build.panels import add_panels
 from leadertravel.build.rules import check_rules
 from leadertravel.build.validate import read_curated, validate_package
 
@@ -153,4 +154,5 @@ def assemble(
         problems = check_rules(tables)
         if problems:
             raise DataValidationError(problems, context="the merged curated and imported tables")
-    return Assembly(dict(curated.descriptor), schemas, tables, reports, inputs)
+    done = add_panels(root, tables, schemas, inputs, sources=sources)  # the derived tables
+    return Assembly(dict(curated.descriptor), done.schemas, done.tables, reports, done.inputs)
