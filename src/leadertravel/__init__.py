@@ -46,6 +46,7 @@ from leadertravel._errors import (
     UnsupportedFormat,
     VersionBumpError,
 )
+from leadertravel._panels import country_years, dyad_years
 
 __version__ = "0.1.0"
 
@@ -72,7 +73,9 @@ __all__ = [
     "__version__",
     "cache_info",
     "clear_cache",
+    "country_years",
     "describe",
+    "dyad_years",
     "load",
     "load_all",
     "load_arrow",

@@ -89,6 +89,8 @@ INPUT_COLUMNS: dict[str, list[str]] = {
     ],
 }
 _NONE = -1  # "no state" in integer unit arrays
+_MADE = ["trips_made", "leaders_travelling", "days_abroad", "complete_made"]
+_RECEIVED = ["visits_received", "visiting_leaders", "days_hosting", "complete_received"]
 _FIRST_DAY = int(np.datetime64("1816-01-01", "D").astype(np.int64))
 
 
@@ -517,6 +519,7 @@ def _countries(inputs: _Inputs) -> pd.DataFrame:
         for column in columns:
             values = out[column].astype("Int64")
             out[column] = values.mask(values.isna() & out[flag], 0)
+    out = out[[*keys, *_MADE, *_RECEIVED]]
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -566,19 +569,7 @@ def build_panels(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                     "abb": c["u"].map(labels),
                     "year": c["year"],
                     "office": _office_labels(c["office"]).astype(str),
-                    **{
-                        k: c[k]
-                        for k in (
-                            "trips_made",
-                            "leaders_travelling",
-                            "days_abroad",
-                            "complete_made",
-                            "visits_received",
-                            "visiting_leaders",
-                            "days_hosting",
-                            "complete_received",
-                        )
-                    },
+                    **{k: c[k] for k in (*_MADE, *_RECEIVED)},
                 }
             )
         )
