@@ -8,8 +8,13 @@
 3. A synthetic release of ``--stops`` stops (default 1,000,000), in a child process:
    generation, build (checks, rules, Parquet, manifest), and peak memory; baseline: a
    plain ``pyarrow.parquet.write_table`` of the same tables. Targets: < 2 min, < 4 GB.
+4. The panels step (``leadertravel.build.panels.add_panels``: country codes, coverage,
+   dyad-years, country-years) on the real tables, against the real build measured in the
+   same run (target: adds < 5 s); and on the first quarter, half and all of the
+   ``--stops`` synthetic tables, alternated and repeated, as seconds per million stops
+   (linear: the ratios stay near 1).
 
-    python benchmarks/bench_build.py [--stops N] [--csv-stops N] [--skip-real]
+    python benchmarks/bench_build.py [--stops N] [--csv-stops N] [--skip-real] [--skip-panels]
 """
 
 from __future__ import annotations
@@ -33,12 +38,16 @@ def _seconds(began: float) -> float:
     return time.perf_counter() - began
 
 
-def real_build(workdir: Path) -> None:
-    """Build the real release twice: curated tables only, and with the imported sources."""
+def real_build(workdir: Path) -> float | None:
+    """Build the real release twice: curated tables only, and with the imported sources.
+
+    Returns the wall time of the build with the sources (``None`` if it failed).
+    """
     from leadertravel.build._paths import DEFAULT_SOURCES, project_root
     from leadertravel.build.release import build_release, check_release
 
     root = project_root()
+    full = None
     for label, sources in (
         ("curated only", None),
         ("curated + sources", (root / DEFAULT_SOURCES).resolve()),
@@ -51,6 +60,7 @@ def real_build(workdir: Path) -> None:
             print(f"real build ({label}): failed ({type(err).__name__}: {str(err)[:300]})")
             continue
         build_s = _seconds(began)
+        full = build_s if sources else full
         manifest = json.loads((release / "datapackage.json").read_text())
         rows = {r["name"]: r["rows"] for r in manifest["resources"]}
         began = time.perf_counter()
@@ -61,6 +71,93 @@ def real_build(workdir: Path) -> None:
             f"(byte-identical); {rows.get('trips', 0):,} trips, {rows.get('stops', 0):,} "
             f"stops, {rows.get('legs', 0):,} legs"
         )
+    return full
+
+
+def _median_s(run: Any, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()
+        times.append(_seconds(began))
+    return sorted(times)[len(times) // 2]
+
+
+def panels_real(build_s: float | None) -> None:
+    """Time the panels step on the real assembled tables (median of 3)."""
+    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
+    from leadertravel.build.assemble import assemble
+    from leadertravel.build.panels import DERIVED_TABLES, add_panels
+
+    root = project_root()
+    sources = (root / DEFAULT_SOURCES).resolve()
+    assembly = assemble(root, sources=sources)
+    tables = {k: v for k, v in assembly.tables.items() if k not in DERIVED_TABLES}
+    schemas = {k: v for k, v in assembly.schemas.items() if k not in DERIVED_TABLES}
+    median = _median_s(lambda: add_panels(root, tables, schemas, {}, sources=sources), 3)
+    rows = {n: len(assembly.tables[n]) for n in ("dyad_years", "country_years")}
+    share = f", {median / build_s:.0%} of the real build ({build_s:.1f} s)" if build_s else ""
+    print(
+        f"panels, real tables: {median:.2f} s median of 3 (target: adds < 5 s){share}; "
+        f"{rows['dyad_years']:,} dyad-years, {rows['country_years']:,} country-years"
+    )
+
+
+def panels_scaling(stops: int) -> None:
+    """Panels on 1/4, 1/2 and all of a synthetic table set: seconds per million stops."""
+    from leadertravel._panels import build_panels
+    from leadertravel._schema import read_table_schema
+    from leadertravel.build._frames import coerce_frame, read_csv_typed
+    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
+    from leadertravel.build.panels import (
+        CROSSWALK,
+        country_code_spells,
+        find_state_system,
+        read_membership,
+    )
+    from synthetic import make_synthetic_tables
+
+    root = project_root()
+    directory = find_state_system((root / DEFAULT_SOURCES).resolve())
+    if directory is None:
+        print("panels, synthetic: skipped (no state-system lists beside the sources)")
+        return
+    schemas = root / "datapackage" / "schemas"
+    tables = make_synthetic_tables(stops, seed=5)
+    membership = coerce_frame(
+        read_membership(directory), read_table_schema(schemas / "system_membership.schema.json")
+    )
+    crosswalk = read_csv_typed(
+        root / CROSSWALK,
+        read_table_schema(root / "data" / "reference" / "state_system_crosswalk.schema.json"),
+    )
+    tables["system_membership"] = membership
+    tables["country_codes"] = coerce_frame(
+        country_code_spells(tables["countries"], crosswalk, membership),
+        read_table_schema(schemas / "country_codes.schema.json"),
+    )
+    trip_ids = tables["trips"]["trip_id"]
+    parts = {}
+    for share in (0.25, 0.5, 1.0):
+        keep = set(trip_ids.iloc[: int(len(trip_ids) * share)])
+        part = dict(tables)
+        part["trips"] = tables["trips"][trip_ids.isin(keep)]
+        part["stops"] = tables["stops"][tables["stops"]["trip_id"].isin(keep)]
+        parts[share] = part
+    times: dict[float, list[float]] = {share: [] for share in parts}
+    for _ in range(2):  # alternate the sizes so load drifts hit all of them
+        for share, part in parts.items():
+            times[share].append(_median_s(lambda part=part: build_panels(part), 1))
+    per_m = {share: min(times[share]) / (len(parts[share]["stops"]) / 1e6) for share in parts}
+    base = per_m[0.25]
+    print(
+        "panels, synthetic: "
+        + ", ".join(
+            f"{len(parts[s]['stops']):,} stops {min(times[s]):.1f} s ({per_m[s]:.1f} s/M, "
+            f"{per_m[s] / base:.2f}x the quarter's rate)"
+            for s in parts
+        )
+    )
 
 
 def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
@@ -241,6 +338,7 @@ def main() -> int:
     parser.add_argument("--stops", type=int, default=1_000_000)
     parser.add_argument("--csv-stops", type=int, default=20_000)
     parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--skip-panels", action="store_true")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()
     logging.basicConfig(level=logging.WARNING)
@@ -249,10 +347,13 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="leadertravel-bench-build-") as tmp:
         workdir = Path(tmp)
-        if not args.skip_real:
-            real_build(workdir)
+        build_s = None if args.skip_real else real_build(workdir)
         validation(workdir, args.csv_stops)
         synthetic_build(workdir, args.stops)
+        if not args.skip_panels:
+            if not args.skip_real:
+                panels_real(build_s)
+            panels_scaling(args.stops)
     return 0
 
 
