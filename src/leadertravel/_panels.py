@@ -71,10 +71,7 @@ _OFFICE_MAP: dict[str, tuple[str, ...]] = {
     "other": ("other",),
 }
 #: Tables (and columns) the panels are computed from.
-INPUT_COLUMNS: dict[str, list[str]] = {
-    "trips": ["trip_id", "leader_id", "office", "start_date", "end_date", "origin"],
-    "stops": ["trip_id", "seq", "country_code", "arrival_date", "departure_date"],
-    "leaders": ["leader_id", "country_code"],
+INPUT_COLUMNS: dict[str, list[str]] = {  # the panel tables first: older releases lack them
     "country_codes": ["code", "valid_from", "valid_to", "cow_code", "cow_abb", "gw_code", "gw_abb"],
     "system_membership": ["system", "state_code", "abbreviation", "start", "end"],
     "coverage": [
@@ -87,6 +84,9 @@ INPUT_COLUMNS: dict[str, list[str]] = {
         "covered_to",
         "complete",
     ],
+    "trips": ["trip_id", "leader_id", "office", "start_date", "end_date", "origin"],
+    "stops": ["trip_id", "seq", "country_code", "arrival_date", "departure_date"],
+    "leaders": ["leader_id", "country_code"],
 }
 _NONE = -1  # "no state" in integer unit arrays
 _MADE = ["trips_made", "leaders_travelling", "days_abroad", "complete_made"]
@@ -737,21 +737,30 @@ def _load_inputs(
     offline: bool | None,
 ) -> dict[str, pd.DataFrame]:
     from leadertravel._api import load, versions
+    from leadertravel._errors import TableNotFound
 
     if version == "latest":
         listed = versions(source=source, cache_dir=cache_dir, offline=offline)
         version = str(listed.loc[listed["latest"], "version"].iloc[0])
-    return {
-        name: load(
-            name,
-            version=version,
-            columns=columns,
-            source=source,
-            cache_dir=cache_dir,
-            offline=offline,
-        )
-        for name, columns in INPUT_COLUMNS.items()
-    }
+    loaded = {}
+    for name, columns in INPUT_COLUMNS.items():
+        try:
+            loaded[name] = load(
+                name,
+                version=version,
+                columns=columns,
+                source=source,
+                cache_dir=cache_dir,
+                offline=offline,
+            )
+        except TableNotFound as err:
+            msg = (
+                f"{err}. The panels need the table {name!r}, which releases built with the "
+                "state-system lists carry; use a newer version (lt.versions()) or pass "
+                "tables= yourself"
+            )
+            raise TableNotFound(msg) from err
+    return loaded
 
 
 def dyad_years(

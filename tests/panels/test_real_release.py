@@ -17,14 +17,19 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def release(
+def release_root(
     tmp_path_factory: pytest.TempPathFactory, repo_root: Path, historian_sources: Path
-) -> Iterator[dict[str, pd.DataFrame]]:
-    """Every table of a real release, built here and loaded back with ``lt.load_all``."""
+) -> Path:
+    """A real release (curated + Office of the Historian), built here."""
     root = tmp_path_factory.mktemp("real") / "releases"
     write_release(assemble(repo_root, sources=historian_sources), releases=root)
-    cache = root.parent / "cache"
-    yield lt.load_all(source=root, cache_dir=cache, offline=False)
+    return root
+
+
+@pytest.fixture(scope="module")
+def release(release_root: Path) -> Iterator[dict[str, pd.DataFrame]]:
+    """Every table of the real release, loaded back with ``lt.load_all``."""
+    yield lt.load_all(source=release_root, cache_dir=release_root.parent / "cache", offline=False)
 
 
 def test_release_carries_the_panel_tables(release: dict[str, pd.DataFrame]) -> None:
@@ -132,3 +137,18 @@ def test_independent_count_from_trips_and_stops(release: dict[str, pd.DataFrame]
     assert dict(zip(panel["year"], panel["trips"], strict=True)) == {
         y: len(t) for y, t in sorted(years.items()) if not 1942 <= y <= 1944
     }
+
+
+def test_helpers_load_what_they_need(release_root: Path, release: dict[str, pd.DataFrame]) -> None:
+    cache = release_root.parent / "cache-helpers"
+    loaded = lt.country_years("gw", years=[2019], source=release_root, cache_dir=cache)
+    given = lt.country_years("gw", years=[2019], tables=release)
+    pd.testing.assert_frame_equal(loaded, given)
+
+
+def test_a_release_without_the_panel_tables(tmp_path: Path) -> None:
+    from leadertravel._example import example_release
+
+    root = example_release()
+    with pytest.raises(lt.TableNotFound, match="The panels need the table 'country_codes'"):
+        lt.dyad_years(source=root, cache_dir=tmp_path / "cache")
