@@ -32,7 +32,9 @@ from leadertravel._errors import (
     IntegrityError,
     LeadertravelError,
     ManifestError,
+    MissingDependency,
     OfflineError,
+    RecordNotFound,
     ReleaseExists,
     ReleaseNotFound,
     RemoteFileNotFound,
@@ -47,6 +49,7 @@ from leadertravel._errors import (
     VersionBumpError,
 )
 from leadertravel._panels import country_years, dyad_years
+from leadertravel._plot import plot_trip, plot_trips_per_year, plot_world, trip_html
 
 __version__ = "0.1.0"
 
@@ -57,7 +60,9 @@ __all__ = [
     "IntegrityError",
     "LeadertravelError",
     "ManifestError",
+    "MissingDependency",
     "OfflineError",
+    "RecordNotFound",
     "ReleaseExists",
     "ReleaseNotFound",
     "RemoteFileNotFound",
@@ -80,5 +85,9 @@ __all__ = [
     "load_all",
     "load_arrow",
     "path",
+    "plot_trip",
+    "plot_trips_per_year",
+    "plot_world",
+    "trip_html",
     "versions",
 ]
