@@ -83,7 +83,7 @@ def test_known_rows(release: dict[str, pd.DataFrame]) -> None:
     assert (usa["trips_made"], usa["complete_made"]) == (7, True)
     assert pd.isna(usa["visits_received"])  # the visits data are not in this release
     assert len(release["dyad_years"]) == 112_504
-    assert len(release["country_years"]) == 8_262
+    assert len(release["country_years"]) == 8_268
 
 
 def _same(helper: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> None:
