@@ -43,7 +43,7 @@ def real_build(workdir: Path) -> float | None:
 
     Returns the wall time of the build with the sources (``None`` if it failed).
     """
-    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
+    from leadertravel.build.project import DEFAULT_SOURCES, project_root
     from leadertravel.build.release import build_release, check_release
 
     root = project_root()
@@ -85,16 +85,16 @@ def _median_s(run: Any, repeat: int) -> float:
 
 def panels_real(build_s: float | None) -> None:
     """Time the panels step on the real assembled tables (median of 3)."""
-    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
     from leadertravel.build.assemble import assemble
     from leadertravel.build.panels import DERIVED_TABLES, add_panels
+    from leadertravel.build.project import DEFAULT_SOURCES, project_root
 
     root = project_root()
     sources = (root / DEFAULT_SOURCES).resolve()
     assembly = assemble(root, sources=sources)
     tables = {k: v for k, v in assembly.tables.items() if k not in DERIVED_TABLES}
     schemas = {k: v for k, v in assembly.schemas.items() if k not in DERIVED_TABLES}
-    median = _median_s(lambda: add_panels(root, tables, schemas, {}, sources=sources), 3)
+    median = _median_s(lambda: add_panels(root, tables, schemas, {}, {}, sources=sources), 3)
     rows = {n: len(assembly.tables[n]) for n in ("dyad_years", "country_years")}
     share = f", {median / build_s:.0%} of the real build ({build_s:.1f} s)" if build_s else ""
     print(
@@ -107,14 +107,14 @@ def panels_scaling(stops: int) -> None:
     """Panels on 1/4, 1/2 and all of a synthetic table set: seconds per million stops."""
     from leadertravel._panels import build_panels
     from leadertravel._schema import read_table_schema
-    from leadertravel.build._frames import coerce_frame, read_csv_typed
-    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
     from leadertravel.build.panels import (
-        CROSSWALK,
         country_code_spells,
         find_state_system,
+        read_crosswalk,
         read_membership,
     )
+    from leadertravel.build.project import DEFAULT_SOURCES, project_root
+    from leadertravel.build.typed import typed_frame
     from synthetic import make_synthetic_tables
 
     root = project_root()
@@ -124,16 +124,12 @@ def panels_scaling(stops: int) -> None:
         return
     schemas = root / "datapackage" / "schemas"
     tables = make_synthetic_tables(stops, seed=5)
-    membership = coerce_frame(
-        read_membership(directory), read_table_schema(schemas / "system_membership.schema.json")
-    )
-    crosswalk = read_csv_typed(
-        root / CROSSWALK,
-        read_table_schema(root / "data" / "reference" / "state_system_crosswalk.schema.json"),
+    membership = read_membership(
+        directory, read_table_schema(schemas / "system_membership.schema.json")
     )
     tables["system_membership"] = membership
-    tables["country_codes"] = coerce_frame(
-        country_code_spells(tables["countries"], crosswalk, membership),
+    tables["country_codes"] = typed_frame(
+        country_code_spells(tables["countries"], read_crosswalk(root), membership),
         read_table_schema(schemas / "country_codes.schema.json"),
     )
     trip_ids = tables["trips"]["trip_id"]
@@ -162,7 +158,7 @@ def panels_scaling(stops: int) -> None:
 
 def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
     """Write tables as a frictionless data package of CSV files (like data/)."""
-    from leadertravel.build._paths import project_root
+    from leadertravel.build.project import project_root
 
     root = project_root()
     descriptor = json.loads((root / "datapackage" / "datapackage.json").read_text())
@@ -193,16 +189,18 @@ def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
 
 def _vectorized(descriptor: Path) -> tuple[float, int]:
     from leadertravel._schema import read_table_schema
-    from leadertravel.build.checks import check_tables, read_csv_strings
+    from leadertravel.build.checks import check_tables
+    from leadertravel.build.curated import read_csv
 
     began = time.perf_counter()
     package = json.loads(descriptor.read_text())
-    tables, rows, schemas = {}, {}, {}
+    tables, locations, schemas = {}, {}, {}
     for entry in package["resources"]:
         name = entry["name"]
-        tables[name], rows[name] = read_csv_strings(descriptor.parent / entry["path"])
+        read = read_csv(descriptor.parent / entry["path"], file=entry["path"], table=name)
+        tables[name], locations[name] = read.table, read.location
         schemas[name] = read_table_schema(descriptor.parent / entry["schema"])
-    problems = check_tables(tables, schemas, row_numbers=rows).problems
+    problems = check_tables(tables, schemas, locations=locations).problems
     return _seconds(began), len(problems)
 
 
@@ -215,7 +213,7 @@ def _frictionless(descriptor: Path) -> tuple[float, int]:
 
 
 def validation(workdir: Path, csv_stops: int) -> None:
-    from leadertravel.build._paths import datapackage_path
+    from leadertravel.build.project import descriptor_path
     from synthetic import make_synthetic_tables
 
     directory = workdir / "csv"
@@ -229,7 +227,7 @@ def validation(workdir: Path, csv_stops: int) -> None:
         f"vectorized {ours:.2f} s, frictionless {theirs:.1f} s -> "
         f"{theirs / ours:.0f}x faster (problems: {our_n} vs {their_n})"
     )
-    real = datapackage_path()
+    real = descriptor_path()
     try:
         ours, our_n = _vectorized(real)
         theirs, their_n = _frictionless(real)

@@ -11,15 +11,16 @@ import pytest
 
 from leadertravel._errors import DataValidationError, SourceInputError
 from leadertravel._schema import read_table_schema
-from leadertravel.build._frames import coerce_frame, read_csv_typed
 from leadertravel.build.panels import (
     CROSSWALK,
     DERIVED_TABLES,
     add_panels,
     country_code_spells,
     find_state_system,
+    read_crosswalk,
     read_membership,
 )
+from leadertravel.build.typed import typed_frame
 from leadertravel.build.validate import read_curated
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,20 +29,14 @@ SCHEMAS = REPO / "datapackage" / "schemas"
 
 
 def _membership(directory: Path = STATES) -> pd.DataFrame:
-    schema = read_table_schema(SCHEMAS / "system_membership.schema.json")
-    return coerce_frame(read_membership(directory), schema)
-
-
-def _crosswalk(path: Path = REPO / CROSSWALK) -> pd.DataFrame:
-    schema = read_table_schema(REPO / "data/reference/state_system_crosswalk.schema.json")
-    return read_csv_typed(path, schema)
+    return read_membership(directory, read_table_schema(SCHEMAS / "system_membership.schema.json"))
 
 
 @pytest.fixture(scope="module")
 def codes() -> pd.DataFrame:
     countries = read_curated(REPO).tables["countries"]
-    frame = country_code_spells(countries, _crosswalk(), _membership())
-    return coerce_frame(frame, read_table_schema(SCHEMAS / "country_codes.schema.json"))
+    frame = country_code_spells(countries, read_crosswalk(REPO), _membership())
+    return typed_frame(frame, read_table_schema(SCHEMAS / "country_codes.schema.json"))
 
 
 def on(codes: pd.DataFrame, code: str, day: str) -> tuple[Any, Any]:
@@ -156,15 +151,21 @@ def test_non_members(codes: pd.DataFrame) -> None:
     assert on(codes, "YEM", "1991-01-01") == (679, 678)  # unified Yemen: COW 679, G&W 678
 
 
+def _project(tmp_path: Path, crosswalk: str) -> Path:
+    root = tmp_path / "root"
+    shutil.copytree(REPO / "data" / "reference", root / "data" / "reference")
+    (root / CROSSWALK).write_text(crosswalk, encoding="utf-8")
+    return root
+
+
 def test_crosswalk_problems_one_line_each(tmp_path: Path) -> None:
-    bad = tmp_path / "crosswalk.csv"
     text = (REPO / CROSSWALK).read_text(encoding="utf-8")
     text += "QQQ,2,2,,,\nUSA,2,2,1990-01-01,1980-01-01,\nFRA,221,9999,,,\n"
-    bad.write_text(text, encoding="utf-8")
     from leadertravel.build.panels import _check_crosswalk
 
     countries = read_curated(REPO).tables["countries"]
-    problems = _check_crosswalk(_crosswalk(bad), countries, _membership())
+    crosswalk = read_crosswalk(_project(tmp_path, text))
+    problems = _check_crosswalk(crosswalk, countries, _membership())
     lines = sum(1 for _ in text.splitlines())
     got = {(p.row, p.field, p.rule, p.value) for p in problems}
     assert got == {
@@ -195,7 +196,7 @@ def test_a_changed_list_is_refused(tmp_path: Path, curated: Any) -> None:
     changed.write_text(changed.read_text().replace("2,USA,", "2,USX,", 1))
     with pytest.raises(SourceInputError, match=r"cowstates\.csv: sha256 .* differs from the pin"):
         add_panels(
-            REPO, _tables(curated), curated.schemas, {},
+            REPO, _tables(curated), curated.schemas, {}, {},
             sources=sources / "history-state-travels",
         )  # fmt: skip
 
@@ -204,7 +205,7 @@ def test_without_the_lists_the_derived_tables_are_left_out(
     curated: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert find_state_system(None) is None
-    done = add_panels(REPO, _tables(curated), curated.schemas, {}, sources=None)
+    done = add_panels(REPO, _tables(curated), curated.schemas, {}, {}, sources=None)
     assert not set(DERIVED_TABLES) & set(done.tables)
     assert "leaves out system_membership" in caplog.text
     # the curated build holds curated records only: the imported sources' claims go
@@ -218,9 +219,19 @@ def test_bad_coverage_claims(curated: Any) -> None:
     coverage.loc[1, "origin_country_code"] = "RUS"
     tables["coverage"] = coverage
     with pytest.raises(DataValidationError) as err:
-        add_panels(REPO, tables, curated.schemas, {}, sources=None)
+        add_panels(REPO, tables, curated.schemas, {}, {}, sources=None)
     found = {(p.row, p.field, p.rule) for p in err.value.problems}
     assert found == {
         (2, "covered_to", "coverage-period"),
         (3, "origin_country_code", "coverage-leader-country"),
     }
+
+
+def test_crosswalk_breaking_its_schema(tmp_path: Path) -> None:
+    text = (REPO / CROSSWALK).read_text(encoding="utf-8") + "usa,two,2,1990-13-01,,\n"
+    with pytest.raises(DataValidationError) as err:
+        read_crosswalk(_project(tmp_path, text))
+    row = len(text.splitlines())
+    found = {(p.file, p.row, p.field) for p in err.value.problems}
+    assert found == {(CROSSWALK, row, "code"), (CROSSWALK, row, "cow_code"),
+                     (CROSSWALK, row, "valid_from")}  # fmt: skip

@@ -25,8 +25,8 @@ import pytest
 
 from leadertravel._panels import build_panels, country_years_from, dyad_years_from
 from leadertravel._schema import read_table_schema
-from leadertravel.build._frames import coerce_frame
 from leadertravel.build.checks import check_tables
+from leadertravel.build.typed import typed_frame
 
 HOS, HOG, FM = "head_of_state", "head_of_government", "foreign_minister"
 HOSG, TRAVELS = "head_of_state_and_government", "history-state-travels"
@@ -216,7 +216,7 @@ def test_release_tables_agree_with_the_helpers(
         name: read_table_schema(repo_root / "datapackage" / "schemas" / f"{name}.schema.json")
         for name in built
     }
-    typed = {name: coerce_frame(frame, schemas[name]) for name, frame in built.items()}
+    typed = {name: typed_frame(frame, schemas[name]) for name, frame in built.items()}
     assert check_tables(typed, schemas).problems == []
     for system, code in (("cow", "ccode"), ("gw", "gwcode")):
         release = typed["dyad_years"][typed["dyad_years"]["system"] == system]

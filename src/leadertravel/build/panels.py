@@ -33,7 +33,9 @@ from leadertravel._errors import DataValidationError, SourceInputError
 from leadertravel._panels import _texts, build_panels
 from leadertravel._problems import Problem
 from leadertravel._schema import read_table_schema
-from leadertravel.build._frames import coerce_frame, read_csv_typed
+from leadertravel.build.curated import read_csv
+from leadertravel.build.problems import Location
+from leadertravel.build.typed import BadValueError, typed_frame
 
 __all__ = [
     "CROSSWALK",
@@ -43,6 +45,7 @@ __all__ = [
     "add_panels",
     "country_code_spells",
     "find_state_system",
+    "read_crosswalk",
     "read_membership",
 ]
 
@@ -70,11 +73,14 @@ class Panels:
         Every table of the release and its Table Schema.
     inputs
         The build's input hashes, with the state-system files added.
+    locations
+        Where the rows come from; derived tables are named by their primary key.
     """
 
     tables: dict[str, pd.DataFrame]
     schemas: dict[str, dict[str, Any]]
     inputs: dict[str, str]
+    locations: dict[str, Location]
 
 
 def find_state_system(sources: Path | None) -> Path | None:
@@ -96,13 +102,21 @@ def find_state_system(sources: Path | None) -> Path | None:
     return None
 
 
-def read_membership(directory: Path) -> pd.DataFrame:
-    """Read both membership lists into the rows of the ``system_membership`` table.
+def read_membership(directory: Path, schema: Mapping[str, Any]) -> pd.DataFrame:
+    """Read both membership lists into the typed rows of the ``system_membership`` table.
+
+    Parameters
+    ----------
+    directory
+        The state-system directory (``cowstates.csv``, ``gwstates.csv``).
+    schema
+        Table Schema of ``system_membership``.
 
     Raises
     ------
     SourceInputError
-        When a list is missing a column or holds a value that does not parse.
+        When a list is missing a column or holds a value that does not parse (naming the
+        file, row and value).
     """
     frames = []
     for system, (name, code, abb) in _LISTS.items():
@@ -113,20 +127,58 @@ def read_membership(directory: Path) -> pd.DataFrame:
         if missing:
             msg = f"{path}: missing column(s) {missing}; expected {wanted} (see its SOURCE.md)"
             raise SourceInputError(msg)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "system": system,
-                    "state_code": raw[code],
-                    "abbreviation": raw[abb],
-                    "name": raw["country_name"],
-                    "start": raw["start"],
-                    "end": raw["end"].where(raw["end"] != "9999-12-31", ""),
-                    "microstate": raw["microstate"],
-                }
-            )
+        frame = pd.DataFrame(
+            {
+                "system": system,
+                "state_code": raw[code],
+                "abbreviation": raw[abb],
+                "name": raw["country_name"],
+                "start": raw["start"],
+                "end": raw["end"].where(raw["end"] != "9999-12-31", ""),
+                "microstate": raw["microstate"],
+            }
         )
+        frame.index = pd.RangeIndex(2, 2 + len(frame))  # file rows, for messages
+        try:
+            frames.append(typed_frame(frame, schema).reset_index(drop=True))
+        except BadValueError as err:
+            msg = f"{path}:{err.row}: {err}; the pinned list should not change (see its pins)"
+            raise SourceInputError(msg) from err
     return pd.concat(frames, ignore_index=True)
+
+
+def read_crosswalk(root: Path) -> pd.DataFrame:
+    """Read and check ``data/reference/state_system_crosswalk.csv`` against its schema.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Typed rows, indexed by CSV row number (header = row 1).
+
+    Raises
+    ------
+    DataValidationError
+        One problem per line (file, row, field, rule, value) for what the file's Table
+        Schema refuses.
+    """
+    from leadertravel.build.validate import validate_tables
+
+    schema = read_table_schema(root / "data" / "reference" / "state_system_crosswalk.schema.json")
+    text = read_csv(root / CROSSWALK, file=CROSSWALK, table="state_system_crosswalk")
+    problems = list(text.problems)
+    if text.table is not None and not problems:
+        checked = validate_tables(
+            {"state_system_crosswalk": text.table},
+            {"state_system_crosswalk": schema},
+            locations={"state_system_crosswalk": text.location},
+            rules=False,
+        )
+        problems += checked.problems
+    if problems:
+        raise DataValidationError(problems, context=CROSSWALK)
+    frame = checked.frames["state_system_crosswalk"]
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
 
 
 def _problem(row: int | None, field: str | None, rule: str, value: Any, message: str) -> Problem:
@@ -331,6 +383,7 @@ def add_panels(
     tables: Mapping[str, pd.DataFrame],
     schemas: Mapping[str, dict[str, Any]],
     inputs: Mapping[str, str],
+    locations: Mapping[str, Location],
     *,
     sources: Path | None,
 ) -> Panels:
@@ -340,8 +393,9 @@ def add_panels(
     ----------
     root
         Project checkout (schemas, crosswalk, pins).
-    tables, schemas, inputs
-        The assembled release tables, their schemas and the input hashes.
+    tables, schemas, inputs, locations
+        The assembled release tables, their schemas, the input hashes and where the rows
+        come from (for problem reports).
     sources
         The source snapshot directory given to the build (``None``: curated only).
 
@@ -355,12 +409,16 @@ def add_panels(
     out = dict(tables)
     all_schemas = dict(schemas)
     hashes = dict(inputs)
+    where = dict(locations)
     coverage = tables["coverage"]
     problems = _coverage_problems(coverage, tables["leaders"])
     if problems:
         raise DataValidationError(problems, context="the coverage claims")
     present = set(tables["trips"]["origin"].astype(str))
-    out["coverage"] = coverage[coverage["source"].astype(str).isin(present)].reset_index(drop=True)
+    kept = coverage["source"].astype(str).isin(present)
+    if not kept.all():  # a subset of the file's rows: name them by coverage_id from now on
+        out["coverage"] = coverage[kept].reset_index(drop=True)
+        where.pop("coverage", None)
     directory = find_state_system(sources)
     if directory is None:
         log.warning(
@@ -368,7 +426,7 @@ def add_panels(
             sources,
             ", ".join(DERIVED_TABLES),
         )
-        return Panels(out, all_schemas, hashes)
+        return Panels(out, all_schemas, hashes, where)
     from leadertravel.build.historian._pins import verify_sources
 
     log.info("deriving %s from %s", ", ".join(DERIVED_TABLES), directory)
@@ -376,21 +434,18 @@ def add_panels(
         hashes[f"{_DIRECTORY}/{name}"] = digest
     for name in DERIVED_TABLES:
         all_schemas[name] = _schema(root, name)
-    membership = coerce_frame(read_membership(directory), all_schemas["system_membership"])
-    crosswalk_schema = read_table_schema(
-        root / "data" / "reference" / "state_system_crosswalk.schema.json"
-    )
-    crosswalk = read_csv_typed(root / CROSSWALK, crosswalk_schema)
+    membership = read_membership(directory, all_schemas["system_membership"])
+    crosswalk = read_crosswalk(root)
     problems = _check_crosswalk(crosswalk, tables["countries"], membership)
     if problems:
         raise DataValidationError(problems, context="the state-system crosswalk")
     out["system_membership"] = membership
-    out["country_codes"] = coerce_frame(
+    out["country_codes"] = typed_frame(
         country_code_spells(tables["countries"], crosswalk, membership),
         all_schemas["country_codes"],
     )
     for name, frame in build_panels(out).items():
-        out[name] = coerce_frame(frame, all_schemas[name])
+        out[name] = typed_frame(frame, all_schemas[name])
     for name in DERIVED_TABLES:
         log.info("derived %s: %d rows", name, len(out[name]))
-    return Panels(out, all_schemas, hashes)
+    return Panels(out, all_schemas, hashes, where)
