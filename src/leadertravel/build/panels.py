@@ -374,6 +374,10 @@ def _coverage_problems(coverage: pd.DataFrame, leaders: pd.DataFrame) -> list[Pr
     return problems
 
 
+def _field_names(root: Path, name: str) -> list[str]:
+    return [f["name"] for f in _schema(root, name)["fields"]]
+
+
 def _schema(root: Path, name: str) -> dict[str, Any]:
     return read_table_schema(root / "datapackage" / "schemas" / f"{name}.schema.json")
 
@@ -410,15 +414,16 @@ def add_panels(
     all_schemas = dict(schemas)
     hashes = dict(inputs)
     where = dict(locations)
-    coverage = tables["coverage"]
-    problems = _coverage_problems(coverage, tables["leaders"])
-    if problems:
-        raise DataValidationError(problems, context="the coverage claims")
-    present = set(tables["trips"]["origin"].astype(str))
-    kept = coverage["source"].astype(str).isin(present)
-    if not kept.all():  # a subset of the file's rows: name them by coverage_id from now on
-        out["coverage"] = coverage[kept].reset_index(drop=True)
-        where.pop("coverage", None)
+    if "coverage" in tables:  # a package without claims (an old checkout) has no zeros
+        coverage = tables["coverage"]
+        problems = _coverage_problems(coverage, tables["leaders"])
+        if problems:
+            raise DataValidationError(problems, context="the coverage claims")
+        present = set(tables["trips"]["origin"].astype(str))
+        kept = coverage["source"].astype(str).isin(present)
+        if not kept.all():  # a subset of the file's rows: named by coverage_id from now on
+            out["coverage"] = coverage[kept].reset_index(drop=True)
+            where.pop("coverage", None)
     directory = find_state_system(sources)
     if directory is None:
         log.warning(
@@ -444,7 +449,11 @@ def add_panels(
         country_code_spells(tables["countries"], crosswalk, membership),
         all_schemas["country_codes"],
     )
-    for name, frame in build_panels(out).items():
+    claims = out.get("coverage")
+    if claims is None:
+        claims = typed_frame(pd.DataFrame(columns=_field_names(root, "coverage")),
+                             _schema(root, "coverage"))  # fmt: skip
+    for name, frame in build_panels(out | {"coverage": claims}).items():
         out[name] = typed_frame(frame, all_schemas[name])
     for name in DERIVED_TABLES:
         log.info("derived %s: %d rows", name, len(out[name]))
