@@ -6,7 +6,8 @@ SOURCES ?= ../shared/sources/history-state-travels
 RELEASES ?= releases
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv demo validate build check test lint typecheck countries pins bench clean
+.PHONY: help venv demo validate build check test lint typecheck countries pins bench clean \
+        dictionary
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -46,6 +47,9 @@ countries: $(STAMP)  ## regenerate data/reference/countries.csv from the pinned 
 
 pins: $(STAMP)  ## re-pin the Office of the Historian source files by sha256
 	$(BIN)/python scripts/pin_sources.py --sources $(SOURCES)
+
+dictionary: $(STAMP)  ## regenerate docs/data-dictionary.md from the Table Schemas
+	$(BIN)/leadertravel dictionary
 
 bench: $(STAMP)  ## run the benchmarks (prints ratios)
 	$(BIN)/python benchmarks/run.py

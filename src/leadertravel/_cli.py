@@ -20,6 +20,7 @@ _COMMAND_MODULES = (
     "leadertravel.build._cli_demo",
     "leadertravel.build._cli_validate",
     "leadertravel.build._cli_release",
+    "leadertravel.build._cli_docs",
     "leadertravel._cli_loader",
 )
 

@@ -13,6 +13,8 @@ import pytest
 
 from leadertravel._cli import main
 from leadertravel._errors import HashMismatch, ReleaseNotFound, ReproducibilityError
+from leadertravel._manifest import BYTES_KEY
+from leadertravel.build.descriptor import resource_schema
 from leadertravel.build.release import build_release, check_release, write_release
 
 TABLES = {
@@ -52,11 +54,11 @@ def test_release_layout_and_manifest(tmp_path: Path, inputs: Any, small: Any) ->
         path = release / resource["path"]
         assert resource["path"] == f"{resource['name']}.parquet"
         assert resource["mediatype"] == "application/vnd.apache.parquet"
-        assert resource["bytes"] == path.stat().st_size
+        assert resource[BYTES_KEY] == path.stat().st_size
         assert resource["rows"] == pq.read_metadata(path).num_rows
         assert resource["rows"] == len(small.tables[resource["name"]])
         assert resource["hash"].startswith("sha256:") and len(resource["hash"]) == 71
-        assert resource["schema"] == small.schemas[resource["name"]]
+        assert resource["schema"] == resource_schema(small.schemas[resource["name"]])
     stops = next(r for r in manifest["resources"] if r["name"] == "stops")
     assert stops["rows"] == 300
     index = json.loads((tmp_path / "index.json").read_text())
