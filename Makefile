@@ -22,7 +22,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build,test,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build,test,dev,export]'
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with pinned dependencies

@@ -22,6 +22,7 @@ _COMMAND_MODULES = (
     "leadertravel.build._cli_release",
     "leadertravel.build._cli_docs",
     "leadertravel._cli_loader",
+    "leadertravel._cli_export",
 )
 
 
