@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "leadertravel.build._cli_docs",
     "leadertravel._cli_loader",
     "leadertravel._cli_export",
+    "leadertravel._cli_itinerary",
 )
 
 
