@@ -54,7 +54,7 @@ def stata_label(text: str, limit: int = STATA_LABEL) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut:
+    if text[limit - 1] != " " and " " in cut:  # do not end inside a word
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
 

@@ -37,7 +37,7 @@ def test_building_twice_is_byte_identical(tmp_path: Path, inputs: Any, snap: Any
     second = write_release(inputs(), releases=tmp_path / "b")
     assert snap(first) == snap(second)
     assert snap(tmp_path / "a") == snap(tmp_path / "b")  # index.json too
-    assert len(snap(first)) == len(TABLES) + 4
+    assert len(snap(first)) == len(TABLES) + 5  # + manifest, sums, changelog, citation, dictionary
 
 
 def test_release_layout_and_manifest(tmp_path: Path, inputs: Any, small: Any) -> None:
@@ -82,7 +82,7 @@ def test_sha256sum_check_passes(tmp_path: Path, inputs: Any) -> None:
         ["sha256sum", "-c", "SHA256SUMS"], cwd=release, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count(": OK") == len(TABLES) + 3
+    assert done.stdout.count(": OK") == len(TABLES) + 4
 
 
 def test_rows_sorted_by_primary_key(tmp_path: Path, inputs: Any, small: Any) -> None:

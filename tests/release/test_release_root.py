@@ -101,7 +101,12 @@ def test_stale_staging_left_by_a_killed_build_is_removed(
     (stale / "trips.parquet").write_bytes(b"half")
     (releases / ".index.json.abc.tmp").write_bytes(b"{")
     write_release(inputs("0.2.0"), releases=releases)
-    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "0.2.0", "index.json"]
+    assert sorted(p.name for p in releases.iterdir()) == [
+        "0.1.0",
+        "0.2.0",
+        "index.html",
+        "index.json",
+    ]
 
 
 def test_builds_into_one_root_take_turns(tmp_path: Path, inputs: Callable[..., Any]) -> None:
@@ -226,4 +231,4 @@ def test_a_failed_first_build_removes_its_root_but_not_the_lock(
     # build waiting for it; the next build takes the same lock and succeeds.
     assert lock_path(releases) == tmp_path / ".fresh.lock" and lock_path(releases).is_file()
     write_release(inputs("0.1.0"), releases=releases)
-    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "index.json"]
+    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "index.html", "index.json"]
