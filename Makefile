@@ -12,9 +12,9 @@ SEED ?=
 VERSION ?= $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage/datapackage.json"))["version"])')
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv demo validate build check test lint typecheck countries pins bench clean \
-        dictionary frictionless release-validate publish tag-check site-checkout site-push \
-        github-release
+.PHONY: help venv demo validate build check test lint typecheck countries pins bench map-docs \
+        clean dictionary frictionless release-validate publish tag-check site-checkout \
+        site-push github-release
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -22,7 +22,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build,test,dev,export]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build,plot,test,dev,export]'
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with pinned dependencies
@@ -91,6 +91,11 @@ pins: $(STAMP)  ## re-pin the Office of the Historian source files by sha256
 
 dictionary: $(STAMP)  ## regenerate docs/data-dictionary.md from the Table Schemas
 	$(BIN)/leadertravel dictionary
+
+map-docs: $(STAMP)  ## redraw the README's map of the September 2023 journey from $(RELEASES)
+	test -f $(RELEASES)/index.json || $(MAKE) build
+	$(BIN)/leadertravel map kim-jong-un-2023-09-10 --source $(RELEASES) --dpi 80 \
+		-o docs/img/kim-jong-un-2023-09-10.png
 
 bench: $(STAMP)  ## run the benchmarks (prints ratios)
 	$(BIN)/python benchmarks/run.py

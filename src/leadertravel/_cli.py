@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "leadertravel._cli_loader",
     "leadertravel._cli_export",
     "leadertravel._cli_itinerary",
+    "leadertravel._cli_plot",
 )
 
 
