@@ -54,8 +54,8 @@ def register(subparsers: Any) -> None:
 
 
 def _dictionary(args: argparse.Namespace) -> int:
-    from leadertravel.build._paths import project_root
     from leadertravel.build.dictionary import DICTIONARY, project_tables, render_dictionary
+    from leadertravel.build.project import project_root
 
     root = project_root()
     text = render_dictionary(project_tables(root), heading="leadertravel: data dictionary")

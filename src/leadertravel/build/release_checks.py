@@ -11,7 +11,8 @@ runs both on a built release and on deliberately broken copies):
   row by row, as a user would run it on a download.
 
 Both return :class:`~leadertravel._problems.Problem` lists with frictionless' rule names
-and row numbers (the first record is row 2, as frictionless counts a Parquet table).
+and row numbers (the first record is row 2, as frictionless counts a Parquet table); key
+problems name the key's fields on the vectorized side, none on frictionless'.
 Frictionless does not hash or measure Parquet files (it reads them through pyarrow), so
 ``hash-count`` and ``byte-count`` problems come from the vectorized side only.
 """
@@ -21,8 +22,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from leadertravel._download import sha256_file
 from leadertravel._manifest import BYTES_KEY
@@ -56,14 +55,15 @@ def check_release_files(directory: Path) -> list[Problem]:
     import pyarrow.parquet as pq
 
     from leadertravel.build.checks import check_tables
+    from leadertravel.build.problems import Location
 
-    tables, schemas, files, rows = {}, {}, {}, {}
+    tables, schemas, locations = {}, {}, {}
     problems: list[Problem] = []
     for resource in _resources(directory):
         name, path = resource["name"], directory / resource["path"]
         table = pq.read_table(path)
-        tables[name], schemas[name], files[name] = table, resource["schema"], resource["path"]
-        rows[name] = np.arange(2, 2 + table.num_rows)
+        tables[name], schemas[name] = table, resource["schema"]
+        locations[name] = Location.csv(resource["path"], table.num_rows)  # first record: 2
         declared = {
             "row-count": (resource.get("rows"), table.num_rows),
             "byte-count": (resource.get(BYTES_KEY), path.stat().st_size),
@@ -73,7 +73,7 @@ def check_release_files(directory: Path) -> list[Problem]:
             if expected is not None and expected != actual:
                 note = f'expected is "{expected}" and actual is "{actual}"'
                 problems.append(Problem(resource["path"], None, None, rule, None, note))
-    problems += check_tables(tables, schemas, files=files, row_numbers=rows).problems
+    problems += check_tables(tables, schemas, locations=locations).problems
     return sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
 
 
