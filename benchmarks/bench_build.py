@@ -4,10 +4,13 @@
    its ``--check`` rebuild.
 2. Validation: the vectorized checks (``leadertravel.build.checks``) against
    ``frictionless validate`` on the same CSV files (a synthetic package of ``--csv-stops``
-   stops, and the real curated package) -> speed-up ratio.
+   stops, and the real curated package) -> speed-up ratio; and on the real built release
+   as downloaded (``leadertravel.build.release_checks``: both validators on the same
+   Parquet files, alternated, ``--release-repeats`` pairs).
 3. A synthetic release of ``--stops`` stops (default 1,000,000), in a child process:
    generation, build (checks, rules, Parquet, manifest), and peak memory; baseline: a
    plain ``pyarrow.parquet.write_table`` of the same tables. Targets: < 2 min, < 4 GB.
+
 4. The panels step (``leadertravel.build.panels.add_panels``: country codes, coverage,
    dyad-years, country-years) on the real tables, against the real build measured in the
    same run (target: adds < 5 s); and on the first quarter, half and all of the
@@ -38,16 +41,17 @@ def _seconds(began: float) -> float:
     return time.perf_counter() - began
 
 
-def real_build(workdir: Path) -> float | None:
+def real_build(workdir: Path) -> tuple[Path, float] | None:
     """Build the real release twice: curated tables only, and with the imported sources.
 
-    Returns the wall time of the build with the sources (``None`` if it failed).
+    Returns the release built with the sources and its build time in seconds (``None`` if
+    that build failed).
     """
     from leadertravel.build.project import DEFAULT_SOURCES, project_root
     from leadertravel.build.release import build_release, check_release
 
     root = project_root()
-    full = None
+    built = None
     for label, sources in (
         ("curated only", None),
         ("curated + sources", (root / DEFAULT_SOURCES).resolve()),
@@ -60,7 +64,7 @@ def real_build(workdir: Path) -> float | None:
             print(f"real build ({label}): failed ({type(err).__name__}: {str(err)[:300]})")
             continue
         build_s = _seconds(began)
-        full = build_s if sources else full
+        built = (release, build_s) if sources else built
         manifest = json.loads((release / "datapackage.json").read_text())
         rows = {r["name"]: r["rows"] for r in manifest["resources"]}
         began = time.perf_counter()
@@ -71,7 +75,34 @@ def real_build(workdir: Path) -> float | None:
             f"(byte-identical); {rows.get('trips', 0):,} trips, {rows.get('stops', 0):,} "
             f"stops, {rows.get('legs', 0):,} legs"
         )
-    return full
+    return built
+
+
+def release_validation(release: Path, repeats: int) -> None:
+    """Both validators on one built release, alternated; medians and their ratio."""
+    import statistics
+
+    from leadertravel.build.release_checks import check_release_files, frictionless_problems
+
+    ours, theirs, counts = [], [], set()
+    for _ in range(repeats):
+        began = time.perf_counter()
+        mine = check_release_files(release)
+        ours.append(_seconds(began))
+        began = time.perf_counter()
+        other = frictionless_problems(release)
+        theirs.append(_seconds(began))
+        counts.add((len(mine), len(other)))
+    rows = sum(
+        r["rows"] for r in json.loads((release / "datapackage.json").read_text())["resources"]
+    )
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(
+        f"validation, built release as downloaded ({rows:,} rows, Parquet): vectorized "
+        f"{a:.2f} s, frictionless validate {b:.1f} s -> {b / a:.0f}x faster "
+        f"(medians of {repeats} alternated pairs; problems: "
+        f"{', '.join(f'{m} vs {o}' for m, o in sorted(counts))})"
+    )
 
 
 def _median_s(run: Any, repeat: int) -> float:
@@ -337,6 +368,7 @@ def main() -> int:
     parser.add_argument("--csv-stops", type=int, default=20_000)
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-panels", action="store_true")
+    parser.add_argument("--release-repeats", type=int, default=2)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()
     logging.basicConfig(level=logging.WARNING)
@@ -345,12 +377,14 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="leadertravel-bench-build-") as tmp:
         workdir = Path(tmp)
-        build_s = None if args.skip_real else real_build(workdir)
+        built = None if args.skip_real else real_build(workdir)
+        if built is not None:
+            release_validation(built[0], args.release_repeats)
         validation(workdir, args.csv_stops)
         synthetic_build(workdir, args.stops)
         if not args.skip_panels:
             if not args.skip_real:
-                panels_real(build_s)
+                panels_real(None if built is None else built[1])
             panels_scaling(args.stops)
     return 0
 
