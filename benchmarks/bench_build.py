@@ -10,7 +10,6 @@
 3. A synthetic release of ``--stops`` stops (default 1,000,000), in a child process:
    generation, build (checks, rules, Parquet, manifest), and peak memory; baseline: a
    plain ``pyarrow.parquet.write_table`` of the same tables. Targets: < 2 min, < 4 GB.
-
 4. The panels step (``leadertravel.build.panels.add_panels``: country codes, coverage,
    dyad-years, country-years) on the real tables, against the real build measured in the
    same run (target: adds < 5 s); and on the first quarter, half and all of the
