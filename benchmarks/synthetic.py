@@ -330,6 +330,22 @@ def make_synthetic_tables(n_stops: int, *, seed: int = 0) -> dict[str, pd.DataFr
     citations = pd.DataFrame(
         {"table_name": "trips", "record_id": trip_ids, "source_id": _SOURCE, "supports": None}
     )
+    # Coverage: the first leader's country is claimed complete as an origin, and the most
+    # visited country as a destination, so panels have zeros to fill at every size.
+    coverage = pd.DataFrame(
+        {
+            "coverage_id": ["synthetic-origin", "synthetic-destination"],
+            "source": _ORIGIN,
+            "leader_id": None,
+            "origin_country_code": [home_country[0], None],
+            "destination_country_code": [None, codes[np.argmax(country_p)]],
+            "offices": "head_of_state",
+            "covered_from": np.datetime64("1950-01-01"),
+            "covered_to": np.datetime64("2010-12-31"),
+            "complete": True,
+            "remarks": "Synthetic coverage claim; describes no real data.",
+        }
+    )
     raw = {
         "countries": countries.replace("", None),
         "transport_modes": transport,
@@ -342,6 +358,7 @@ def make_synthetic_tables(n_stops: int, *, seed: int = 0) -> dict[str, pd.DataFr
         "legs": legs,
         "border_crossings": crossings,
         "citations": citations,
+        "coverage": coverage,
     }
     return {name: typed_frame(frame, schemas[name]) for name, frame in raw.items()}
 
