@@ -24,6 +24,7 @@ from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build.curated import read_package
 from leadertravel.build.modes import apply_mode_rules
+from leadertravel.build.panels import add_panels
 from leadertravel.build.problems import Location
 from leadertravel.build.typed import typed_frame
 from leadertravel.build.validate import check_package
@@ -172,4 +173,7 @@ def assemble(
                 digest, _, name = line.partition("  ")
                 if name:
                     inputs[f"history-state-travels/{name}"] = digest
-    return Assembly(dict(curated.descriptor), schemas, tables, reports, inputs, locations)
+    done = add_panels(root, tables, schemas, inputs, locations, sources=sources)  # derived
+    return Assembly(
+        dict(curated.descriptor), done.schemas, done.tables, reports, done.inputs, done.locations
+    )

@@ -44,9 +44,23 @@ from leadertravel._errors import (
     SourceInputError,
     VersionBumpError,
 )
-from leadertravel._manifest import Release, is_iso_date, parse_datapackage, parse_index
+from leadertravel._manifest import (
+    BYTES_KEY,
+    Release,
+    is_iso_date,
+    parse_datapackage,
+    parse_index,
+)
 from leadertravel.build._parquet import sort_by_key, write_parquet
 from leadertravel.build.changelog import TableDiff, diff_table, render_changelog
+from leadertravel.build.descriptor import (
+    citation_cff,
+    credits,
+    frictionless_sources,
+    release_description,
+    resource_schema,
+)
+from leadertravel.build.dictionary import DICTIONARY, manifest_tables, render_dictionary
 from leadertravel.build.semver import (
     SchemaChange,
     bump_of,
@@ -103,11 +117,19 @@ class ReleaseInputs(Protocol):
 
 @dataclass(frozen=True)
 class _Previous:
-    """A published release to compare with: its version, schemas and tables."""
+    """A published release to compare with: its version, schemas and verified table files.
+
+    Tables are read one at a time when compared (:meth:`table`), so a follow-up release
+    never holds the whole previous release in memory.
+    """
 
     version: str
     schemas: dict[str, dict[str, Any]]
-    tables: dict[str, pa.Table] = field(repr=False)
+    paths: dict[str, Path] = field(repr=False)
+
+    def table(self, name: str) -> pa.Table:
+        """Read one table of the previous release."""
+        return pq.read_table(self.paths[name])
 
 
 # --- files -----------------------------------------------------------------------------
@@ -260,6 +282,9 @@ def _publish_dir(staging: Path, target: Path, *, releases: Path, index: bytes) -
         raise
     finally:
         marker.unlink(missing_ok=True)
+    from leadertravel.build.site import write_page
+
+    write_page(releases)  # the download page follows the index
 
 
 def lock_path(releases: Path) -> Path:
@@ -351,7 +376,7 @@ def _remove_stale(releases: Path) -> None:
         if path.is_dir() and not path.is_symlink() and path.name.startswith(STAGING_PREFIX):
             log.warning("removing %s, left by an interrupted build or publication", path)
             shutil.rmtree(path)
-        elif path.name.startswith(f".{INDEX}.") and path.name.endswith(".tmp"):
+        elif path.name.startswith((f".{INDEX}.", ".index.html.")) and path.name.endswith(".tmp"):
             log.warning("removing %s, left by an interrupted index update", path)
             path.unlink()
 
@@ -429,8 +454,8 @@ def _read_previous(releases: Path, version: str) -> _Previous:
     verify_release(directory)
     manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     schemas = {r["name"]: r["schema"] for r in manifest["resources"]}
-    tables = {r["name"]: pq.read_table(directory / r["path"]) for r in manifest["resources"]}
-    return _Previous(version, schemas, tables)
+    paths = {r["name"]: directory / r["path"] for r in manifest["resources"]}
+    return _Previous(version, schemas, paths)
 
 
 # --- content ---------------------------------------------------------------------------
@@ -458,11 +483,12 @@ def _compare(
     if previous is None:
         return [], []
     changes = schema_changes(previous.schemas, schemas)
-    diffs = [
-        diff_table(name, previous.tables[name], table, schemas[name].get("primaryKey") or [])
-        for name, table in sorted(tables.items())
-        if name in previous.tables and schemas[name].get("primaryKey")
-    ]
+    diffs = []
+    for name, table in sorted(tables.items()):
+        key = schemas[name].get("primaryKey") or []
+        if name in previous.paths and key:
+            log.info("comparing %s with release %s", name, previous.version)
+            diffs.append(diff_table(name, previous.table(name), table, key))
     return changes, diffs
 
 
@@ -503,28 +529,6 @@ def _check_date(index: Mapping[str, Any], version: str, released: str) -> None:
             latest,
             fix,
         )
-
-
-def _citation(package: Mapping[str, Any], version: str, released: str) -> str:
-    people = package.get("contributors") or [{"title": "leadertravel maintainers"}]
-    licenses = package.get("licenses") or []
-    lines = [
-        "cff-version: 1.2.0",
-        'message: "If you use this data set, please cite this version as below."',
-        "type: dataset",
-        f"title: {json.dumps(package.get('title', package.get('name', 'leadertravel')))}",
-        f"version: {json.dumps(version)}",
-        f"date-released: {json.dumps(released)}",
-    ]
-    if licenses:
-        lines.append(f"license: {json.dumps(licenses[0].get('name', ''))}")
-    if package.get("homepage"):
-        lines.append(f"url: {json.dumps(package['homepage'])}")
-    if package.get("description"):
-        lines.append(f"abstract: {json.dumps(package['description'], ensure_ascii=False)}")
-    lines.append("authors:")
-    lines += [f"  - name: {json.dumps(p.get('title') or p.get('name'))}" for p in people]
-    return "\n".join(lines) + "\n"
 
 
 def _manifest(
@@ -587,12 +591,16 @@ def _stage(
             "format": "parquet",
             "mediatype": _MEDIATYPE,
             "hash": f"sha256:{sha256_file(path)}",
-            "bytes": path.stat().st_size,
+            BYTES_KEY: path.stat().st_size,
             "rows": table.num_rows,
-            "schema": inputs.schemas[name],
+            "schema": resource_schema(inputs.schemas[name]),
         }
         resources.append(resource)
-    manifest = _manifest(inputs.package, version, resources, inputs.inputs)
+    used = credits(tables)
+    rows = {n: t.num_rows for n, t in sorted(tables.items())}
+    about = release_description(inputs.package, version=version, rows=rows, used=used)
+    package = {**inputs.package, "description": about, "sources": frictionless_sources(used)}
+    manifest = _manifest(package, version, resources, inputs.inputs)
     (out / MANIFEST).write_bytes(_json_bytes(manifest))
     changelog = render_changelog(
         name=str(manifest["name"]),
@@ -606,10 +614,15 @@ def _stage(
     )
     (out / "CHANGELOG.md").write_text(changelog, encoding="utf-8", newline="\n")
     (out / "CITATION.cff").write_text(
-        _citation(inputs.package, version, released), encoding="utf-8", newline="\n"
+        citation_cff(inputs.package, version=version, released=released, abstract=about, used=used),
+        encoding="utf-8",
+        newline="\n",
     )
+    heading = f"{manifest['name']} {version}: data dictionary"
+    dictionary = render_dictionary(manifest_tables(resources), heading=heading)
+    (out / DICTIONARY).write_text(dictionary, encoding="utf-8", newline="\n")
     for report, data in sorted(inputs.reports.items()):
-        if Path(report).name != report or report in (MANIFEST, SUMS):
+        if Path(report).name != report or report in (MANIFEST, SUMS, DICTIONARY):
             msg = f"report file name {report!r} must be a bare, unreserved file name"
             raise ManifestError(msg)
         (out / report).write_bytes(data)
