@@ -1,7 +1,8 @@
 """Regression tests for the curated tables in ``data/curated/``.
 
 They pin the counts and the known facts of the curated journeys (Kim Jong Un 2018-2025,
-Kim Jong Il 2001, Vladimir Putin 2024), the id conventions and the citations; the semantic
+Kim Jong Il 2000-2011, Vladimir Putin 2024), the id conventions, the citations and the
+completeness claims of data/reference/coverage.csv; the semantic
 rules are checked on them by ``tests/validate/test_rules.py::test_shipped_package_validates``.
 """
 
@@ -527,15 +528,32 @@ def test_completeness_claims_hold_in_the_data(tables: Tables) -> None:
     the 2001 Russia journey as his third).
     """
     trips = tables["trips"]
+    claims = tables["coverage"].set_index("coverage_id")
+    claim = claims.loc["curated-kim-jong-un-journeys"]
+    assert (claim["leader_id"], claim["source"], bool(claim["complete"])) == (
+        "kim-jong-un",
+        "curated",
+        True,
+    )
+    assert (claim["covered_from"], claim["covered_to"]) == (_day("2011-12-17"), _day("2025-12-31"))
     kju = trips[trips["leader_id"] == "kim-jong-un"]
-    assert (kju["start_date"] >= _day("2011-12-17")).all()
-    assert len(kju[kju["end_date"] <= _day("2025-12-31")]) == 11
+    assert (kju["start_date"] >= claim["covered_from"]).all()
+    assert len(kju[kju["end_date"] <= claim["covered_to"]]) == 11
     before_seed = kju[kju["start_date"] < _day("2023-09-01")]
     panmunjom = set(PANMUNJOM)
     assert len(before_seed[~before_seed["trip_id"].isin(panmunjom)]) == 7
     assert set(before_seed["start_date"].dt.year) == {2018, 2019}
     assert panmunjom <= set(before_seed["trip_id"])
+    claim = claims.loc["curated-kim-jong-il-journeys"]
+    assert (claim["leader_id"], claim["source"], bool(claim["complete"])) == (
+        "kim-jong-il",
+        "curated",
+        True,
+    )
+    assert (claim["covered_from"], claim["covered_to"]) == (_day("1994-07-08"), _day("2011-12-17"))
     kji = trips[trips["leader_id"] == "kim-jong-il"].sort_values("start_date")
+    assert kji["start_date"].min() >= claim["covered_from"]
+    assert kji["end_date"].max() <= claim["covered_to"]
     assert len(kji) == 10
     assert kji["start_date"].iloc[0] == _day("2000-05-29")
     assert list(kji["trip_id"].iloc[2:3]) == ["kim-jong-il-2001-07-26"]  # his third journey
