@@ -253,11 +253,14 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _checked_schema(schema: Any) -> dict[str, Any]:
+def _checked_schema(schema: object) -> dict[str, Any]:
     """Refuse a Table Schema the build cannot apply (a ``ValueError`` naming why)."""
     from leadertravel._schema import arrow_schema
 
-    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(schema, dict):
+        msg = "it must be a JSON object"
+        raise ValueError(msg)
+    fields = schema.get("fields")
     if not isinstance(fields, list) or not all(
         isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
     ):
