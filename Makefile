@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-SOURCES ?= ../shared/sources/history-state-travels
+SOURCES ?= ../shared/sources
 RELEASES ?= releases
 STAMP  := $(VENV)/.installed
 
@@ -44,7 +44,7 @@ typecheck: $(STAMP)  ## mypy --strict on the package
 countries: $(STAMP)  ## regenerate data/reference/countries.csv from the pinned pycountry
 	$(BIN)/python scripts/make_countries.py
 
-pins: $(STAMP)  ## re-pin the Office of the Historian source files by sha256
+pins: $(STAMP)  ## re-pin every importer input (source snapshot) by sha256
 	$(BIN)/python scripts/pin_sources.py --sources $(SOURCES)
 
 bench: $(STAMP)  ## run the benchmarks (prints ratios)

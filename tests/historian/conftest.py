@@ -27,8 +27,9 @@ def historian() -> HistorianImport:
 @pytest.fixture
 def scratch(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the source directory and of the checkout's inputs, safe to alter."""
-    sources = tmp_path / "sources"
+    sources = tmp_path / "sources" / "history-state-travels"
     shutil.copytree(SOURCES, sources)
+    (sources.parent / "history-state-gsh").symlink_to(SOURCES.parent / "history-state-gsh")
     root = tmp_path / "root"
     for rel in ("data/pins", "data/historian", "data/reference", "datapackage/schemas"):
         shutil.copytree(ROOT / rel, root / rel)

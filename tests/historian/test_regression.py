@@ -355,10 +355,14 @@ def test_every_record_cites_the_source(historian: HistorianImport) -> None:
     curated = set(t["places"].loc[t["places"]["origin"] == "curated", "place_id"])
     for table, key in keys.items():
         assert set(t[table][key]) - curated == cited[table], table
-    assert set(t["citations"]["source_id"]) == {"history-state-travels"}
-    stop = t["citations"].set_index("record_id").loc["biden-joseph-r-2021-06-09-s03"]
+    cites = t["citations"]
+    assert set(cites["source_id"]) == {"history-state-travels", "history-state-gsh"}
+    gsh_cited = set(cites.loc[cites["source_id"] == "history-state-gsh", "record_id"])
+    by_gsh = set(t["places"].loc[t["places"]["geocoded_by"] == "gsh", "place_id"])
+    assert gsh_cited == by_gsh and len(by_gsh) > 300  # the Office's gazetteer, cited
+    stop = cites.set_index("record_id").loc["biden-joseph-r-2021-06-09-s03"]
     assert stop["supports"] == "record 4114"
-    src = t["sources"].iloc[0]
+    src = t["sources"].set_index("source_id", drop=False).loc["history-state-travels"]
     assert (src["source_id"], src["license"], src["kind"]) == (
         "history-state-travels",
         "CC0-1.0",

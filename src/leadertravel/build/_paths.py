@@ -28,7 +28,7 @@ def project_root() -> Path:
     raise FileNotFoundError(msg)
 
 
-DEFAULT_SOURCES = Path("../shared/sources/history-state-travels")
+DEFAULT_SOURCES = Path("../shared/sources")
 
 
 def datapackage_path(root: Path | None = None) -> Path:

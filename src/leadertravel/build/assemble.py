@@ -1,9 +1,9 @@
 """Gather every table of a release: curated CSVs, reference tables, imported sources.
 
 :func:`assemble` is the one entry point the release builder calls. It validates the
-curated package (frictionless and the rules) before anything else, imports the Office of
-the Historian records when a source directory is given, merges the two bodies of data
-table by table and checks the rules again on the merged tables.
+curated package (frictionless and the rules) before anything else, runs every registered
+importer (:mod:`leadertravel.build.importers`) when a sources directory is given, merges
+the bodies of data table by table and checks the rules again on the merged tables.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build._frames import coerce_frame
+from leadertravel.build.importers import ImportContext, ImportResult, input_pins, registered
 from leadertravel.build.rules import check_rules
 from leadertravel.build.validate import read_curated, validate_package
 
@@ -96,7 +97,8 @@ def assemble(
     root
         Project checkout (``datapackage/``, ``data/``).
     sources
-        Directory of the Office of the Historian snapshot; ``None`` builds from the curated
+        Directory holding the source snapshots (``../shared/sources``: one folder per
+        importer input, e.g. ``history-state-travels``); ``None`` builds from the curated
         and reference tables alone.
     gap_days
         Grouping parameter of the importer: visits chain into one trip when the next
@@ -122,35 +124,46 @@ def assemble(
     reports: dict[str, bytes] = {}
     inputs = _input_hashes(root)
     if sources is not None:
-        from leadertravel.build.historian import import_historian
-
-        log.info("importing the Office of the Historian records from %s", sources)
-        result = import_historian(
-            sources,
+        importers = registered()
+        context = ImportContext(
             root=root,
+            sources=sources,
+            curated=tables,
             gap_days=gap_days,
-            online=online_geocoding,
-            curated_places=tables["places"],
+            online_geocoding=online_geocoding,
         )
-        for name, frame in result.tables.items():
-            if name not in schemas:
-                msg = f"the importer returned a table {name!r} that no schema describes"
-                raise BuildError(msg)
-            typed = coerce_frame(frame, schemas[name])
-            tables[name] = _merge(name, tables[name], typed, schemas[name]["primaryKey"])
+        coverage: dict[str, Any] = {}
+        for importer in importers:
+            log.info("importing %s from %s", importer.source_id, sources)
+            result = importer.run(context)
+            _merge_result(importer.source_id, result, tables, schemas, reports)
+            coverage[importer.source_id] = result.coverage
         reports["coverage.json"] = (
-            json.dumps(result.coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            json.dumps(coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode("utf-8")
-        reports["merges.csv"] = result.merges.to_csv(index=False, lineterminator="\n").encode(
-            "utf-8"
-        )
-        pins = root / "data" / "pins" / "history-state-travels.sha256"
-        if pins.is_file():
-            for line in pins.read_text(encoding="utf-8").splitlines():
-                digest, _, name = line.partition("  ")
-                if name:
-                    inputs[f"history-state-travels/{name}"] = digest
+        inputs.update(input_pins(root, importers))
         problems = check_rules(tables)
         if problems:
             raise DataValidationError(problems, context="the merged curated and imported tables")
     return Assembly(dict(curated.descriptor), schemas, tables, reports, inputs)
+
+
+def _merge_result(
+    source_id: str,
+    result: ImportResult,
+    tables: dict[str, pd.DataFrame],
+    schemas: dict[str, dict[str, Any]],
+    reports: dict[str, bytes],
+) -> None:
+    """Type one importer's tables by the schemas and merge them into ``tables``."""
+    for name, frame in result.tables.items():
+        if name not in schemas:
+            msg = f"the importer {source_id} returned a table {name!r} that no schema describes"
+            raise BuildError(msg)
+        typed = coerce_frame(frame, schemas[name])
+        tables[name] = _merge(name, tables[name], typed, schemas[name]["primaryKey"])
+    for file, report in result.reports.items():
+        if file in reports:
+            msg = f"the importer {source_id} returned a report {file!r} another importer wrote"
+            raise BuildError(msg)
+        reports[file] = report.to_csv(index=False, lineterminator="\n").encode("utf-8")

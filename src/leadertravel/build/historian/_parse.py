@@ -9,7 +9,17 @@ from pathlib import Path
 
 from leadertravel._errors import SourceInputError
 
-__all__ = ["ROLES", "Record", "Term", "read_records", "read_terms"]
+__all__ = [
+    "ROLES",
+    "Record",
+    "Term",
+    "child",
+    "iso_date",
+    "parse_xml",
+    "read_records",
+    "read_terms",
+    "text",
+]
 
 ROLES = ("president", "secretary")
 _TRAVEL_DIRS = ("president-travels", "secretary-travels")
@@ -55,11 +65,13 @@ class Term:
     left_office: dt.date | None
 
 
-def _text(value: str | None) -> str:
+def text(value: str | None) -> str:
+    """Return an element's text with runs of whitespace collapsed (``""`` for none)."""
     return " ".join((value or "").split())
 
 
-def _parse_file(path: Path, rel: str) -> ET.Element:
+def parse_xml(path: Path, rel: str) -> ET.Element:
+    """Parse one XML file; malformed XML names the file, line and column."""
     try:
         return ET.parse(path).getroot()
     except ET.ParseError as err:
@@ -68,7 +80,8 @@ def _parse_file(path: Path, rel: str) -> ET.Element:
         raise SourceInputError(msg) from err
 
 
-def _child(elem: ET.Element, tag: str, rel: str, what: str) -> ET.Element:
+def child(elem: ET.Element, tag: str, rel: str, what: str) -> ET.Element:
+    """Return the required child ``tag`` of ``elem`` (``what`` names the entry)."""
     child = elem.find(tag)
     if child is None:
         msg = f"{rel}: {what} has no <{tag}> element; every entry needs one"
@@ -76,7 +89,8 @@ def _child(elem: ET.Element, tag: str, rel: str, what: str) -> ET.Element:
     return child
 
 
-def _date(value: str, rel: str, what: str, tag: str) -> dt.date:
+def iso_date(value: str, rel: str, what: str, tag: str) -> dt.date:
+    """Parse an ISO date, naming the file, entry and element when it is not one."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError as err:
@@ -86,12 +100,12 @@ def _date(value: str, rel: str, what: str, tag: str) -> dt.date:
 
 def _record(elem: ET.Element, rel: str, index: int) -> Record:
     what = f"<trip> #{index}"
-    rid = _text(_child(elem, "id", rel, what).text)
+    rid = text(child(elem, "id", rel, what).text)
     if not rid.isdigit():
         msg = f"{rel}: {what} <id> is {rid!r}; expected a number"
         raise SourceInputError(msg)
     what = f"<trip> id {rid}"
-    role = _text(_child(elem, "role", rel, what).text)
+    role = text(child(elem, "role", rel, what).text)
     if role not in ROLES:
         msg = f"{rel}: {what} <role> is {role!r}; expected one of {list(ROLES)}"
         raise SourceInputError(msg)
@@ -99,13 +113,13 @@ def _record(elem: ET.Element, rel: str, index: int) -> Record:
     if not who:
         msg = f"{rel}: {what} has no 'who' attribute naming the traveller"
         raise SourceInputError(msg)
-    country = _child(elem, "country", rel, what)
+    country = child(elem, "country", rel, what)
     slug = country.get("id") or ""
     if not slug:
         msg = f"{rel}: {what} <country> has no 'id' attribute (the country slug)"
         raise SourceInputError(msg)
-    start = _date(_text(_child(elem, "start-date", rel, what).text), rel, what, "start-date")
-    end = _date(_text(_child(elem, "end-date", rel, what).text), rel, what, "end-date")
+    start = iso_date(text(child(elem, "start-date", rel, what).text), rel, what, "start-date")
+    end = iso_date(text(child(elem, "end-date", rel, what).text), rel, what, "end-date")
     if end < start:
         msg = f"{rel}: {what} <end-date> {end} is before <start-date> {start}"
         raise SourceInputError(msg)
@@ -113,13 +127,13 @@ def _record(elem: ET.Element, rel: str, index: int) -> Record:
         record_id=rid,
         who=who,
         role=role,
-        name=_text(_child(elem, "name", rel, what).text),
+        name=text(child(elem, "name", rel, what).text),
         start=start,
         end=end,
         slug=slug,
-        country_name=_text(country.text),
-        locale=_text(elem.findtext("locale")),
-        remarks=_text(elem.findtext("remarks")),
+        country_name=text(country.text),
+        locale=text(elem.findtext("locale")),
+        remarks=text(elem.findtext("remarks")),
         file=rel,
     )
 
@@ -138,7 +152,7 @@ def read_records(sources_dir: Path) -> list[Record]:
     for folder in _TRAVEL_DIRS:
         for path in sorted((sources_dir / folder).glob("*.xml")):
             rel = path.relative_to(sources_dir).as_posix()
-            root = _parse_file(path, rel)
+            root = parse_xml(path, rel)
             for index, elem in enumerate(root.iter("trip"), start=1):
                 record = _record(elem, rel, index)
                 if record.record_id in seen:
@@ -158,19 +172,19 @@ def read_records(sources_dir: Path) -> list[Record]:
 def read_terms(sources_dir: Path) -> list[Term]:
     """Read the presidents' terms of office from ``presidents/presidents.xml``."""
     rel = "presidents/presidents.xml"
-    root = _parse_file(sources_dir / rel, rel)
+    root = parse_xml(sources_dir / rel, rel)
     terms = []
     for index, elem in enumerate(root.iter("president"), start=1):
         what = f"<president> #{index}"
-        leader_id = _text(_child(elem, "id", rel, what).text)
-        took = _text(_child(elem, "took-office-date", rel, what).text)
-        left = _text(elem.findtext("left-office-date"))
+        leader_id = text(child(elem, "id", rel, what).text)
+        took = text(child(elem, "took-office-date", rel, what).text)
+        left = text(elem.findtext("left-office-date"))
         terms.append(
             Term(
                 leader_id=leader_id,
-                name=_text(elem.findtext("name")),
-                took_office=_date(took, rel, what, "took-office-date"),
-                left_office=_date(left, rel, what, "left-office-date") if left else None,
+                name=text(elem.findtext("name")),
+                took_office=iso_date(took, rel, what, "took-office-date"),
+                left_office=iso_date(left, rel, what, "left-office-date") if left else None,
             )
         )
     return terms
