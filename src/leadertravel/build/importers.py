@@ -19,7 +19,7 @@ in :attr:`ImportContext.shared`, which lives for one build.
 Examples
 --------
 >>> [importer.source_id for importer in registered()]
-['history-state-travels']
+['history-state-travels', 'history-state-visits']
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ import pandas as pd
 
 __all__ = ["IMPORTERS", "ImportContext", "ImportResult", "Importer", "input_pins", "registered"]
 
-IMPORTERS = ("leadertravel.build.historian:TravelsImporter",)
+IMPORTERS = (
+    "leadertravel.build.historian:TravelsImporter",
+    "leadertravel.build.visits:VisitsImporter",
+)
 """Registered importers (``module:class``), in the order they run."""
 
 

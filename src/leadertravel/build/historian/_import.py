@@ -142,7 +142,7 @@ def _trips(
     }
     by_date, stop_notes = notes
     for group in groups:
-        trip, stops, nodes = trip_rows(group, placer, by_date, stop_notes, gaps)
+        trip, stops, nodes = trip_rows(group, placer, by_date, stop_notes, gaps, base.visit_types)
         out["trips"].append(trip)
         ids = [v.record.record_id for v in group.visits]
         cites.cite("trips", trip["trip_id"], f"dates and countries of {records_note(ids)}")

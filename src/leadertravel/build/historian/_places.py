@@ -113,18 +113,25 @@ class Placer:
         self._checker = checker
         self._origin = origin
         self._country_places = country_places or {}
-        self._cache: dict[tuple[str | None, str], Placed] = {}
+        self._cache: dict[tuple[str | None, str, str | None], Placed] = {}
 
-    def place(self, part: str | None, country: str) -> Placed:
-        """Place id of one stop (locality ``part`` in ``country``) and the notes on it."""
-        key = (part, country)
+    def place(self, part: str | None, country: str, *, admin1: str | None = None) -> Placed:
+        """Place id of one stop (locality ``part`` in ``country``) and the notes on it.
+
+        ``admin1`` restricts the GeoNames step to a first-level division (a U.S. state).
+        """
+        key = (part, country, admin1)
         if key not in self._cache:
             notes: list[str] = []
             query = part
             if part is None and country in self._country_places:
                 query, remark = self._country_places[country]
                 notes.append(remark)
-            hit = None if query is None else self._geocoder.geocode(query, country_codes=[country])
+            hit = (
+                None
+                if query is None
+                else self._geocoder.geocode(query, country_codes=[country], admin1=admin1)
+            )
             pid = None
             if hit is not None:
                 raw = dict(hit.raw)

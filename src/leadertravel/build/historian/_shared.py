@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from leadertravel._errors import SourceInputError
+from leadertravel._schema import read_table_schema
 from leadertravel.build.historian._countries import (
     CountryMap,
     load_country_codes,
@@ -29,6 +30,7 @@ from leadertravel.build.historian._geocode import OfflineGeocoder, read_gazettee
 from leadertravel.build.historian._gsh import GSH_SOURCE, Gsh, read_gsh
 from leadertravel.build.historian._pins import pins_path, verify_sources
 from leadertravel.build.historian._places import Places, place_rows
+from leadertravel.build.historian._visit_types import VisitTypes, read_visit_types
 
 __all__ = [
     "Citations",
@@ -85,6 +87,12 @@ def _read_sources(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _visit_type_enum(root: Path) -> list[str]:
+    schema = read_table_schema(root / "datapackage" / "schemas" / "trips.schema.json")
+    column = next(f for f in schema["fields"] if f["name"] == "visit_type")
+    return list(column["constraints"]["enum"])
+
+
 @dataclass
 class HistorianBase:
     """The inputs both Historian importers share (see the module docstring)."""
@@ -99,6 +107,7 @@ class HistorianBase:
     checker: OutlineChecker
     curated_places: list[dict[str, Any]]
     sources: dict[str, dict[str, Any]]
+    visit_types: VisitTypes
     verified: dict[Path, dict[str, str]] = field(default_factory=dict)
 
     def source_row(self, source_id: str) -> dict[str, Any]:
@@ -175,6 +184,7 @@ def historian_base(
         checker=OutlineChecker(search, alpha2, current=current),
         curated_places=curated_rows,
         sources=_read_sources(hist / "sources.csv"),
+        visit_types=read_visit_types(hist / "visit_types.csv", allowed=_visit_type_enum(root)),
         verified=verified,
     )
 

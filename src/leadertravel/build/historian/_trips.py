@@ -8,6 +8,7 @@ from leadertravel.build.historian._group import SAME_REMARKS, SEA_ERA_END, TripG
 from leadertravel.build.historian._legs import Node
 from leadertravel.build.historian._places import Placer
 from leadertravel.build.historian._shared import records_note
+from leadertravel.build.historian._visit_types import VisitTypes
 
 __all__ = ["ORIGIN", "grouping_note", "trip_rows"]
 
@@ -41,12 +42,14 @@ def trip_rows(
     by_date: dict[str, str],
     stop_notes: dict[tuple[str, str], list[str]],
     gaps: tuple[int, int],
+    visit_types: VisitTypes,
 ) -> tuple[dict[str, Any], list[tuple[dict[str, Any], str]], list[Node]]:
     """Return the trip row, its stops (with their record ids) and the nodes of its legs.
 
     ``by_date`` holds the note of each record coded by its date; ``stop_notes`` the
     maintainers' notes keyed by (record id, locality or ``""``); ``gaps`` the two chaining
-    gaps of the grouping rules, named in the trip's remarks.
+    gaps of the grouping rules, named in the trip's remarks; ``visit_types`` codes the
+    trip's kind from its records' remarks (the first pattern that any of them matches).
     """
     trip_id = f"{group.leader_id}-{group.start.isoformat()}"
     ids = [v.record.record_id for v in group.visits]
@@ -57,6 +60,12 @@ def trip_rows(
         notes.append("Made as president-elect, before the term recorded in the source began.")
     elif group.office.in_office is False:
         notes.append("Outside the presidential terms recorded in the source.")
+    visit_type, pattern = visit_types.code(v.remarks for v in group.visits)
+    if pattern is not None:
+        notes.append(
+            f"Visit type {visit_type!r} coded from the source's remarks by the pattern "
+            f"{pattern!r} (data/historian/visit_types.csv)."
+        )
     trip = {
         "trip_id": trip_id,
         "leader_id": group.leader_id,
@@ -64,7 +73,7 @@ def trip_rows(
         "office_title": group.office.title,
         "start_date": group.start,
         "end_date": group.end,
-        "visit_type": "unspecified",
+        "visit_type": visit_type,
         "title": None,
         "in_office": group.office.in_office,
         "grouped_by_rule": True,
