@@ -3,7 +3,9 @@
 :func:`assemble` is the one entry point the release builder calls. It validates the
 curated package (frictionless and the rules) before anything else, runs every registered
 importer (:mod:`leadertravel.build.importers`) when a sources directory is given, merges
-the bodies of data table by table and checks the rules again on the merged tables.
+the bodies of data table by table, infers the transport mode of imported legs where a
+documented rule is reliable (:mod:`leadertravel.build.modes`) and checks the rules again on
+the merged tables.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build._frames import coerce_frame
 from leadertravel.build.importers import ImportContext, ImportResult, input_pins, registered
+from leadertravel.build.modes import apply_mode_rules
 from leadertravel.build.rules import check_rules
 from leadertravel.build.validate import read_curated, validate_package
 
@@ -138,6 +141,7 @@ def assemble(
             result = importer.run(context)
             _merge_result(importer.source_id, result, tables, schemas, reports)
             coverage[importer.source_id] = result.coverage
+        tables.update(apply_mode_rules(root, tables))
         reports["coverage.json"] = (
             json.dumps(coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode("utf-8")
