@@ -160,9 +160,14 @@ def test_build_with_the_real_sources(
     coverage = json.loads((release / "coverage.json").read_text())
     manifest = json.loads((release / "datapackage.json").read_text())
     rows = {r["name"]: r["rows"] for r in manifest["resources"]}
-    assert coverage["records_read"] >= 4271
-    assert rows["trips"] >= coverage["trips"] > 1000
-    assert rows["stops"] >= coverage["stops"]
-    assert any(k.startswith("history-state-travels/") for k in manifest["inputs"])
+    travels, visits = coverage["history-state-travels"], coverage["history-state-visits"]
+    assert sorted(coverage) == ["history-state-travels", "history-state-visits"]
+    assert (travels["records_accounted"], visits["records_accounted"]) == (4271, 3264)
+    assert rows["trips"] > travels["trips"] + visits["trips"] > 4000
+    assert rows["stops"] > travels["stops"] + visits["stops"]
+    for snapshot in ("history-state-travels", "history-state-visits", "history-state-gsh"):
+        assert any(k.startswith(f"{snapshot}/") for k in manifest["inputs"]), snapshot
+    for report in ("merges.csv", "leader_identity.csv"):
+        assert report in (release / "SHA256SUMS").read_text()
     assert "coverage.json" in (release / "SHA256SUMS").read_text()
     assert check_release("latest", root=repo_root, releases=releases, sources=historian_sources)

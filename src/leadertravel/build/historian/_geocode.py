@@ -32,7 +32,7 @@ import csv
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +161,9 @@ class OfflineGeocoder:
     locales
         The gsh locales, each with the project code of the country it lies in today
         (``(locale, code)``); tried after the curated rows and before GeoNames.
+    accept_locale
+        Tells whether a gsh locale may be used (the importers refuse one whose point lies
+        outside its country); a refused locale is passed over for the next gazetteer.
     online
         Fall back to Nominatim for names nothing offline knows.
     cache_path
@@ -176,6 +179,7 @@ class OfflineGeocoder:
         alpha3: dict[str, str] | None = None,
         places: Sequence[dict[str, Any]] = (),
         locales: Sequence[tuple[GshLocale, str]] = (),
+        accept_locale: Callable[[GshLocale, str], bool] | None = None,
         online: bool = False,
         cache_path: Path | None = None,
     ) -> None:
@@ -204,6 +208,7 @@ class OfflineGeocoder:
             for ref in ("geonames_id", "iata"):
                 if place.get(ref) is not None:
                     self._places_by_ref.setdefault((ref, place[ref]), place)
+        self._accept_locale = accept_locale
         self._locales: dict[str, list[tuple[GshLocale, str]]] = defaultdict(list)
         for locale, code in sorted(locales, key=lambda lc: lc[0].locale_id):
             for key in {norm(n) for n in (locale.name, *locale.alternate_names)}:
@@ -328,7 +333,9 @@ class OfflineGeocoder:
             if wanted is None or self._alpha2.get(place["country_code"]) in wanted:
                 return self._place_location(place)
         for locale, code in self._locales.get(key, []):
-            if wanted is None or self._alpha2.get(code) in wanted:
+            if wanted is not None and self._alpha2.get(code) not in wanted:
+                continue
+            if self._accept_locale is None or self._accept_locale(locale, code):
                 return self._locale_location(locale, code)
         found = self._from_geonames(key, wanted) or self._from_airports(key, wanted)
         if found is not None:

@@ -288,6 +288,7 @@ def import_historian(
         base.checker,
         gap_days=gap_days,
         coded_by=coded_by,
+        refused_locales=base.refused_locales,
     )
     seconds = time.perf_counter() - started
     log.info(

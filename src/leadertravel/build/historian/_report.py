@@ -19,6 +19,7 @@ def stop_coverage(
     tables: dict[str, pd.DataFrame],
     places: dict[str, dict[str, Any]],
     checker: OutlineChecker,
+    refused_locales: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Report what both Historian imports share: stops, places, legs.
 
@@ -69,6 +70,9 @@ def stop_coverage(
         "places_outside_country": outside,
         "places_without_outline": unchecked,
         "places_with_former_code": checker.former_codes(places.values()),
+        "gsh_locales_refused": sorted(
+            (refused_locales or {}).values(), key=lambda r: r["locale_id"]
+        ),
         "stops_placed_outside_stop_country": differs,
         "unmapped_slugs": 0,
     }
@@ -83,6 +87,7 @@ def travels_coverage(
     *,
     gap_days: int,
     coded_by: dict[str, int],
+    refused_locales: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Return the travels import's coverage report (see docs/historian-import.md)."""
     stops = tables["stops"]
@@ -100,5 +105,5 @@ def travels_coverage(
         "records_coded_by": dict(sorted(coded_by.items())),
         "travellers": int(tables["leaders"].shape[0]),
         "trips_multi_visit": int(tables["trips"]["remarks"].str.startswith("Grouped").sum()),
-        **stop_coverage(tables, places, checker),
+        **stop_coverage(tables, places, checker, refused_locales),
     }

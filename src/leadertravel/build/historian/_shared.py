@@ -25,9 +25,9 @@ from leadertravel.build.historian._countries import (
     load_country_map,
     load_current_codes,
 )
-from leadertravel.build.historian._coverage import OutlineChecker
+from leadertravel.build.historian._coverage import TOLERANCE_KM, OutlineChecker
 from leadertravel.build.historian._geocode import OfflineGeocoder, read_gazetteer
-from leadertravel.build.historian._gsh import GSH_SOURCE, Gsh, read_gsh
+from leadertravel.build.historian._gsh import GSH_SOURCE, Gsh, GshLocale, read_gsh
 from leadertravel.build.historian._pins import pins_path, verify_sources
 from leadertravel.build.historian._places import Places, place_rows
 from leadertravel.build.historian._visit_types import VisitTypes, read_visit_types
@@ -109,6 +109,8 @@ class HistorianBase:
     sources: dict[str, dict[str, Any]]
     visit_types: VisitTypes
     verified: dict[Path, dict[str, str]] = field(default_factory=dict)
+    refused_locales: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """gsh locales not used because their point lies outside their country (id → report)."""
 
     def source_row(self, source_id: str) -> dict[str, Any]:
         """Return the ``sources`` row of one snapshot (``data/historian/sources.csv``)."""
@@ -162,6 +164,27 @@ def historian_base(
     curated = read_gazetteer(hist / "gazetteer.csv")
     curated.extend(read_gazetteer(hist / "places_cache.csv"))
     curated_rows = place_rows(curated_places)
+    reserved = set() if curated_places is None else set(curated_places["place_id"])
+    checker = OutlineChecker(search, alpha2, current=current)
+    refused: dict[str, dict[str, Any]] = {}
+    checked: dict[str, bool] = {}
+
+    def accept(locale: GshLocale, code: str) -> bool:
+        """Use a gsh locale only when its point lies in (or near) its country's outline."""
+        if locale.locale_id not in checked:
+            km = checker.distance_outside_km(code, locale.lat, locale.lon)
+            checked[locale.locale_id] = km is None or km <= TOLERANCE_KM
+            if not checked[locale.locale_id]:
+                refused[locale.locale_id] = {
+                    "locale_id": locale.locale_id,
+                    "name": locale.name,
+                    "country_code": code,
+                    "lat": locale.lat,
+                    "lon": locale.lon,
+                    "km_outside": km,
+                }
+        return checked[locale.locale_id]
+
     geocoder = OfflineGeocoder(
         curated=curated,
         search_countries=search,
@@ -169,10 +192,10 @@ def historian_base(
         alpha3=current,
         places=curated_rows,
         locales=locales,
+        accept_locale=accept,
         online=online,
         cache_path=hist / "places_cache.csv",
     )
-    reserved = set() if curated_places is None else set(curated_places["place_id"])
     return HistorianBase(
         root=root,
         gsh=gsh,
@@ -181,11 +204,12 @@ def historian_base(
         search=search,
         geocoder=geocoder,
         places=Places(reserved=reserved),
-        checker=OutlineChecker(search, alpha2, current=current),
+        checker=checker,
         curated_places=curated_rows,
         sources=_read_sources(hist / "sources.csv"),
         visit_types=read_visit_types(hist / "visit_types.csv", allowed=_visit_type_enum(root)),
         verified=verified,
+        refused_locales=refused,
     )
 
 

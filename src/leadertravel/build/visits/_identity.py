@@ -202,7 +202,9 @@ def resolve(mentions: list[Mention], decisions_path: Path) -> Resolution:
                 and (d.end is None or m.day < d.end)
             ):
                 used.add(d.line)
-                canonical = f"{m.country}:{name_key(d.person)}"
+                # the person's whole name, notes in parentheses included: "(born 1970)" tells
+                # two people of one name apart; a plain name joins the rule's person of it
+                canonical = f"{m.country}:{name_key(d.person.replace('(', ' ').replace(')', ' '))}"
                 person_of[(m.record_id, m.name)] = canonical
                 spellings[canonical].append(d.person)
                 report.append(

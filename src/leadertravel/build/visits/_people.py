@@ -3,8 +3,9 @@
 Three curated tables in ``data/visits/`` drive it:
 
 * ``titles.csv`` (``pattern, title_class, remarks``): titles a visitor string may start
-  with, tried in file order (a regular expression matched at the start, followed by a space
-  or the end); the first that matches gives the title as written and its class;
+  with, tried in file order (a regular expression matched at the start, followed by a space,
+  the end, or a capital letter where the source lost a space: "Prime MinisterHaidar"); the
+  first that matches gives the title as written and its class;
 * ``offices.csv`` (``title_class, country_code, from_date, to_date, office, remarks``): the
   office of a title class in the leader's country on the visit's date (first matching row;
   empty country or dates match any), e.g. a president of Germany → ``head_of_state``, any
@@ -131,7 +132,8 @@ def read_titles(path: Path) -> Titles:
         _check_columns(path, reader.fieldnames, ["pattern", "title_class", "remarks"])
         for lineno, row in enumerate(reader, start=2):
             try:
-                rules.append((re.compile(f"(?:{row['pattern']})(?=\\s|$)"), row["title_class"]))
+                pattern = re.compile(f"(?:{row['pattern']})(?=\\s|$|[A-Z])")
+                rules.append((pattern, row["title_class"]))
             except re.error as err:
                 msg = f"{path}:{lineno}: pattern {row['pattern']!r} is invalid: {err}"
                 raise SourceInputError(msg) from err

@@ -52,5 +52,7 @@ def visits_coverage(
         "trips_by_office": dict(sorted(Counter(trips["office"]).items())),
         "trips_by_decade": dict(sorted(decades.items())),
         "trips_without_title": int((trips["office_title"] == NO_TITLE_TEXT).sum()),
-        **stop_coverage(tables, {p["place_id"]: p for p in places}, base.checker),
+        **stop_coverage(
+            tables, {p["place_id"]: p for p in places}, base.checker, base.refused_locales
+        ),
     }
