@@ -63,6 +63,41 @@ def real_build(workdir: Path) -> None:
         )
 
 
+def importer_cost(workdir: Path, *, repeat: int = 3) -> None:
+    """Paired, repeated: the real build with every importer ÷ with the travels importer only.
+
+    Both variants run alternately ``repeat`` times in this process (the same machine load),
+    so the ratio of their medians says what the visits import adds to the build.
+    """
+    import statistics
+
+    from leadertravel.build import importers
+    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
+    from leadertravel.build.release import build_release
+
+    root = project_root()
+    sources = (root / DEFAULT_SOURCES).resolve()
+    every = importers.IMPORTERS
+    variants = {"travels only": every[:1], "travels + visits": every}
+    times: dict[str, list[float]] = {label: [] for label in variants}
+    for i in range(repeat):
+        for label, chosen in variants.items():
+            importers.IMPORTERS = chosen
+            began = time.perf_counter()
+            try:
+                build_release(
+                    root=root, releases=workdir / f"cost-{i}-{len(chosen)}", sources=sources
+                )
+            finally:
+                importers.IMPORTERS = every
+            times[label].append(_seconds(began))
+    base, both = (statistics.median(times[k]) for k in variants)
+    print(
+        f"real build, travels only: {base:.1f} s; travels + visits: {both:.1f} s "
+        f"(median of {repeat}, paired): {both / base:.2f}x; runs {times}"
+    )
+
+
 def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
     """Write tables as a frictionless data package of CSV files (like data/)."""
     from leadertravel.build._paths import project_root
@@ -241,6 +276,11 @@ def main() -> int:
     parser.add_argument("--stops", type=int, default=1_000_000)
     parser.add_argument("--csv-stops", type=int, default=20_000)
     parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument(
+        "--importers-only",
+        action="store_true",
+        help="only the paired cost of the visits import on the real build",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()
     logging.basicConfig(level=logging.WARNING)
@@ -249,8 +289,12 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="leadertravel-bench-build-") as tmp:
         workdir = Path(tmp)
+        if args.importers_only:
+            importer_cost(workdir)
+            return 0
         if not args.skip_real:
             real_build(workdir)
+            importer_cost(workdir)
         validation(workdir, args.csv_stops)
         synthetic_build(workdir, args.stops)
     return 0

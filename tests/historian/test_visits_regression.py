@@ -47,6 +47,7 @@ def test_counts(visits: VisitsImport) -> None:
         "other": 42,
         "president_elect": 56,
     }
+    assert cov["trips_without_title"] == 3
     assert cov["stops"] == 4383
     assert cov["stops_with_locality"] == 2454
     assert cov["stops_geocoded"] == 2452

@@ -48,6 +48,8 @@ class USPlaces:
     """The ordered patterns of ``us_places.csv``."""
 
     rows: tuple[_Row, ...]
+    any_row: re.Pattern[str] | None = None
+    """All patterns in one, to pass over descriptions that name no place at once."""
 
     def find(self, description: str, day: dt.date) -> list[NamedPlace]:
         """Return the places ``description`` names, in text order, each once.
@@ -64,6 +66,8 @@ class USPlaces:
         ...     "Visited New York City and Camp David; New York City again.", dt.date(1990, 1, 1))]
         ['New York City', 'Camp David']
         """
+        if self.any_row is not None and self.any_row.search(description) is None:
+            return []
         hits: list[tuple[int, int, NamedPlace]] = []
         for row in self.rows:
             if row.from_date is not None and day < row.from_date:
@@ -112,4 +116,5 @@ def read_us_places(path: Path) -> USPlaces:
                 raise SourceInputError(msg) from err
             place = NamedPlace(row["locality"], row["state"] or None, row["remarks"], "")
             rows.append(_Row(lineno, pattern, place, start))
-    return USPlaces(tuple(rows))
+    combined = re.compile("|".join(f"(?:{row.pattern.pattern})" for row in rows))
+    return USPlaces(tuple(rows), combined)
