@@ -41,11 +41,9 @@ def visits(historian: HistorianImport, base: HistorianBase) -> VisitsImport:
     return import_visits(VISITS, root=ROOT, base=base)
 
 
-@pytest.fixture
-def scratch(tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the source directory and of the checkout's inputs, safe to alter."""
-    sources = tmp_path / "sources" / "history-state-travels"
-    shutil.copytree(SOURCES, sources)
+def _scratch(tmp_path: Path, snapshot: Path) -> tuple[Path, Path]:
+    sources = tmp_path / "sources" / snapshot.name
+    shutil.copytree(snapshot, sources)
     (sources.parent / "history-state-gsh").symlink_to(GSH)
     root = tmp_path / "root"
     for rel in (
@@ -57,21 +55,15 @@ def scratch(tmp_path: Path) -> tuple[Path, Path]:
     ):
         shutil.copytree(ROOT / rel, root / rel)
     return sources, root
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the travels snapshot and of the checkout's inputs, safe to alter."""
+    return _scratch(tmp_path, SOURCES)
 
 
 @pytest.fixture
 def visits_scratch(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the visits snapshot and of the checkout's inputs, safe to alter."""
-    sources = tmp_path / "sources" / "history-state-visits"
-    shutil.copytree(VISITS, sources)
-    (sources.parent / "history-state-gsh").symlink_to(GSH)
-    root = tmp_path / "root"
-    for rel in (
-        "data/pins",
-        "data/historian",
-        "data/reference",
-        "data/visits",
-        "datapackage/schemas",
-    ):
-        shutil.copytree(ROOT / rel, root / rel)
-    return sources, root
+    return _scratch(tmp_path, VISITS)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._csv import read_rows
 from leadertravel.build.historian._gsh import Gsh, GshTerritory
 
 __all__ = [
@@ -281,32 +282,27 @@ def load_country_map(
     SourceInputError
         On unexpected columns, a bad date, a bad pattern or an unknown code.
     """
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != _MAP_COLUMNS:
-            msg = f"{path}: columns {reader.fieldnames} differ from the expected {_MAP_COLUMNS}"
-            raise SourceInputError(msg)
-        rules = []
-        for lineno, row in enumerate(reader, start=2):
-            if row["code"] not in known_codes:
-                msg = (
-                    f"{path}:{lineno}: code {row['code']!r} for slug {row['slug']!r} is not in "
-                    "data/reference/countries.csv; use an ISO code or add it to the addendum"
-                )
-                raise SourceInputError(msg)
-            try:
-                pattern = re.compile(row["name_pattern"]) if row["name_pattern"] else None
-            except re.error as err:
-                msg = f"{path}:{lineno}: name_pattern {row['name_pattern']!r} is invalid: {err}"
-                raise SourceInputError(msg) from err
-            rules.append(
-                CountryRule(
-                    slug=row["slug"],
-                    name_pattern=pattern,
-                    from_date=_opt_date(row["from_date"], path, lineno, "from_date"),
-                    to_date=_opt_date(row["to_date"], path, lineno, "to_date"),
-                    code=row["code"],
-                    remarks=row["remarks"],
-                )
+    rules = []
+    for lineno, row in read_rows(path, _MAP_COLUMNS):
+        if row["code"] not in known_codes:
+            msg = (
+                f"{path}:{lineno}: code {row['code']!r} for slug {row['slug']!r} is not in "
+                "data/reference/countries.csv; use an ISO code or add it to the addendum"
             )
+            raise SourceInputError(msg)
+        try:
+            pattern = re.compile(row["name_pattern"]) if row["name_pattern"] else None
+        except re.error as err:
+            msg = f"{path}:{lineno}: name_pattern {row['name_pattern']!r} is invalid: {err}"
+            raise SourceInputError(msg) from err
+        rules.append(
+            CountryRule(
+                slug=row["slug"],
+                name_pattern=pattern,
+                from_date=_opt_date(row["from_date"], path, lineno, "from_date"),
+                to_date=_opt_date(row["to_date"], path, lineno, "to_date"),
+                code=row["code"],
+                remarks=row["remarks"],
+            )
+        )
     return CountryMap(rules=tuple(rules), path=path, gsh=gsh, current=dict(current or {}))

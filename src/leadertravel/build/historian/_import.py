@@ -23,10 +23,9 @@ from leadertravel.build.historian._report import travels_coverage
 from leadertravel.build.historian._shared import (
     Citations,
     HistorianBase,
-    historian_base,
+    prepared_base,
     read_country_places,
     records_note,
-    verify_snapshot,
 )
 from leadertravel.build.historian._trips import ORIGIN, trip_rows
 
@@ -160,14 +159,12 @@ def _trips(
         )
         out["legs"].extend(legs)
         out["border_crossings"].extend(crossings)
-        for leg in legs:
-            cites.cite("legs", leg["leg_id"], "derived by rule from the consecutive visits")
-        for crossing in crossings:
-            cites.cite(
-                "border_crossings",
-                crossing["crossing_id"],
-                "inferred by rule from consecutive visits in different countries",
-            )
+        cites.cite_legs(
+            legs,
+            crossings,
+            legs_note="derived by rule from the consecutive visits",
+            crossings_note="inferred by rule from consecutive visits in different countries",
+        )
     return out
 
 
@@ -232,12 +229,15 @@ def import_historian(
     """
     started = time.perf_counter()
     sources_dir = Path(sources_dir)
-    gsh = gsh_dir or sources_dir.parent / GSH_SOURCE
-    if base is None:
-        verify_snapshot(sources_dir, root, SOURCE_ID, {})
-        base = historian_base(root, gsh, curated_places=curated_places, online=online)
-    else:
-        verify_snapshot(sources_dir, root, SOURCE_ID, base.verified)
+    base = prepared_base(
+        sources_dir,
+        root=root,
+        source_id=SOURCE_ID,
+        base=base,
+        gsh_dir=gsh_dir,
+        curated_places=curated_places,
+        online=online,
+    )
     records = read_records(sources_dir)
     terms = read_terms(sources_dir)
     hist = root / "data" / "historian"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from leadertravel._errors import SourceInputError
 
@@ -14,14 +16,26 @@ __all__ = [
     "Record",
     "Term",
     "child",
+    "country_of",
     "iso_date",
     "parse_xml",
+    "read_elements",
     "read_records",
     "read_terms",
+    "record_dates",
+    "record_head",
     "text",
 ]
 
 ROLES = ("president", "secretary")
+
+
+class _Identified(Protocol):
+    @property
+    def record_id(self) -> str: ...
+
+
+R = TypeVar("R", bound=_Identified)
 _TRAVEL_DIRS = ("president-travels", "secretary-travels")
 
 
@@ -98,13 +112,38 @@ def iso_date(value: str, rel: str, what: str, tag: str) -> dt.date:
         raise SourceInputError(msg) from err
 
 
-def _record(elem: ET.Element, rel: str, index: int) -> Record:
-    what = f"<trip> #{index}"
+def record_head(elem: ET.Element, rel: str, index: int, tag: str) -> tuple[str, str]:
+    """Return a record's numeric ``<id>`` and how messages name it (``<tag> id N``)."""
+    what = f"<{tag}> #{index}"
     rid = text(child(elem, "id", rel, what).text)
     if not rid.isdigit():
         msg = f"{rel}: {what} <id> is {rid!r}; expected a number"
         raise SourceInputError(msg)
-    what = f"<trip> id {rid}"
+    return rid, f"<{tag}> id {rid}"
+
+
+def country_of(elem: ET.Element, tag: str, rel: str, what: str) -> tuple[str, str]:
+    """Return the country id (slug) and display name of the record's ``<tag id="...">``."""
+    country = child(elem, tag, rel, what)
+    slug = country.get("id") or ""
+    if not slug:
+        msg = f"{rel}: {what} <{tag}> has no 'id' attribute (the country slug)"
+        raise SourceInputError(msg)
+    return slug, text(country.text)
+
+
+def record_dates(elem: ET.Element, rel: str, what: str) -> tuple[dt.date, dt.date]:
+    """Return a record's ``<start-date>`` and ``<end-date>``, the end not before the start."""
+    start = iso_date(text(child(elem, "start-date", rel, what).text), rel, what, "start-date")
+    end = iso_date(text(child(elem, "end-date", rel, what).text), rel, what, "end-date")
+    if end < start:
+        msg = f"{rel}: {what} <end-date> {end} is before <start-date> {start}"
+        raise SourceInputError(msg)
+    return start, end
+
+
+def _record(elem: ET.Element, rel: str, index: int) -> Record:
+    rid, what = record_head(elem, rel, index, "trip")
     role = text(child(elem, "role", rel, what).text)
     if role not in ROLES:
         msg = f"{rel}: {what} <role> is {role!r}; expected one of {list(ROLES)}"
@@ -113,16 +152,8 @@ def _record(elem: ET.Element, rel: str, index: int) -> Record:
     if not who:
         msg = f"{rel}: {what} has no 'who' attribute naming the traveller"
         raise SourceInputError(msg)
-    country = child(elem, "country", rel, what)
-    slug = country.get("id") or ""
-    if not slug:
-        msg = f"{rel}: {what} <country> has no 'id' attribute (the country slug)"
-        raise SourceInputError(msg)
-    start = iso_date(text(child(elem, "start-date", rel, what).text), rel, what, "start-date")
-    end = iso_date(text(child(elem, "end-date", rel, what).text), rel, what, "end-date")
-    if end < start:
-        msg = f"{rel}: {what} <end-date> {end} is before <start-date> {start}"
-        raise SourceInputError(msg)
+    slug, country_name = country_of(elem, "country", rel, what)
+    start, end = record_dates(elem, rel, what)
     return Record(
         record_id=rid,
         who=who,
@@ -131,7 +162,7 @@ def _record(elem: ET.Element, rel: str, index: int) -> Record:
         start=start,
         end=end,
         slug=slug,
-        country_name=text(country.text),
+        country_name=country_name,
         locale=text(elem.findtext("locale")),
         remarks=text(elem.findtext("remarks")),
         file=rel,
@@ -147,24 +178,39 @@ def read_records(sources_dir: Path) -> list[Record]:
         On malformed XML (file, line and column named), a missing element, a bad date or
         role, or a record id used twice.
     """
-    records: list[Record] = []
+    paths = [p for folder in _TRAVEL_DIRS for p in sorted((sources_dir / folder).glob("*.xml"))]
+    return read_elements(sources_dir, paths, "trip", _record)
+
+
+def read_elements(
+    sources_dir: Path, paths: list[Path], tag: str, make: Callable[[ET.Element, str, int], R]
+) -> list[R]:
+    """Read every ``<tag>`` element of ``paths`` into a record with ``make(elem, rel, index)``.
+
+    Records are returned in file order; each needs a ``record_id`` unique across the files.
+
+    Raises
+    ------
+    SourceInputError
+        On malformed XML, a record id used twice, or no ``<tag>`` at all.
+    """
+    records: list[R] = []
     seen: dict[str, str] = {}
-    for folder in _TRAVEL_DIRS:
-        for path in sorted((sources_dir / folder).glob("*.xml")):
-            rel = path.relative_to(sources_dir).as_posix()
-            root = parse_xml(path, rel)
-            for index, elem in enumerate(root.iter("trip"), start=1):
-                record = _record(elem, rel, index)
-                if record.record_id in seen:
-                    msg = (
-                        f"{rel}: <trip> id {record.record_id} is also used in "
-                        f"{seen[record.record_id]}; record ids must be unique"
-                    )
-                    raise SourceInputError(msg)
-                seen[record.record_id] = rel
-                records.append(record)
+    for path in paths:
+        rel = path.relative_to(sources_dir).as_posix()
+        for index, elem in enumerate(parse_xml(path, rel).iter(tag), start=1):
+            record = make(elem, rel, index)
+            rid = record.record_id
+            if rid in seen:
+                msg = (
+                    f"{rel}: <{tag}> id {rid} is also used in {seen[rid]}; record ids must "
+                    "be unique"
+                )
+                raise SourceInputError(msg)
+            seen[rid] = rel
+            records.append(record)
     if not records:
-        msg = f"{sources_dir}: no <trip> records found under {list(_TRAVEL_DIRS)}"
+        msg = f"{sources_dir}: no <{tag}> records found in {len(paths)} file(s)"
         raise SourceInputError(msg)
     return records
 

@@ -36,6 +36,7 @@ __all__ = [
     "Citations",
     "HistorianBase",
     "historian_base",
+    "prepared_base",
     "read_country_places",
     "records_note",
     "verify_snapshot",
@@ -213,6 +214,28 @@ def historian_base(
     )
 
 
+def prepared_base(
+    sources_dir: Path,
+    *,
+    root: Path,
+    source_id: str,
+    base: HistorianBase | None,
+    gsh_dir: Path | None,
+    curated_places: pd.DataFrame | None,
+    online: bool,
+) -> HistorianBase:
+    """Verify one importer's snapshot against its pins; build the shared base if not given.
+
+    The gazetteer defaults to ``history-state-gsh`` beside ``sources_dir``.
+    """
+    if base is None:
+        verify_snapshot(sources_dir, root, source_id, {})
+        gsh = gsh_dir or sources_dir.parent / GSH_SOURCE
+        return historian_base(root, gsh, curated_places=curated_places, online=online)
+    verify_snapshot(sources_dir, root, source_id, base.verified)
+    return base
+
+
 class Citations:
     """Citation rows of one importer (every imported record cites its source)."""
 
@@ -232,6 +255,20 @@ class Citations:
                 "supports": supports,
             }
         )
+
+    def cite_legs(
+        self,
+        legs: list[dict[str, Any]],
+        crossings: list[dict[str, Any]],
+        *,
+        legs_note: str,
+        crossings_note: str,
+    ) -> None:
+        """Cite derived legs and inferred crossings, saying which rule made them."""
+        for leg in legs:
+            self.cite("legs", leg["leg_id"], legs_note)
+        for crossing in crossings:
+            self.cite("border_crossings", crossing["crossing_id"], crossings_note)
 
     def cite_places(self, places: list[dict[str, Any]], supports: str) -> None:
         """Cite imported places; the Office's gazetteer too where it gave the coordinates."""

@@ -8,13 +8,13 @@ a guess. The same table codes the visits' descriptions and the travels' remarks.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._csv import read_rows
 
 __all__ = ["UNSPECIFIED", "VisitTypeRule", "VisitTypes", "read_visit_types"]
 
@@ -67,24 +67,19 @@ def read_visit_types(path: Path, *, allowed: Iterable[str]) -> VisitTypes:
         On unexpected columns, an invalid pattern or a type the schema does not allow.
     """
     vocabulary = set(allowed)
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != _COLUMNS:
-            msg = f"{path}: columns {reader.fieldnames} differ from the expected {_COLUMNS}"
+    rules = []
+    for lineno, row in read_rows(path, _COLUMNS):
+        if row["visit_type"] not in vocabulary or row["visit_type"] == UNSPECIFIED:
+            msg = (
+                f"{path}:{lineno}: visit_type {row['visit_type']!r} is not one of the "
+                f"schema's types {sorted(vocabulary - {UNSPECIFIED})}; extend the enum in "
+                "trips.schema.json or fix the row"
+            )
             raise SourceInputError(msg)
-        rules = []
-        for lineno, row in enumerate(reader, start=2):
-            if row["visit_type"] not in vocabulary or row["visit_type"] == UNSPECIFIED:
-                msg = (
-                    f"{path}:{lineno}: visit_type {row['visit_type']!r} is not one of the "
-                    f"schema's types {sorted(vocabulary - {UNSPECIFIED})}; extend the enum in "
-                    "trips.schema.json or fix the row"
-                )
-                raise SourceInputError(msg)
-            try:
-                pattern = re.compile(row["pattern"], re.IGNORECASE)
-            except re.error as err:
-                msg = f"{path}:{lineno}: pattern {row['pattern']!r} is invalid: {err}"
-                raise SourceInputError(msg) from err
-            rules.append(VisitTypeRule(lineno, pattern, row["visit_type"]))
+        try:
+            pattern = re.compile(row["pattern"], re.IGNORECASE)
+        except re.error as err:
+            msg = f"{path}:{lineno}: pattern {row['pattern']!r} is invalid: {err}"
+            raise SourceInputError(msg) from err
+        rules.append(VisitTypeRule(lineno, pattern, row["visit_type"]))
     return VisitTypes(tuple(rules))

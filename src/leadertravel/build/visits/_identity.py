@@ -24,7 +24,6 @@ Every merge (several names or titles → one leader) and every split is reported
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import unicodedata
@@ -33,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._csv import read_rows
 from leadertravel.build.historian._locales import slugify
 
 __all__ = ["MAX_EDITS", "WINDOW_YEARS", "Mention", "Resolution", "name_key", "resolve"]
@@ -148,32 +148,20 @@ def _read_decisions(path: Path) -> list[_Decision]:
         return []
     expected = ["country_code", "name", "from_date", "to_date", "person", "remarks"]
     out = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != expected:
-            msg = f"{path}: columns {reader.fieldnames} differ from the expected {expected}"
+    for lineno, row in read_rows(path, expected):
+        try:
+            start = dt.date.fromisoformat(row["from_date"]) if row["from_date"] else None
+            end = dt.date.fromisoformat(row["to_date"]) if row["to_date"] else None
+        except ValueError as err:
+            msg = f"{path}:{lineno}: from_date/to_date must be ISO dates YYYY-MM-DD"
+            raise SourceInputError(msg) from err
+        if not (row["person"] and row["remarks"]):
+            msg = f"{path}:{lineno}: a decision names the person and says why (remarks)"
             raise SourceInputError(msg)
-        for lineno, row in enumerate(reader, start=2):
-            try:
-                start = dt.date.fromisoformat(row["from_date"]) if row["from_date"] else None
-                end = dt.date.fromisoformat(row["to_date"]) if row["to_date"] else None
-            except ValueError as err:
-                msg = f"{path}:{lineno}: from_date/to_date must be ISO dates YYYY-MM-DD"
-                raise SourceInputError(msg) from err
-            if not (row["person"] and row["remarks"]):
-                msg = f"{path}:{lineno}: a decision names the person and says why (remarks)"
-                raise SourceInputError(msg)
-            out.append(
-                _Decision(
-                    lineno,
-                    row["country_code"],
-                    name_key(row["name"]),
-                    start,
-                    end,
-                    row["person"],
-                    row["remarks"],
-                )
-            )
+        key = name_key(row["name"])
+        out.append(
+            _Decision(lineno, row["country_code"], key, start, end, row["person"], row["remarks"])
+        )
     return out
 
 

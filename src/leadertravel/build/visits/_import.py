@@ -17,8 +17,7 @@ from leadertravel.build.historian._places import Placer
 from leadertravel.build.historian._shared import (
     Citations,
     HistorianBase,
-    historian_base,
-    verify_snapshot,
+    prepared_base,
 )
 from leadertravel.build.visits._identity import Mention, Resolution, resolve
 from leadertravel.build.visits._parse import VisitRecord, read_visits
@@ -118,16 +117,15 @@ def import_visits(
     """
     started = time.perf_counter()
     sources_dir = Path(sources_dir)
-    if base is None:
-        verify_snapshot(sources_dir, root, ORIGIN, {})
-        base = historian_base(
-            root,
-            gsh_dir or sources_dir.parent / GSH_SOURCE,
-            curated_places=curated_places,
-            online=online,
-        )
-    else:
-        verify_snapshot(sources_dir, root, ORIGIN, base.verified)
+    base = prepared_base(
+        sources_dir,
+        root=root,
+        source_id=ORIGIN,
+        base=base,
+        gsh_dir=gsh_dir,
+        curated_places=curated_places,
+        online=online,
+    )
     records = read_visits(sources_dir)
     visits = _people(base, records, root)
     who = _identity(base, visits, root)

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
-from leadertravel.build.historian._parse import child, iso_date, parse_xml, text
+from leadertravel.build.historian._parse import (
+    child,
+    country_of,
+    read_elements,
+    record_dates,
+    record_head,
+    text,
+)
 
 __all__ = ["VisitRecord", "read_visits"]
 
@@ -40,33 +47,20 @@ class VisitRecord:
 
 
 def _record(elem: ET.Element, rel: str, index: int) -> VisitRecord:
-    what = f"<visit> #{index}"
-    rid = text(child(elem, "id", rel, what).text)
-    if not rid.isdigit():
-        msg = f"{rel}: {what} <id> is {rid!r}; expected a number"
-        raise SourceInputError(msg)
-    what = f"<visit> id {rid}"
-    origin = child(elem, "from", rel, what)
-    slug = origin.get("id") or ""
-    if not slug:
-        msg = f"{rel}: {what} <from> has no 'id' attribute (the country id)"
-        raise SourceInputError(msg)
+    rid, what = record_head(elem, rel, index, "visit")
+    slug, country_name = country_of(elem, "from", rel, what)
     visitor = text(child(elem, "visitor", rel, what).text)
     if not visitor:
         msg = f"{rel}: {what} <visitor> is empty; every visit names its visitor"
         raise SourceInputError(msg)
-    start = iso_date(text(child(elem, "start-date", rel, what).text), rel, what, "start-date")
-    end = iso_date(text(child(elem, "end-date", rel, what).text), rel, what, "end-date")
-    if end < start:
-        msg = f"{rel}: {what} <end-date> {end} is before <start-date> {start}"
-        raise SourceInputError(msg)
+    start, end = record_dates(elem, rel, what)
     return VisitRecord(
         record_id=rid,
         start=start,
         end=end,
         visitor=visitor,
         slug=slug,
-        country_name=text(origin.text),
+        country_name=country_name,
         description=text(elem.findtext("description")),
         file=rel,
     )
@@ -81,21 +75,6 @@ def read_visits(sources_dir: Path) -> list[VisitRecord]:
         On malformed XML (file, line and column), a missing element, a bad date, an empty
         visitor or a record id used twice.
     """
-    records: list[VisitRecord] = []
-    seen: dict[str, str] = {}
-    for path in sorted((sources_dir / "data").glob("*.xml")):
-        rel = path.relative_to(sources_dir).as_posix()
-        for index, elem in enumerate(parse_xml(path, rel).iter("visit"), start=1):
-            record = _record(elem, rel, index)
-            if record.record_id in seen:
-                msg = (
-                    f"{rel}: <visit> id {record.record_id} is also used in "
-                    f"{seen[record.record_id]}; record ids must be unique"
-                )
-                raise SourceInputError(msg)
-            seen[record.record_id] = rel
-            records.append(record)
-    if not records:
-        msg = f"{sources_dir}: no <visit> records found under data/"
-        raise SourceInputError(msg)
-    return records
+    return read_elements(
+        sources_dir, sorted((sources_dir / "data").glob("*.xml")), "visit", _record
+    )

@@ -22,14 +22,13 @@ joined to the first ("Premier and Prince") and the name is "Sihanouk".
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._csv import read_rows
 
 __all__ = [
     "NO_TITLE",
@@ -51,12 +50,6 @@ class Person:
     title: str
     title_class: str
     name: str
-
-
-def _check_columns(path: Path, found: Sequence[str] | None, expected: list[str]) -> None:
-    if list(found or []) != expected:
-        msg = f"{path}: columns {found} differ from the expected {expected}"
-        raise SourceInputError(msg)
 
 
 @dataclass(frozen=True)
@@ -127,16 +120,13 @@ def read_titles(path: Path) -> Titles:
         On unexpected columns or an invalid pattern.
     """
     rules = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        _check_columns(path, reader.fieldnames, ["pattern", "title_class", "remarks"])
-        for lineno, row in enumerate(reader, start=2):
-            try:
-                pattern = re.compile(f"(?:{row['pattern']})(?=\\s|$|[A-Z])")
-                rules.append((pattern, row["title_class"]))
-            except re.error as err:
-                msg = f"{path}:{lineno}: pattern {row['pattern']!r} is invalid: {err}"
-                raise SourceInputError(msg) from err
+    for lineno, row in read_rows(path, ["pattern", "title_class", "remarks"]):
+        try:
+            pattern = re.compile(f"(?:{row['pattern']})(?=\\s|$|[A-Z])")
+        except re.error as err:
+            msg = f"{path}:{lineno}: pattern {row['pattern']!r} is invalid: {err}"
+            raise SourceInputError(msg) from err
+        rules.append((pattern, row["title_class"]))
     return Titles(tuple(rules))
 
 
@@ -199,32 +189,29 @@ def read_offices(path: Path, *, allowed: set[str], classes: set[str]) -> Offices
         class that ``titles.csv`` never gives.
     """
     rules = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        columns = ["title_class", "country_code", "from_date", "to_date", "office", "remarks"]
-        _check_columns(path, reader.fieldnames, columns)
-        for lineno, row in enumerate(reader, start=2):
-            if row["office"] not in allowed:
-                msg = (
-                    f"{path}:{lineno}: office {row['office']!r} is not one of the trips "
-                    f"schema's {sorted(allowed)}"
-                )
-                raise SourceInputError(msg)
-            if row["title_class"] not in classes:
-                msg = (
-                    f"{path}:{lineno}: title class {row['title_class']!r} is not given by "
-                    "titles.csv; fix the class or add a title"
-                )
-                raise SourceInputError(msg)
-            rules.append(
-                _OfficeRule(
-                    row["title_class"],
-                    row["country_code"],
-                    _date(row["from_date"], path, lineno),
-                    _date(row["to_date"], path, lineno),
-                    row["office"],
-                )
+    columns = ["title_class", "country_code", "from_date", "to_date", "office", "remarks"]
+    for lineno, row in read_rows(path, columns):
+        if row["office"] not in allowed:
+            msg = (
+                f"{path}:{lineno}: office {row['office']!r} is not one of the trips "
+                f"schema's {sorted(allowed)}"
             )
+            raise SourceInputError(msg)
+        if row["title_class"] not in classes:
+            msg = (
+                f"{path}:{lineno}: title class {row['title_class']!r} is not given by "
+                "titles.csv; fix the class or add a title"
+            )
+            raise SourceInputError(msg)
+        rules.append(
+            _OfficeRule(
+                row["title_class"],
+                row["country_code"],
+                _date(row["from_date"], path, lineno),
+                _date(row["to_date"], path, lineno),
+                row["office"],
+            )
+        )
     return Offices(tuple(rules), path)
 
 
@@ -233,16 +220,13 @@ def read_supplied(path: Path, *, titles: Titles) -> dict[str, tuple[str, str, st
     if not path.is_file():
         return {}
     found = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        _check_columns(path, reader.fieldnames, ["record_id", "title", "remarks"])
-        for lineno, row in enumerate(reader, start=2):
-            title, title_class, rest = titles.match(row["title"])
-            if not title or rest or not row["remarks"]:
-                msg = (
-                    f"{path}:{lineno}: title {row['title']!r} is not one titles.csv knows, or "
-                    "the row says nothing on why it is supplied"
-                )
-                raise SourceInputError(msg)
-            found[row["record_id"]] = (title, title_class, row["remarks"])
+    for lineno, row in read_rows(path, ["record_id", "title", "remarks"]):
+        title, title_class, rest = titles.match(row["title"])
+        if not title or rest or not row["remarks"]:
+            msg = (
+                f"{path}:{lineno}: title {row['title']!r} is not one titles.csv knows, or "
+                "the row says nothing on why it is supplied"
+            )
+            raise SourceInputError(msg)
+        found[row["record_id"]] = (title, title_class, row["remarks"])
     return found

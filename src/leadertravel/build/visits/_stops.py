@@ -14,13 +14,13 @@ at the institution's seat, and the stop's remarks say so (the row's ``remarks``)
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._csv import read_rows
 
 __all__ = ["NamedPlace", "USPlaces", "read_us_places"]
 
@@ -99,22 +99,17 @@ def read_us_places(path: Path) -> USPlaces:
     """
     expected = ["pattern", "locality", "state", "from_date", "remarks"]
     rows = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != expected:
-            msg = f"{path}: columns {reader.fieldnames} differ from the expected {expected}"
+    for lineno, row in read_rows(path, expected):
+        if not row["locality"]:
+            msg = f"{path}:{lineno}: pattern {row['pattern']!r} names no locality"
             raise SourceInputError(msg)
-        for lineno, row in enumerate(reader, start=2):
-            if not row["locality"]:
-                msg = f"{path}:{lineno}: pattern {row['pattern']!r} names no locality"
-                raise SourceInputError(msg)
-            try:
-                pattern = re.compile(f"(?<![A-Za-z])(?:{row['pattern']})(?![A-Za-z])")
-                start = dt.date.fromisoformat(row["from_date"]) if row["from_date"] else None
-            except (re.error, ValueError) as err:
-                msg = f"{path}:{lineno}: invalid pattern or from_date: {err}"
-                raise SourceInputError(msg) from err
-            place = NamedPlace(row["locality"], row["state"] or None, row["remarks"], "")
-            rows.append(_Row(lineno, pattern, place, start))
+        try:
+            pattern = re.compile(f"(?<![A-Za-z])(?:{row['pattern']})(?![A-Za-z])")
+            start = dt.date.fromisoformat(row["from_date"]) if row["from_date"] else None
+        except (re.error, ValueError) as err:
+            msg = f"{path}:{lineno}: invalid pattern or from_date: {err}"
+            raise SourceInputError(msg) from err
+        place = NamedPlace(row["locality"], row["state"] or None, row["remarks"], "")
+        rows.append(_Row(lineno, pattern, place, start))
     combined = re.compile("|".join(f"(?:{row.pattern.pattern})" for row in rows))
     return USPlaces(tuple(rows), combined)

@@ -234,14 +234,12 @@ def trip_tables(
         )
         out["legs"].extend(legs)
         out["border_crossings"].extend(crossings)
-        for leg in legs:
-            cites.cite("legs", leg["leg_id"], "derived by rule: home, the U.S. places named, home")
-        for crossing in crossings:
-            cites.cite(
-                "border_crossings",
-                crossing["crossing_id"],
-                "inferred by rule: into and out of the United States",
-            )
+        cites.cite_legs(
+            legs,
+            crossings,
+            legs_note="derived by rule: home, the U.S. places named, home",
+            crossings_note="inferred by rule: into and out of the United States",
+        )
     leaders = []
     for key, leader_id in sorted(leader_ids.items(), key=lambda kv: kv[1]):
         leaders.append(
