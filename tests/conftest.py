@@ -40,3 +40,16 @@ def historian_sources() -> Path:
     path = SHARED / "sources"
     assert path.is_dir(), f"expected the source snapshots at {path} (../shared beside the repo)"
     return path
+
+
+@pytest.fixture(scope="session")
+def shipped_release(tmp_path_factory: pytest.TempPathFactory, historian_sources: Path) -> Path:
+    """A release root built once per session from the shipped data (curated + historian).
+
+    Read-only for tests: load from it with ``source=shipped_release``.
+    """
+    from leadertravel.build.release import build_release
+
+    releases = tmp_path_factory.mktemp("shipped") / "releases"
+    build_release(root=REPO, releases=releases, sources=historian_sources)
+    return releases

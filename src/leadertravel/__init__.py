@@ -32,7 +32,9 @@ from leadertravel._errors import (
     IntegrityError,
     LeadertravelError,
     ManifestError,
+    MissingDependency,
     OfflineError,
+    RecordNotFound,
     ReleaseExists,
     ReleaseNotFound,
     RemoteFileNotFound,
@@ -46,6 +48,7 @@ from leadertravel._errors import (
     UnsupportedFormat,
     VersionBumpError,
 )
+from leadertravel._plot import plot_trip, plot_trips_per_year, plot_world, trip_html
 
 __version__ = "0.1.0"
 
@@ -56,7 +59,9 @@ __all__ = [
     "IntegrityError",
     "LeadertravelError",
     "ManifestError",
+    "MissingDependency",
     "OfflineError",
+    "RecordNotFound",
     "ReleaseExists",
     "ReleaseNotFound",
     "RemoteFileNotFound",
@@ -77,5 +82,9 @@ __all__ = [
     "load_all",
     "load_arrow",
     "path",
+    "plot_trip",
+    "plot_trips_per_year",
+    "plot_world",
+    "trip_html",
     "versions",
 ]

@@ -22,6 +22,7 @@ _COMMAND_MODULES = (
     "leadertravel.build._cli_release",
     "leadertravel._cli_loader",
     "leadertravel._cli_itinerary",
+    "leadertravel._cli_plot",
 )
 
 

@@ -19,6 +19,8 @@ Each leaf also inherits the built-in exception a caller would naturally catch, s
     ├── DataValidationError         (+ ValueError)    the data package breaks its schema or rules
     ├── SourceInputError            (+ ValueError)    an imported source file is missing, changed
     │                                                 or malformed
+    ├── RecordNotFound              (+ LookupError)   no record with that id (trip, leader, country)
+    ├── MissingDependency           (+ ImportError)   an optional extra is not installed
     └── BuildError                  (+ RuntimeError)  a release could not be built
         ├── ReleaseExists           (+ FileExistsError)  the version is already published
         ├── VersionBumpError        (+ ValueError)    the version understates the change
@@ -40,7 +42,9 @@ __all__ = [
     "IntegrityError",
     "LeadertravelError",
     "ManifestError",
+    "MissingDependency",
     "OfflineError",
+    "RecordNotFound",
     "ReleaseExists",
     "ReleaseNotFound",
     "RemoteFileNotFound",
@@ -134,6 +138,17 @@ class DataValidationError(LeadertravelError, ValueError):
 
 class SourceInputError(LeadertravelError, ValueError):
     """An input file read at build time is missing, changed since it was pinned, or malformed."""
+
+
+class RecordNotFound(LeadertravelError, LookupError):
+    """No record of a table has the requested id (a trip, leader or country)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingDependency(LeadertravelError, ImportError):
+    """A feature needs an optional extra that is not installed (e.g. ``leadertravel[plot]``)."""
 
 
 class BuildError(LeadertravelError, RuntimeError):

@@ -187,6 +187,11 @@ def _span(first: Any, second: Any) -> str:
     return f"{_text(first)} → {_text(second)}"
 
 
+def _times(first: Any, second: Any) -> str:
+    """Return ``  at FIRST → SECOND`` (UTC) when either time is known, else nothing."""
+    return f"  at {_span(first, second)}" if _given(first) or _given(second) else ""
+
+
 def render_itinerary(tables: Mapping[str, pd.DataFrame], trip_id: str) -> str:
     """Return one trip as a readable timeline.
 
@@ -247,9 +252,7 @@ def render_itinerary(tables: Mapping[str, pd.DataFrame], trip_id: str) -> str:
         crossings.setdefault(str(x["leg_id"]), []).append(x)
     for leg in _rows(tables["legs"], trip_id):
         seq = int(leg["seq"])
-        times = ""
-        if _given(leg["depart_at"]) or _given(leg["arrive_at"]):
-            times = f"  at {_span(leg['depart_at'], leg['arrive_at'])}"
+        times = _times(leg["depart_at"], leg["arrive_at"])
         distance = f", {_text(leg['distance_km'])} km" if _given(leg["distance_km"]) else ""
         out.append(
             f"  leg {seq:<3} {_span(leg['depart_date'], leg['arrive_date'])}{times}  "
@@ -275,9 +278,7 @@ def render_itinerary(tables: Mapping[str, pd.DataFrame], trip_id: str) -> str:
             out += _wrap("note: ", x["remarks"], _INDENT + "   ")
         stop = stops.pop(seq, None)
         if stop is not None:
-            times = ""
-            if _given(stop["arrival_at"]) or _given(stop["departure_at"]):
-                times = f"  at {_span(stop['arrival_at'], stop['departure_at'])}"
+            times = _times(stop["arrival_at"], stop["departure_at"])
             where = places.name(stop["place_id"], stop["country_code"])
             locality = ""
             if _given(stop["locality"]) and not where.startswith(f"{stop['locality']} ("):

@@ -35,7 +35,10 @@ PANMUNJOM = ("kim-jong-un-2018-04-27", "kim-jong-un-2019-06-30")
 
 # trip_id: (stops, legs, border crossings)
 SHAPE = {
-    "kim-jong-il-2001-07-26": (7, 8, 2),
+    "kim-jong-il-2001-07-26": (8, 9, 2),
+    "kim-jong-il-2002-08-20": (4, 5, 2),
+    "kim-jong-il-2004-04-18": (3, 4, 2),
+    "kim-jong-il-2011-08-20": (8, 9, 3),
     "kim-jong-un-2018-03-25": (1, 2, 2),
     "kim-jong-un-2018-04-27": (5, 6, 6),
     "kim-jong-un-2018-05-07": (1, 2, 2),
@@ -76,14 +79,14 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 
 def test_counts(tables: Tables) -> None:
-    assert len(tables["trips"]) == len(SHAPE) == 13
-    assert len(tables["stops"]) == 35
-    assert len(tables["legs"]) == 48
-    assert len(tables["border_crossings"]) == 33
+    assert len(tables["trips"]) == len(SHAPE) == 16
+    assert len(tables["stops"]) == 51
+    assert len(tables["legs"]) == 67
+    assert len(tables["border_crossings"]) == 40
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 23
-    assert len(tables["sources"]) == 72
-    assert len(tables["citations"]) == 311
+    assert len(tables["places"]) == 33
+    assert len(tables["sources"]) == 95
+    assert len(tables["citations"]) == 410
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -286,8 +289,10 @@ def test_kim_jong_il_2001_comes_home_by_novosibirsk_and_khabarovsk(tables: Table
         "rus-moscow",
         "rus-novosibirsk",
         "rus-khabarovsk",
+        "rus-khasan",
     ]
-    novosibirsk, khabarovsk = stops.iloc[5], stops.iloc[6]
+    novosibirsk, khabarovsk, khasan = stops.iloc[5], stops.iloc[6], stops.iloc[7]
+    assert khasan["arrival_date"] == khasan["departure_date"] == _day("2001-08-18")
     assert (novosibirsk["arrival_date"], novosibirsk["departure_date"]) == (
         _day("2001-08-11"),
         _day("2001-08-12"),
@@ -374,3 +379,73 @@ def test_flight_end_cities_state_an_uncertainty_that_covers_the_airport(tables: 
         airport = airports[code]
         gap = _km((float(row["lat"]), float(row["lon"])), (airport["lat"], airport["lon"]))
         assert float(row["coord_uncertainty_km"]) >= gap, place_id
+
+
+# --- Kim Jong Il's journeys abroad as leader (issue 13 item 7) -------------------------------
+
+
+def _trip_shape(
+    tables: Tables, trip: str
+) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
+    stops = list(_of(tables["stops"], trip)["place_id"].fillna("-"))
+    modes = list(_of(tables["legs"], trip)["transport_mode"])
+    crossings = _of(tables["border_crossings"], trip)
+    points = crossings["crossing_place_id"].fillna("-")
+    return (
+        stops,
+        modes,
+        list(
+            zip(crossings["from_country_code"], crossings["to_country_code"], points, strict=True)
+        ),
+    )
+
+
+def test_kim_jong_il_2002_far_east_tour(tables: Tables) -> None:
+    trip = "kim-jong-il-2002-08-20"
+    row = tables["trips"].set_index("trip_id").loc[trip]
+    assert (row["start_date"], row["end_date"]) == (_day("2002-08-20"), _day("2002-08-24"))
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops == ["rus-khasan", "rus-komsomolsk-on-amur", "rus-khabarovsk", "rus-vladivostok"]
+    assert set(modes) == {"rail"}
+    bridge = "rus-khasan-tumangang-bridge"
+    assert crossings == [("PRK", "RUS", bridge), ("RUS", "PRK", bridge)]
+    summit = _of(tables["stops"], trip).iloc[-1]
+    assert summit["arrival_date"] == _day("2002-08-23") and "Putin" in summit["event"]
+
+
+def test_kim_jong_il_2011_buryatia_and_home_through_china(tables: Tables) -> None:
+    trip = "kim-jong-il-2011-08-20"
+    row = tables["trips"].set_index("trip_id").loc[trip]
+    assert (row["start_date"], row["end_date"]) == (_day("2011-08-20"), _day("2011-08-27"))
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops[:3] == ["rus-khasan", "-", "rus-ulan-ude"]  # the Bureya plant is not geocoded
+    assert stops[3:] == [
+        "chn-manzhouli",
+        "chn-hulunbuir",
+        "chn-qiqihar",
+        "chn-daqing",
+        "chn-tonghua",
+    ]
+    assert set(modes) == {"rail"}
+    assert crossings == [
+        ("PRK", "RUS", "rus-khasan-tumangang-bridge"),
+        ("RUS", "CHN", "chn-manzhouli-zabaykalsk-crossing"),
+        ("CHN", "PRK", "prk-manpo-jian-bridge"),
+    ]
+    days = list(_of(tables["border_crossings"], trip)["crossed_on"])
+    assert days == [_day("2011-08-20"), _day("2011-08-25"), _day("2011-08-27")]
+    ulan_ude = _of(tables["stops"], trip).iloc[2]
+    assert ulan_ude["arrival_date"] == _day("2011-08-23") and "Medvedev" in ulan_ude["event"]
+
+
+def test_kim_jong_il_2004_beijing_by_dandong(tables: Tables) -> None:
+    trip = "kim-jong-il-2004-04-18"
+    row = tables["trips"].set_index("trip_id").loc[trip]
+    assert (row["start_date"], row["end_date"]) == (_day("2004-04-18"), _day("2004-04-22"))
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops == ["chn-dandong", "chn-beijing", "chn-tianjin"]
+    assert set(modes) == {"rail"}
+    bridge = "chn-dandong-sinuiju-bridge"
+    assert crossings == [("PRK", "CHN", bridge), ("CHN", "PRK", bridge)]
+    back = _of(tables["border_crossings"], trip).iloc[-1]
+    assert pd.isna(back["crossed_on"])  # late on 21 or early on 22 April: not stated
