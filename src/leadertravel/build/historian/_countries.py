@@ -111,6 +111,11 @@ class CountryMap:
     path: Path
     gsh: Gsh | None = None
     current: dict[str, str] = field(default_factory=dict)
+    _by_slug: dict[str, list[CountryRule]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for rule in self.rules:
+            self._by_slug.setdefault(rule.slug, []).append(rule)
 
     def code_for(self, record: Dated) -> str:
         """Return the country code of ``record``'s visit (see :meth:`coded`)."""
@@ -125,7 +130,7 @@ class CountryMap:
             When no alias row, no gazetteer entry and no one-to-one succession covers the
             id on the record's date.
         """
-        candidates = [r for r in self.rules if r.slug == record.slug]
+        candidates = self._by_slug.get(record.slug, [])
         for rule in candidates:
             if rule.matches(record):
                 return Coded(rule.code, ALIAS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
@@ -48,10 +48,18 @@ class VisitTypes:
     """
 
     rules: tuple[VisitTypeRule, ...]
+    _coded: dict[str, tuple[str, str | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def code(self, texts: Iterable[str]) -> tuple[str, str | None]:
         """Return the visit type of ``texts`` and the pattern that gave it (None if none)."""
         joined = " / ".join(t for t in texts if t)
+        if joined not in self._coded:
+            self._coded[joined] = self._code(joined)
+        return self._coded[joined]
+
+    def _code(self, joined: str) -> tuple[str, str | None]:
         for rule in self.rules:
             if rule.pattern.search(joined):
                 return rule.visit_type, rule.pattern.pattern

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
@@ -50,6 +50,10 @@ class USPlaces:
     rows: tuple[_Row, ...]
     any_row: re.Pattern[str] | None = None
     """All patterns in one, to pass over descriptions that name no place at once."""
+    _found: dict[tuple[str, tuple[bool, ...]], list[NamedPlace]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Answers by description (many records share one) and which dated rows apply."""
 
     def find(self, description: str, day: dt.date) -> list[NamedPlace]:
         """Return the places ``description`` names, in text order, each once.
@@ -66,6 +70,12 @@ class USPlaces:
         ...     "Visited New York City and Camp David; New York City again.", dt.date(1990, 1, 1))]
         ['New York City', 'Camp David']
         """
+        key = (description, tuple(r.from_date is None or day >= r.from_date for r in self.rows))
+        if key not in self._found:
+            self._found[key] = self._find(description, day)
+        return list(self._found[key])
+
+    def _find(self, description: str, day: dt.date) -> list[NamedPlace]:
         if self.any_row is not None and self.any_row.search(description) is None:
             return []
         hits: list[tuple[int, int, NamedPlace]] = []
