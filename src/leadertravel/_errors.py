@@ -22,6 +22,7 @@ Each leaf also inherits the built-in exception a caller would naturally catch, s
     ├── RecordNotFound              (+ LookupError)   no record with that id (trip, leader, country)
     ├── MissingDependency           (+ ImportError)   an optional extra is not installed
     └── BuildError                  (+ RuntimeError)  a release could not be built
+        ├── ProjectNotFound         (+ FileNotFoundError)  no checkout to validate or build
         ├── ReleaseExists           (+ FileExistsError)  the version is already published
         ├── VersionBumpError        (+ ValueError)    the version understates the change
         └── ReproducibilityError                      a rebuild's hashes differ from the release
@@ -44,6 +45,7 @@ __all__ = [
     "ManifestError",
     "MissingDependency",
     "OfflineError",
+    "ProjectNotFound",
     "RecordNotFound",
     "ReleaseExists",
     "ReleaseNotFound",
@@ -165,3 +167,7 @@ class VersionBumpError(BuildError, ValueError):
 
 class ReproducibilityError(BuildError):
     """Rebuilding a release from the same inputs gave different bytes."""
+
+
+class ProjectNotFound(BuildError, FileNotFoundError):
+    """No project checkout (``datapackage/datapackage.json``) where the build looked."""
