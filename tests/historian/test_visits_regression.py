@@ -12,7 +12,6 @@ from leadertravel._schema import read_table_schema
 from leadertravel.build.rules import check_rules
 from leadertravel.build.visits import VisitsImport
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
