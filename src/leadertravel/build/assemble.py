@@ -6,8 +6,9 @@ stops the build before any import, with every problem of the package), runs ever
 registered importer (:mod:`leadertravel.build.importers`) when a sources directory is
 given, merges the bodies of data table by table and infers the transport mode of imported
 legs where a documented rule is reliable (:mod:`leadertravel.build.modes`). The merged
-tables are validated once, by the release builder (:func:`leadertravel.build.validate.validate_tables`), which names
-curated rows by ``file:row`` through :attr:`Assembly.locations`.
+tables are validated once, by the release builder
+(:func:`leadertravel.build.validate.validate_tables`), which names curated rows by
+``file:row`` through :attr:`Assembly.locations`.
 """
 
 from __future__ import annotations
