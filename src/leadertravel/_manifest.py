@@ -24,6 +24,7 @@ from leadertravel._errors import (
 )
 
 __all__ = [
+    "BYTES_KEY",
     "FORMAT_VERSION",
     "Index",
     "Release",
@@ -40,6 +41,9 @@ __all__ = [
 
 #: The newest release format this loader reads.
 FORMAT_VERSION = 1
+#: A resource's file size in bytes. Not Frictionless' ``bytes``: frictionless reads Parquet
+#: through pyarrow, never counts its bytes, and so reports any declared ``bytes`` as wrong.
+BYTES_KEY = "leadertravel:bytes"
 
 # Whole-string patterns: always used with ``fullmatch`` (``$`` would accept a final "\n").
 _VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
@@ -304,7 +308,7 @@ def _parse_resource(raw: object, at: str) -> Resource:
     if digest is None:
         msg = f"{at} ({name!r}): hash {raw.get('hash')!r} is not 'sha256:<64 lowercase hex>'"
         raise ManifestError(msg)
-    size = _require(raw, "bytes", int, at)
+    size = _require(raw, BYTES_KEY, int, at)
     rows = raw.get("rows")
     schema = _require(raw, "schema", dict, at)
     if not isinstance(schema.get("fields"), list):

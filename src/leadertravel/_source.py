@@ -40,7 +40,7 @@ __all__ = [
 #: with ``leadertravel publish``. Used when neither ``source=`` nor ``LEADERTRAVEL_SOURCE``
 #: is given. No release has been published there yet: until one is, point the loader at a
 #: release root you built (``make demo`` writes ``./releases``) or were given.
-DEFAULT_SOURCE = "https://leadertravel.github.io/releases/"
+DEFAULT_SOURCE = "https://leadertravel.github.io/leadertravel/"
 
 #: Seconds to wait for a connection or for the next bytes of an answer.
 DEFAULT_TIMEOUT = 30.0

@@ -7,7 +7,13 @@ import json
 import pytest
 
 import leadertravel as lt
-from leadertravel._manifest import check_file_name, check_version, parse_datapackage, parse_index
+from leadertravel._manifest import (
+    BYTES_KEY,
+    check_file_name,
+    check_version,
+    parse_datapackage,
+    parse_index,
+)
 
 GOOD_HASH = "sha256:" + "0" * 64
 
@@ -30,7 +36,7 @@ def _package(**res: object) -> bytes:
         "name": "trips",
         "path": "trips.parquet",
         "hash": GOOD_HASH,
-        "bytes": 10,
+        BYTES_KEY: 10,
         "rows": 1,
         "schema": {"fields": []},
     }
@@ -78,7 +84,7 @@ def test_bad_index(data: bytes, error: type, text: str) -> None:
         ({"path": ".verified"}, lt.UnsafeManifest, "bare file name"),
         ({"hash": "md5:abc"}, lt.ManifestError, "sha256:<64 lowercase hex>"),
         ({"hash": GOOD_HASH.upper()}, lt.ManifestError, "sha256:<64 lowercase hex>"),
-        ({"bytes": "10"}, lt.ManifestError, "'bytes' must be a int"),
+        ({BYTES_KEY: "10"}, lt.ManifestError, f"{BYTES_KEY!r} must be a int"),
         ({"schema": {}}, lt.ManifestError, "no 'fields' list"),
     ],
 )
