@@ -26,6 +26,7 @@ from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build.curated import read_package
 from leadertravel.build.importers import ImportContext, ImportResult, input_pins, registered
 from leadertravel.build.modes import apply_mode_rules
+from leadertravel.build.panels import add_panels
 from leadertravel.build.problems import Location
 from leadertravel.build.typed import typed_frame
 from leadertravel.build.validate import check_package
@@ -162,7 +163,10 @@ def assemble(
             json.dumps(coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode("utf-8")
         inputs.update(input_pins(root, importers))
-    return Assembly(dict(curated.descriptor), schemas, tables, reports, inputs, locations)
+    done = add_panels(root, tables, schemas, inputs, locations, sources=sources)  # derived
+    return Assembly(
+        dict(curated.descriptor), done.schemas, done.tables, reports, done.inputs, done.locations
+    )
 
 
 def _merge_result(
