@@ -48,6 +48,7 @@ from leadertravel._errors import (
     UnsupportedFormat,
     VersionBumpError,
 )
+from leadertravel._panels import country_years, dyad_years
 from leadertravel._plot import plot_trip, plot_trips_per_year, plot_world, trip_html
 
 __version__ = "0.1.0"
@@ -77,7 +78,9 @@ __all__ = [
     "__version__",
     "cache_info",
     "clear_cache",
+    "country_years",
     "describe",
+    "dyad_years",
     "load",
     "load_all",
     "load_arrow",
