@@ -114,6 +114,41 @@ def release_validation(release: Path, repeats: int) -> None:
     )
 
 
+def importer_cost(workdir: Path, *, repeat: int = 3) -> None:
+    """Paired, repeated: the real build with every importer ÷ with the travels importer only.
+
+    Both variants run alternately ``repeat`` times in this process (the same machine load),
+    so the ratio of their medians says what the visits import adds to the build.
+    """
+    import statistics
+
+    from leadertravel.build import importers
+    from leadertravel.build.project import DEFAULT_SOURCES, project_root
+    from leadertravel.build.release import build_release
+
+    root = project_root()
+    sources = (root / DEFAULT_SOURCES).resolve()
+    every = importers.IMPORTERS
+    variants = {"travels only": every[:1], "travels + visits": every}
+    times: dict[str, list[float]] = {label: [] for label in variants}
+    for i in range(repeat):
+        for label, chosen in variants.items():
+            importers.IMPORTERS = chosen
+            began = time.perf_counter()
+            try:
+                build_release(
+                    root=root, releases=workdir / f"cost-{i}-{len(chosen)}", sources=sources
+                )
+            finally:
+                importers.IMPORTERS = every
+            times[label].append(_seconds(began))
+    base, both = (statistics.median(times[k]) for k in variants)
+    print(
+        f"real build, travels only: {base:.1f} s; travels + visits: {both:.1f} s "
+        f"(median of {repeat}, paired): {both / base:.2f}x; runs {times}"
+    )
+
+
 def _median_s(run: Any, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -461,6 +496,11 @@ def main() -> int:
     parser.add_argument("--follow-up", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--csv-stops", type=int, default=20_000)
     parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument(
+        "--importers-only",
+        action="store_true",
+        help="only the paired cost of the visits import on the real build",
+    )
     parser.add_argument("--skip-panels", action="store_true")
     parser.add_argument("--release-repeats", type=int, default=2)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
@@ -471,9 +511,14 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="leadertravel-bench-build-") as tmp:
         workdir = Path(tmp)
+        if args.importers_only:
+            importer_cost(workdir)
+            return 0
         built = None if args.skip_real else real_build(workdir)
         if built is not None:
             release_validation(built[0], args.release_repeats)
+        if not args.skip_real:
+            importer_cost(workdir)
         validation(workdir, args.csv_stops)
         sizes = [int(n) for n in str(args.stops).split(",")]
         for stops in sizes:
