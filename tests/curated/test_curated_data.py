@@ -88,8 +88,8 @@ def test_counts(tables: Tables) -> None:
     assert len(tables["border_crossings"]) == 52
     assert len(tables["leaders"]) == 3
     assert len(tables["places"]) == 44
-    assert len(tables["sources"]) == 120
-    assert len(tables["citations"]) == 536
+    assert len(tables["sources"]) == 122
+    assert len(tables["citations"]) == 539
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -461,12 +461,19 @@ def test_kim_jong_il_china_trips_2000_2001_2010(tables: Tables) -> None:
         assert (row["start_date"], row["end_date"]) == (_day(start), _day(end)), trip
         assert row["confidence"] == confidence, trip
         _, modes, crossings = _trip_shape(tables, trip)
-        assert set(modes) == {"rail"} and crossings[0][:2] == ("PRK", "CHN"), trip
+        assert "rail" in set(modes) and crossings[0][:2] == ("PRK", "CHN"), trip
+    for trip in ("kim-jong-il-2000-05-29", "kim-jong-il-2001-01-15"):
+        assert set(_trip_shape(tables, trip)[1]) == {"rail"}, trip
     assert _trip_shape(tables, "kim-jong-il-2000-05-29")[0] == ["chn-beijing"]
     assert _trip_shape(tables, "kim-jong-il-2001-01-15")[0] == ["chn-shanghai", "chn-beijing"]
     may_2010 = _trip_shape(tables, "kim-jong-il-2010-05-03")
     assert may_2010[0] == ["chn-dandong", "chn-dalian", "chn-tianjin", "chn-beijing"]
     assert may_2010[2][0] == ("PRK", "CHN", "chn-dandong-sinuiju-bridge")
+    # Tianjin to Beijing by car convoy on 5 May while the train went on empty (JoongAng Daily)
+    assert may_2010[1] == ["rail", "rail", "rail", "road", "rail"]
+    into_beijing = _of(tables["legs"], "kim-jong-il-2010-05-03").iloc[3]
+    assert into_beijing["vehicle"] == "motorcade"
+    assert into_beijing["arrive_date"] == _day("2010-05-05")
     # January 2001: no source cited states the mode, so every leg says it was inferred
     legs = _of(tables["legs"], "kim-jong-il-2001-01-15")
     assert legs["mode_inferred"].all() and set(legs["confidence"]) == {"low"}
