@@ -11,8 +11,11 @@ and usable offline afterwards. See the data dictionary (``leadertravel describe 
 
 Environment variables: ``LEADERTRAVEL_SOURCE`` (release root URL or directory),
 ``LEADERTRAVEL_CACHE_DIR`` (cache root), ``LEADERTRAVEL_OFFLINE=1`` (cache only),
-``LEADERTRAVEL_TIMEOUT`` (network timeout in seconds, default 30) and
-``LEADERTRAVEL_LATEST_TTL`` (seconds a resolved 'latest' is trusted, default 6 hours).
+``LEADERTRAVEL_TIMEOUT`` (network timeout in seconds, default 30),
+``LEADERTRAVEL_LATEST_TTL`` (seconds a resolved 'latest' is trusted, default 6 hours),
+``LEADERTRAVEL_RETRIES`` (retries of transient failures, default 2) and
+``LEADERTRAVEL_LOCK_TIMEOUT`` (seconds to wait for a cache lock, default 120); all are
+read in ``leadertravel._config``.
 """
 
 from leadertravel._api import (
@@ -27,6 +30,8 @@ from leadertravel._api import (
 )
 from leadertravel._errors import (
     BuildError,
+    CacheError,
+    CacheLocked,
     DataValidationError,
     HashMismatch,
     IntegrityError,
@@ -37,6 +42,7 @@ from leadertravel._errors import (
     ReleaseNotFound,
     RemoteFileNotFound,
     ReproducibilityError,
+    SchemaViolation,
     SourceError,
     SourceInputError,
     SourceUnavailable,
@@ -44,6 +50,7 @@ from leadertravel._errors import (
     TruncatedDownload,
     UnsafeManifest,
     UnsupportedFormat,
+    UsageError,
     VersionBumpError,
 )
 
@@ -51,6 +58,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "CacheError",
+    "CacheLocked",
     "DataValidationError",
     "HashMismatch",
     "IntegrityError",
@@ -61,6 +70,7 @@ __all__ = [
     "ReleaseNotFound",
     "RemoteFileNotFound",
     "ReproducibilityError",
+    "SchemaViolation",
     "SourceError",
     "SourceInputError",
     "SourceUnavailable",
@@ -68,6 +78,7 @@ __all__ = [
     "TruncatedDownload",
     "UnsafeManifest",
     "UnsupportedFormat",
+    "UsageError",
     "VersionBumpError",
     "__version__",
     "cache_info",

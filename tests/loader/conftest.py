@@ -309,6 +309,8 @@ def _loader_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LEADERTRAVEL_TIMEOUT", "5")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     monkeypatch.setenv("no_proxy", "127.0.0.1")
+    # retries keep their number but not their default back-off (tested on its own)
+    monkeypatch.setattr("leadertravel._http.BACKOFF", 0.01)
 
 
 @pytest.fixture(name="publish")

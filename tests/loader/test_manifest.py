@@ -30,9 +30,9 @@ def _package(**res: object) -> bytes:
         "name": "trips",
         "path": "trips.parquet",
         "hash": GOOD_HASH,
-        "bytes": 10,
+        "bytes": 1000,
         "rows": 1,
-        "schema": {"fields": []},
+        "schema": {"fields": [{"name": "trip_id", "type": "string"}]},
     }
     resource.update(res)
     return json.dumps({"format_version": 1, "version": "0.1.0", "resources": [resource]}).encode()
@@ -108,14 +108,16 @@ def test_malformed_versions_are_not_found(bad: str) -> None:
         check_version(bad)
 
 
-@pytest.mark.parametrize("bad", ["0.1.0\n", "0.1.0 ", " 0.1.0", "0.1.0\r"])
+@pytest.mark.parametrize("bad", ["0.1.0\n", "0.1.0 ", " 0.1.0", "0.1.0\r", "v0.1.0"])
 def test_versions_with_trailing_characters_are_refused(bad: str) -> None:
     # '$' matches before a final newline: every whole-string check must use fullmatch
     with pytest.raises(lt.ReleaseNotFound, match=r"MAJOR\.MINOR\.PATCH"):
         check_version(bad)
+    # in index.json it is a broken file, not an unknown version (issue 9, item 8)
     entry = {"version": bad, "released": "2026-11-01", "path": f"{bad}/datapackage.json"}
-    with pytest.raises(lt.ReleaseNotFound, match="is not a version number"):
+    with pytest.raises(lt.ManifestError, match="is not a version number") as err:
         parse_index(_index(latest=bad, versions=[entry]), where="i")
+    assert not isinstance(err.value, lt.ReleaseNotFound)
 
 
 def test_trailing_newlines_in_dates_hashes_and_paths_are_refused() -> None:
