@@ -217,11 +217,19 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     ) -> Any:
         refusal = _refusal(req.full_url, newurl, same_origin=self.same_origin)
         if refusal:
-            fp.close()
             text = f"{req.full_url}: HTTP {code} redirect to {newurl!r} refused: {refusal}"
             raise SourceError(text)
         logger.debug("%s: HTTP %d redirect to %s", req.full_url, code, newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        try:
+            return super().http_error_302(req, fp, code, msg, headers)
+        except BaseException:  # a refused or unparseable redirect: release the connection
+            fp.close()
+            raise
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def _retry_after(headers: Any) -> float | None:
