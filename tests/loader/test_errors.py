@@ -333,3 +333,38 @@ def test_download_is_fsynced_before_the_rename(
     monkeypatch.setattr(os, "fsync", spy)
     lt.load("trips", source=server.url)
     assert any(Path(p).name.startswith(".trips.parquet.") for p in synced), synced
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("LEADERTRAVEL_TIMEOUT", "abc"),
+        ("LEADERTRAVEL_TIMEOUT", "0"),
+        ("LEADERTRAVEL_LATEST_TTL", "nan"),
+        ("LEADERTRAVEL_RETRIES", "-1"),
+        ("LEADERTRAVEL_LOCK_TIMEOUT", "inf"),
+    ],
+)
+def test_bad_settings_are_usage_errors(
+    server: ReleaseServer, monkeypatch: pytest.MonkeyPatch, var: str, value: str
+) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(lt.UsageError, match=var) as err:
+        lt.load("trips", source=server.url)
+    assert isinstance(err.value, ValueError)
+
+
+def test_bad_arguments_are_usage_errors(server: ReleaseServer, cache_dir: Path) -> None:
+    import pyarrow.compute as pc
+
+    for kwargs in (
+        {"columns": "trip_id"},
+        {"columns": ["trip_id", "trip_id"]},
+        {"dtype_backend": "arrow"},
+        {"filters": pc.field("trip_id") > 3},
+        {"filters": [("trip_id", "==")]},
+    ):
+        with pytest.raises(lt.UsageError):
+            lt.load("trips", source=server.url, **kwargs)
+    with pytest.raises(lt.UsageError, match="offline"):
+        lt.load("trips", source=server.url, offline="yes")  # type: ignore[arg-type]
