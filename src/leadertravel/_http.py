@@ -187,22 +187,23 @@ def _watched(base: Callable[..., http.client.HTTPConnection], deadline: _Deadlin
     return make
 
 
-class _HTTPHandler(urllib.request.HTTPHandler):
+class _Watching:
+    """Mixin for urllib's handlers: connections whose sockets the deadline can shut down."""
+
     def __init__(self, deadline: _Deadline) -> None:
         super().__init__()
         self.deadline = deadline
 
     def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)  # type: ignore[misc]
 
 
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self.deadline = deadline
+class _HTTPHandler(_Watching, urllib.request.HTTPHandler):
+    pass
 
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+
+class _HTTPSHandler(_Watching, urllib.request.HTTPSHandler):
+    pass
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):

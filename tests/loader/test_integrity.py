@@ -97,13 +97,19 @@ def _loads(server: ReleaseServer, table: str) -> list[Any]:
     ]
 
 
-def test_a_value_outside_the_enum_is_refused(server: ReleaseServer) -> None:
+def _holiday_at(row: int) -> Any:
+    """An edit putting 'holiday', not in the enum, into ``trips.visit_type`` at ``row``."""
+
     def edit(t: pa.Table) -> pa.Table:
         values = t["visit_type"].to_pylist()
-        values[3] = "holiday"
+        values[row] = "holiday"
         return _replace(t, "visit_type", pa.array(values).dictionary_encode(), nullable=False)
 
-    _republish(server.root, "trips", edit)
+    return edit
+
+
+def test_a_value_outside_the_enum_is_refused(server: ReleaseServer) -> None:
+    _republish(server.root, "trips", _holiday_at(3))
     for call in _loads(server, "trips"):
         with pytest.raises(lt.SchemaViolation, match="column 'visit_type' holds 'holiday'") as err:
             call()
@@ -139,12 +145,7 @@ def test_non_finite_numbers_are_refused(server: ReleaseServer, bad: float) -> No
 
 
 def test_filtered_loads_check_the_rows_they_return(server: ReleaseServer) -> None:
-    def edit(t: pa.Table) -> pa.Table:
-        values = t["visit_type"].to_pylist()
-        values[0] = "holiday"
-        return _replace(t, "visit_type", pa.array(values).dictionary_encode(), nullable=False)
-
-    _republish(server.root, "trips", edit)
+    _republish(server.root, "trips", _holiday_at(0))
     first = pq.read_table(server.root / V1 / "trips.parquet")["trip_id"][0].as_py()
     with pytest.raises(lt.SchemaViolation, match="holiday"):
         lt.load("trips", source=server.url, filters=[("trip_id", "==", first)])
