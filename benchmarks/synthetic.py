@@ -269,6 +269,7 @@ def make_synthetic_tables(n_stops: int, *, seed: int = 0) -> dict[str, pd.DataFr
             "vehicle": None,
             "distance_km": np.round(distance, 1),
             "mode_inferred": True,
+            "mode_rule": None,
             "derived": True,
             "origin": _ORIGIN,
             "confidence": "medium",

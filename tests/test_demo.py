@@ -19,7 +19,7 @@ def test_demo_builds_then_checks_and_loads(
     assert main(args) == 0
     first = capsys.readouterr().out
     assert (releases / "0.1.0" / "SHA256SUMS").is_file()
-    assert re.search(r"^ +trips +1,467 rows$", first, re.MULTILINE), first
+    assert re.search(r"^ +trips +1,470 rows$", first, re.MULTILINE), first
     assert "rus-khasan rus-vostochny-cosmodrome" in first
     assert "PRK             RUS rus-khasan-tumangang-bridge 2023-09-12           rail" in first
 

@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "leadertravel.build._cli_validate",
     "leadertravel.build._cli_release",
     "leadertravel._cli_loader",
+    "leadertravel._cli_itinerary",
 )
 
 

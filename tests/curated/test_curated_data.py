@@ -35,7 +35,10 @@ PANMUNJOM = ("kim-jong-un-2018-04-27", "kim-jong-un-2019-06-30")
 
 # trip_id: (stops, legs, border crossings)
 SHAPE = {
-    "kim-jong-il-2001-07-26": (5, 6, 2),
+    "kim-jong-il-2001-07-26": (8, 9, 2),
+    "kim-jong-il-2002-08-20": (4, 5, 2),
+    "kim-jong-il-2004-04-18": (3, 4, 2),
+    "kim-jong-il-2011-08-20": (8, 9, 3),
     "kim-jong-un-2018-03-25": (1, 2, 2),
     "kim-jong-un-2018-04-27": (5, 6, 6),
     "kim-jong-un-2018-05-07": (1, 2, 2),
@@ -43,7 +46,7 @@ SHAPE = {
     "kim-jong-un-2018-06-19": (1, 2, 2),
     "kim-jong-un-2019-01-07": (1, 2, 2),
     "kim-jong-un-2019-02-23": (5, 6, 4),
-    "kim-jong-un-2019-04-24": (2, 3, 2),
+    "kim-jong-un-2019-04-24": (3, 4, 2),
     "kim-jong-un-2019-06-30": (1, 2, 2),
     "kim-jong-un-2023-09-10": (6, 7, 2),
     "kim-jong-un-2025-09-01": (1, 2, 2),
@@ -76,14 +79,14 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 
 def test_counts(tables: Tables) -> None:
-    assert len(tables["trips"]) == len(SHAPE) == 13
-    assert len(tables["stops"]) == 32
-    assert len(tables["legs"]) == 45
-    assert len(tables["border_crossings"]) == 33
+    assert len(tables["trips"]) == len(SHAPE) == 16
+    assert len(tables["stops"]) == 51
+    assert len(tables["legs"]) == 67
+    assert len(tables["border_crossings"]) == 40
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 21
-    assert len(tables["sources"]) == 59
-    assert len(tables["citations"]) == 279
+    assert len(tables["places"]) == 33
+    assert len(tables["sources"]) == 95
+    assert len(tables["citations"]) == 410
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -262,3 +265,187 @@ def test_rows_sorted_by_primary_key_and_ids_follow_conventions(
 def test_project_rules_hold(tables: Tables) -> None:
     # trip dates, seq, leg chain, legs follow stops, crossing countries, overlaps, citations
     assert [str(p) for p in check_rules(tables)] == []
+
+
+# --- corrections from the audit of issue 13 -------------------------------------------------
+
+
+def test_the_frigate_is_marshal_shaposhnikov(tables: Tables) -> None:
+    stop = tables["stops"].set_index("stop_id").loc["kim-jong-un-2023-09-10-s05"]
+    assert "Marshal Shaposhnikov" in stop["event"]
+    for frame, columns in ((tables["stops"], ("event",)), (tables["sources"], ("remarks",))):
+        for column in columns:
+            assert not frame[column].str.contains("Admiral Shaposhnikov", na=False).any()
+
+
+def test_kim_jong_il_2001_comes_home_by_novosibirsk_and_khabarovsk(tables: Tables) -> None:
+    trip = "kim-jong-il-2001-07-26"
+    stops = _of(tables["stops"], trip)
+    assert list(stops["place_id"]) == [
+        "rus-khasan",
+        "rus-omsk",
+        "rus-moscow",
+        "rus-saint-petersburg",
+        "rus-moscow",
+        "rus-novosibirsk",
+        "rus-khabarovsk",
+        "rus-khasan",
+    ]
+    novosibirsk, khabarovsk, khasan = stops.iloc[5], stops.iloc[6], stops.iloc[7]
+    assert khasan["arrival_date"] == khasan["departure_date"] == _day("2001-08-18")
+    assert (novosibirsk["arrival_date"], novosibirsk["departure_date"]) == (
+        _day("2001-08-11"),
+        _day("2001-08-12"),
+    )
+    assert khabarovsk["arrival_date"] == khabarovsk["departure_date"] == _day("2001-08-17")
+    back = _of(tables["border_crossings"], trip).iloc[-1]
+    assert (back["from_country_code"], back["to_country_code"]) == ("RUS", "PRK")
+    assert back["crossed_on"] == _day("2001-08-18")
+    assert back["leg_id"] == _of(tables["legs"], trip)["leg_id"].iloc[-1]
+    assert not tables["trips"]["remarks"].str.contains("planned", na=False).any()
+
+
+def test_april_2019_goes_home_by_the_friendship_house_at_khasan(tables: Tables) -> None:
+    trip = "kim-jong-un-2019-04-24"
+    stops = _of(tables["stops"], trip)
+    assert list(stops["place_id"]) == ["rus-khasan", "rus-vladivostok", "rus-khasan"]
+    assert stops["arrival_date"].iloc[-1] == _day("2019-04-26")
+    assert "Friendship House" in stops["event"].iloc[-1]
+    legs = _of(tables["legs"], trip)
+    assert list(legs["to_place_id"].iloc[2:3]) == ["rus-khasan"]
+    back = _of(tables["border_crossings"], trip).iloc[-1]
+    assert back["leg_id"] == legs["leg_id"].iloc[-1]
+
+
+def test_outdated_unknowns_are_filled(tables: Tables) -> None:
+    trips = tables["trips"].set_index("trip_id")
+    beijing_2025 = trips.loc["kim-jong-un-2025-09-01"]
+    assert beijing_2025["confidence"] == "high"
+    assert "UNCERTAIN" not in beijing_2025["remarks"]
+    back = _of(tables["legs"], "kim-jong-un-2025-09-01").iloc[-1]
+    assert (back["depart_date"], back["arrive_date"]) == (_day("2025-09-04"), _day("2025-09-05"))
+    assert (back["transport_mode"], back["mode_inferred"], back["to_place_id"]) == (
+        "rail",
+        False,
+        "prk-pyongyang",
+    )
+    assert _of(tables["stops"], "kim-jong-un-2025-09-01")["departure_date"].iloc[0] == _day(
+        "2025-09-04"
+    )
+    # KCNA: Pyongyang station at 3 p.m. on 10 January 2019 (UTC+9)
+    home_2019 = _of(tables["legs"], "kim-jong-un-2019-01-07").iloc[-1]
+    assert home_2019["arrive_at"] == pd.Timestamp("2019-01-10T06:00:00Z")
+    cited = tables["citations"]
+    assert "yonhap-2018-06-20-kim-wraps-up-beijing" in set(
+        cited.loc[cited["record_id"] == "kim-jong-un-2018-06-19-l02", "source_id"]
+    )
+    putin = _of(tables["legs"], "putin-vladimir-2024-06-18")
+    assert putin["vehicle"].iloc[:2].str.contains("Il-96").all()
+    # landed in Hanoi at 1:45 a.m. on 20 June local time (UTC+7)
+    assert putin["arrive_at"].iloc[1] == pd.Timestamp("2024-06-19T18:45:00Z")
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    from geopy.distance import geodesic
+
+    return float(geodesic(a, b).km)
+
+
+def test_dong_dang_crossing_sits_on_the_border_north_of_the_station(tables: Tables) -> None:
+    place = tables["places"].set_index("place_id").loc["vnm-dong-dang-pingxiang-crossing"]
+    point = (float(place["lat"]), float(place["lon"]))
+    station = (21.94389, 106.69722)  # Ga Dong Dang (Vietnamese Wikipedia)
+    pingxiang = (22.09694, 106.75667)  # GeoNames 1798655
+    assert 3.0 < _km(point, station) < 5.0  # 'station 4 km from the border' (VTC News)
+    assert _km(point, pingxiang) > 10
+    assert float(place["coord_uncertainty_km"]) <= 3
+
+
+# City places that end recorded flights, and the airport those flights used.
+FLIGHT_CITIES = {"prk-pyongyang": "FNJ", "sgp-singapore": "SIN", "vnm-hanoi": "HAN"}
+FLIGHT_CITIES |= {"chn-beijing": "PEK", "chn-dalian": "DLC", "rus-yakutsk": "YKS"}
+
+
+def test_flight_end_cities_state_an_uncertainty_that_covers_the_airport(tables: Tables) -> None:
+    import airportsdata
+
+    airports = airportsdata.load("IATA")
+    places = tables["places"].set_index("place_id")
+    legs = tables["legs"][tables["legs"]["transport_mode"] == "air"]
+    ends = set(legs["from_place_id"].dropna()) | set(legs["to_place_id"].dropna())
+    assert ends == set(FLIGHT_CITIES)
+    for place_id, code in FLIGHT_CITIES.items():
+        row = places.loc[place_id]
+        airport = airports[code]
+        gap = _km((float(row["lat"]), float(row["lon"])), (airport["lat"], airport["lon"]))
+        assert float(row["coord_uncertainty_km"]) >= gap, place_id
+
+
+# --- Kim Jong Il's journeys abroad as leader (issue 13 item 7) -------------------------------
+
+
+def _trip_shape(
+    tables: Tables, trip: str
+) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
+    stops = list(_of(tables["stops"], trip)["place_id"].fillna("-"))
+    modes = list(_of(tables["legs"], trip)["transport_mode"])
+    crossings = _of(tables["border_crossings"], trip)
+    points = crossings["crossing_place_id"].fillna("-")
+    return (
+        stops,
+        modes,
+        list(
+            zip(crossings["from_country_code"], crossings["to_country_code"], points, strict=True)
+        ),
+    )
+
+
+def test_kim_jong_il_2002_far_east_tour(tables: Tables) -> None:
+    trip = "kim-jong-il-2002-08-20"
+    row = tables["trips"].set_index("trip_id").loc[trip]
+    assert (row["start_date"], row["end_date"]) == (_day("2002-08-20"), _day("2002-08-24"))
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops == ["rus-khasan", "rus-komsomolsk-on-amur", "rus-khabarovsk", "rus-vladivostok"]
+    assert set(modes) == {"rail"}
+    bridge = "rus-khasan-tumangang-bridge"
+    assert crossings == [("PRK", "RUS", bridge), ("RUS", "PRK", bridge)]
+    summit = _of(tables["stops"], trip).iloc[-1]
+    assert summit["arrival_date"] == _day("2002-08-23") and "Putin" in summit["event"]
+
+
+def test_kim_jong_il_2011_buryatia_and_home_through_china(tables: Tables) -> None:
+    trip = "kim-jong-il-2011-08-20"
+    row = tables["trips"].set_index("trip_id").loc[trip]
+    assert (row["start_date"], row["end_date"]) == (_day("2011-08-20"), _day("2011-08-27"))
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops[:3] == ["rus-khasan", "-", "rus-ulan-ude"]  # the Bureya plant is not geocoded
+    assert stops[3:] == [
+        "chn-manzhouli",
+        "chn-hulunbuir",
+        "chn-qiqihar",
+        "chn-daqing",
+        "chn-tonghua",
+    ]
+    assert set(modes) == {"rail"}
+    assert crossings == [
+        ("PRK", "RUS", "rus-khasan-tumangang-bridge"),
+        ("RUS", "CHN", "chn-manzhouli-zabaykalsk-crossing"),
+        ("CHN", "PRK", "prk-manpo-jian-bridge"),
+    ]
+    days = list(_of(tables["border_crossings"], trip)["crossed_on"])
+    assert days == [_day("2011-08-20"), _day("2011-08-25"), _day("2011-08-27")]
+    ulan_ude = _of(tables["stops"], trip).iloc[2]
+    assert ulan_ude["arrival_date"] == _day("2011-08-23") and "Medvedev" in ulan_ude["event"]
+
+
+def test_kim_jong_il_2004_beijing_by_dandong(tables: Tables) -> None:
+    trip = "kim-jong-il-2004-04-18"
+    row = tables["trips"].set_index("trip_id").loc[trip]
+    assert (row["start_date"], row["end_date"]) == (_day("2004-04-18"), _day("2004-04-22"))
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops == ["chn-dandong", "chn-beijing", "chn-tianjin"]
+    assert set(modes) == {"rail"}
+    bridge = "chn-dandong-sinuiju-bridge"
+    assert crossings == [("PRK", "CHN", bridge), ("CHN", "PRK", bridge)]
+    back = _of(tables["border_crossings"], trip).iloc[-1]
+    assert pd.isna(back["crossed_on"])  # late on 21 or early on 22 April: not stated

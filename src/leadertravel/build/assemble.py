@@ -3,7 +3,8 @@
 :func:`assemble` is the one entry point the release builder calls. It validates the
 curated package (frictionless and the rules) before anything else, imports the Office of
 the Historian records when a source directory is given, merges the two bodies of data
-table by table and checks the rules again on the merged tables.
+table by table, infers the transport mode of imported legs where a documented rule is
+reliable (:mod:`leadertravel.build.modes`) and checks the rules again on the merged tables.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build._frames import coerce_frame
+from leadertravel.build.modes import apply_mode_rules
 from leadertravel.build.rules import check_rules
 from leadertravel.build.validate import read_curated, validate_package
 
@@ -138,6 +140,7 @@ def assemble(
                 raise BuildError(msg)
             typed = coerce_frame(frame, schemas[name])
             tables[name] = _merge(name, tables[name], typed, schemas[name]["primaryKey"])
+        tables.update(apply_mode_rules(root, tables))
         reports["coverage.json"] = (
             json.dumps(result.coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode("utf-8")

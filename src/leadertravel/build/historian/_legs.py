@@ -64,7 +64,8 @@ def derive_legs(
     its start node's ``depart`` date and arrives on its end node's ``arrive`` date; the day
     the traveller left or reached home is unknown, and so are both days when the two visits'
     dates overlap (the arrival would precede the departure). Transport is 'unknown' (the source does
-    not say; nothing is inferred), ``derived`` is true. Each leg between different countries
+    not say; :mod:`leadertravel.build.modes` infers it at assembly where a rule is reliable),
+    ``derived`` is true. Each leg between different countries
     carries one crossing, ``inferred`` true, dated only when the leg's departure and arrival
     fall on the same day.
     """
@@ -102,6 +103,7 @@ def derive_legs(
                 "transport_mode": "unknown",
                 "distance_km": _distance(a.place_id, b.place_id, places),
                 "mode_inferred": False,
+                "mode_rule": None,
                 "derived": True,
                 "origin": "history-state-travels",
                 "confidence": "medium",

@@ -1,0 +1,279 @@
+"""Transport modes of imported legs: the rules in data/modes/ on the real data and on toys."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from leadertravel import DataValidationError
+from leadertravel.build._frames import coerce_frame
+from leadertravel.build.historian import HistorianImport
+from leadertravel.build.modes import infer_modes, mode_agreement, read_mode_rules
+from leadertravel.build.validate import read_curated
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = ("legs", "stops", "trips", "places", "border_crossings")
+
+
+@pytest.fixture(scope="session")
+def merged(historian: HistorianImport) -> dict[str, pd.DataFrame]:
+    """Curated and imported tables merged as the release builder merges them."""
+    curated = read_curated(ROOT)
+    out = {}
+    for name in TABLES:
+        imported = coerce_frame(historian.tables[name], curated.schemas[name])
+        both = pd.concat([curated.tables[name].reset_index(drop=True), imported])
+        out[name] = both.drop_duplicates(ignore_index=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def inferred(merged: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {**merged, **infer_modes(merged, read_mode_rules(ROOT))}
+
+
+def _leg(tables: dict[str, pd.DataFrame], leg_id: str) -> pd.Series:
+    legs = tables["legs"]
+    return legs.loc[legs["leg_id"] == leg_id].iloc[0]
+
+
+def test_counts_per_mode_and_rule(inferred: dict[str, pd.DataFrame]) -> None:
+    legs = inferred["legs"]
+    imported = legs[legs["origin"] != "curated"]
+    counts = imported.groupby(
+        [imported["transport_mode"].astype(str), imported["mode_rule"].fillna("-")]
+    ).size()
+    assert counts.to_dict() == {
+        ("air", "air-base-stop"): 54,
+        ("air", "air-ocean-jet-age"): 1957,
+        ("air", "remark-overflew"): 1,
+        ("air", "remark-refuelling-stop"): 4,
+        ("sea", "remark-disembarked"): 4,
+        ("sea", "sea-ocean-before-air-passengers"): 14,
+        ("sea", "sea-ocean-before-airliners"): 7,
+        ("unknown", "-"): 4367,
+    }
+    assert len(imported) == 6408
+    # Flag and rule go together on imported legs; nothing else is flagged.
+    assert (imported["mode_inferred"] == imported["mode_rule"].notna()).all()
+    assert ((imported["transport_mode"] == "unknown") == imported["mode_rule"].isna()).all()
+    # All legs of the release: 6,475, of which 4,369 stay unknown (2 of them curated).
+    assert len(legs) == 6475 and int((legs["transport_mode"] == "unknown").sum()) == 4369
+
+
+def test_curated_legs_are_never_changed(
+    merged: dict[str, pd.DataFrame], inferred: dict[str, pd.DataFrame]
+) -> None:
+    before = merged["legs"][merged["legs"]["origin"] == "curated"]
+    after = inferred["legs"][inferred["legs"]["origin"] == "curated"]
+    pd.testing.assert_frame_equal(before, after)
+    assert after["mode_rule"].isna().all()
+    xb = merged["border_crossings"]
+    xa = inferred["border_crossings"]
+    pd.testing.assert_frame_equal(xb[xb["origin"] == "curated"], xa[xa["origin"] == "curated"])
+
+
+def test_inferred_crossings_take_their_legs_mode(inferred: dict[str, pd.DataFrame]) -> None:
+    crossings = inferred["border_crossings"]
+    imported = crossings[crossings["origin"] != "curated"]
+    modes = inferred["legs"].set_index("leg_id")["transport_mode"].astype(str)
+    assert (imported["transport_mode"].astype(str) == imported["leg_id"].map(modes)).all()
+    assert imported["transport_mode"].astype(str).value_counts().to_dict() == {
+        "unknown": 3656,
+        "air": 2011,
+        "sea": 25,
+    }
+
+
+@pytest.mark.parametrize(
+    ("leg_id", "mode", "rule"),
+    [
+        # Wilson sails for the Paris Peace Conference, December 1918.
+        ("wilson-woodrow-1918-12-14-l01", "sea", "sea-ocean-before-air-passengers"),
+        # Stimson to the London Naval Conference, 1930: only airships flew passengers then.
+        ("stimson-henry-lewis-1930-01-25-l01", "sea", "sea-ocean-before-airliners"),
+        # Truman "disembarked" at Antwerp on the way to Potsdam …
+        ("truman-harry-s-1945-07-15-l01", "sea", "remark-disembarked"),
+        # … and the same record's second place, Brussels, is not reached by sea.
+        ("truman-harry-s-1945-07-15-l02", "unknown", None),
+        # Obama through Ramstein on the way to India, 2015.
+        ("obama-barack-2015-01-24-l02", "air", "air-base-stop"),
+        # Hillary Clinton's refuelling stop at Sal, 2012, both ways.
+        ("clinton-hillary-rodham-2012-01-15-l01", "air", "remark-refuelling-stop"),
+        ("clinton-hillary-rodham-2012-01-15-l02", "air", "remark-refuelling-stop"),
+        # Colby's 1920 "refuelling stop" at Barbados was a battleship's: not read as a flight.
+        ("colby-bainbridge-1920-12-10-l01", "unknown", None),
+        # Eisenhower sailed on from Athens to Tunis; the importer's leg home stays unknown.
+        ("eisenhower-dwight-d-1959-12-04-l10", "unknown", None),
+        # A jet-age flight across the Pacific.
+        ("obama-barack-2016-05-22-l01", "air", "air-base-stop"),
+        ("biden-joseph-r-2021-06-09-l01", "air", "air-ocean-jet-age"),
+        # Inside Europe no rule is reliable (train, car, plane …).
+        ("biden-joseph-r-2021-06-09-l02", "unknown", None),
+        # Between 1935 and the jet age ocean crossings stay unknown (Truman flew to Rio in
+        # 1947 and sailed home).
+        ("acheson-dean-gooderham-1949-05-20-l01", "unknown", None),
+    ],
+)
+def test_known_legs(
+    inferred: dict[str, pd.DataFrame], leg_id: str, mode: str, rule: str | None
+) -> None:
+    leg = _leg(inferred, leg_id)
+    assert leg["transport_mode"] == mode
+    assert (None if pd.isna(leg["mode_rule"]) else leg["mode_rule"]) == rule
+    assert bool(leg["mode_inferred"]) is (rule is not None)
+
+
+def test_agreement_with_curated_and_remark_attested_legs(
+    merged: dict[str, pd.DataFrame],
+) -> None:
+    report = mode_agreement(merged, read_mode_rules(ROOT))
+    curated = report["curated"]
+    assert (curated["legs"], curated["fired"], curated["agree"]) == (65, 11, 11)
+    assert curated["by_rule"] == {
+        "rail-station-arrival": {"fired": 6, "agree": 6},
+        "remark-landed": {"fired": 2, "agree": 2},
+        "remark-train-arrived": {"fired": 1, "agree": 1},
+        "remark-train-left": {"fired": 2, "agree": 2},
+    }
+    assert curated["disagreements"] == []
+    attested = report["remark_attested"]
+    assert (attested["legs"], attested["fired"], attested["agree"]) == (63, 26, 26)
+    assert attested["by_attesting_rule"] == {
+        "air-base-stop": 54,
+        "remark-disembarked": 4,
+        "remark-overflew": 1,
+        "remark-refuelling-stop": 4,
+    }
+    assert attested["disagreements"] == []
+
+
+def _toy(home_place: str | None, origin: str = "history-state-visits") -> dict[str, pd.DataFrame]:
+    """A French leader's 1970 visit to Washington, home place given or not."""
+    trip = "toy-leader-1970-05-01"
+    places = pd.DataFrame(
+        {
+            "place_id": ["usa-washington", "fra-paris"],
+            "kind": ["city", "city"],
+            "country_code": ["USA", "FRA"],
+        }
+    )
+    legs = pd.DataFrame(
+        {
+            "leg_id": [f"{trip}-l01", f"{trip}-l02"],
+            "trip_id": [trip, trip],
+            "seq": [1, 2],
+            "from_place_id": [home_place, "usa-washington"],
+            "to_place_id": ["usa-washington", home_place],
+            "from_country_code": ["FRA", "USA"],
+            "to_country_code": ["USA", "FRA"],
+            "transport_mode": ["unknown", "unknown"],
+            "distance_km": [None, None],
+            "mode_inferred": [False, False],
+            "mode_rule": pd.Series([None, None], dtype="string"),
+            "origin": [origin, origin],
+        }
+    )
+    stops = pd.DataFrame(
+        {
+            "trip_id": [trip],
+            "seq": [1],
+            "place_id": ["usa-washington"],
+            "remarks": ["Official visit. [importer] a note that says it landed"],
+        }
+    )
+    trips = pd.DataFrame({"trip_id": [trip], "start_date": pd.to_datetime(["1970-05-01"])})
+    crossings = pd.DataFrame(
+        {
+            "leg_id": [f"{trip}-l01", f"{trip}-l02"],
+            "transport_mode": ["unknown", "unknown"],
+            "inferred": [True, True],
+            "origin": [origin, origin],
+        }
+    )
+    return {
+        "legs": legs,
+        "stops": stops,
+        "trips": trips,
+        "places": places,
+        "border_crossings": crossings,
+    }
+
+
+@pytest.mark.parametrize("home_place", [None, "fra-paris"])
+def test_rules_are_generic_over_the_importer_and_home(home_place: str | None) -> None:
+    out = infer_modes(_toy(home_place), read_mode_rules(ROOT))
+    # France's home end counts as Europe even without a place (its distant territories
+    # are not where its leader lives); the importer's note mentioning 'landed' is not read.
+    assert list(out["legs"]["mode_rule"]) == ["air-ocean-jet-age", "air-ocean-jet-age"]
+    assert list(out["border_crossings"]["transport_mode"]) == ["air", "air"]
+
+
+def test_a_stop_filed_under_a_sovereign_without_a_place_is_not_across_an_ocean() -> None:
+    toy = _toy("fra-paris")
+    # Make Washington the home and the unplaced French stop the visit: it could be Martinique.
+    toy["legs"]["from_place_id"] = ["usa-washington", None]
+    toy["legs"]["to_place_id"] = [None, "usa-washington"]
+    toy["legs"]["from_country_code"] = ["USA", "FRA"]
+    toy["legs"]["to_country_code"] = ["FRA", "USA"]
+    toy["stops"]["place_id"] = [None]
+    legs = infer_modes(toy, read_mode_rules(ROOT))["legs"]
+    # Home (Washington) → an unplaced stop in France: France's territories include the
+    # Americas, so no ocean is certain; nothing is inferred.
+    assert legs["transport_mode"].tolist() == ["unknown", "unknown"]
+
+
+def test_curated_origin_is_left_alone() -> None:
+    out = infer_modes(_toy("fra-paris", origin="curated"), read_mode_rules(ROOT))
+    assert out["legs"]["transport_mode"].tolist() == ["unknown", "unknown"]
+    assert out["legs"]["mode_rule"].isna().all()
+
+
+def _scratch(tmp_path: Path) -> Path:
+    for rel in ("data/modes", "data/reference", "datapackage/schemas"):
+        shutil.copytree(ROOT / rel, tmp_path / rel)
+    return tmp_path
+
+
+def test_bad_rule_rows_are_reported_one_line_each(tmp_path: Path) -> None:
+    root = _scratch(tmp_path)
+    path = root / "data" / "modes" / "rules.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append("Bad Id,boat,leg,,,far,lake,maybe,1959-02-30,1950-01-01,")
+    lines.append("remark-x,air,arriving,(unclosed,hangar,,,,,,basis")
+    lines.append("era-without-end,air,both,,,,ocean,,,,basis")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        read_mode_rules(root)
+    found = {(p.row, p.field, p.rule) for p in err.value.problems}
+    n = len(lines)
+    assert found == {
+        (n - 2, "rule", "pattern"),
+        (n - 2, "mode", "enum"),
+        (n - 2, "min_km", "number"),
+        (n - 2, "crossing", "enum"),
+        (n - 2, "between_stops", "boolean"),
+        (n - 2, "from_date", "date"),
+        (n - 2, "basis", "required"),
+        (n - 1, "stop_remarks", "regex"),
+        (n - 1, "stop_place_kind", "enum"),
+        (n, "legs", "legs-condition"),
+    }
+    assert str(err.value.problems[0]).startswith("data/modes/rules.csv:")
+
+
+def test_every_country_needs_a_region(tmp_path: Path) -> None:
+    root = _scratch(tmp_path)
+    path = root / "data" / "modes" / "world_regions.csv"
+    kept = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("FRA,")]
+    kept.append("ZZZ,atlantis,,")
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        read_mode_rules(root)
+    assert {(p.field, p.rule, p.value) for p in err.value.problems} == {
+        ("region", "enum", "atlantis"),
+        ("code", "missing-region", "FRA"),
+    }
