@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from leadertravel._config import cache_root
-from leadertravel._errors import IntegrityError, ManifestError, UsageError
+from leadertravel._errors import IntegrityError, ManifestError, SchemaViolation, UsageError
 from leadertravel._fetch import verified_bytes, verified_path
 from leadertravel._filters import typed_filters
 from leadertravel._manifest import Resource
@@ -106,11 +106,20 @@ def _read(
     return table
 
 
-def _to_frame(table: pa.Table, res: Resource, dtype_backend: DtypeBackend) -> pd.DataFrame:
-    if dtype_backend == "pyarrow":
-        frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
-        return frame
-    return to_pandas(table, res.schema)
+def _to_frame(
+    table: pa.Table, res: Resource, dtype_backend: DtypeBackend, *, version: str
+) -> pd.DataFrame:
+    try:
+        if dtype_backend == "pyarrow":
+            frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
+            return frame
+        return to_pandas(table, res.schema)
+    except (pa.ArrowException, ValueError, TypeError) as err:  # e.g. a repeated dictionary value
+        msg = (
+            f"table {res.name!r} of release {version}: the file matches its sha256 but its "
+            f"values cannot be converted to the schema's dtypes ({err}); report it to its publisher"
+        )
+        raise SchemaViolation(msg) from err
 
 
 def versions(
@@ -195,13 +204,17 @@ def _load_table(
     version: str,
     columns: Sequence[str] | None,
     filters: Filters,
-) -> tuple[pa.Table, Resource]:
-    """Resolve, check the arguments (before any download), fetch, verify and read a table."""
+) -> tuple[pa.Table, Resource, str]:
+    """Resolve, check the arguments (before any download), fetch, verify and read a table.
+
+    Returns the table, its resource and the version it was resolved to.
+    """
     release = context.release(version)
     res = release.resource(table)
     checked, typed = _read_args(res, columns, filters)
     data = verified_bytes(context, release, res)
-    return _read(data, res, version=release.version, columns=checked, filters=typed), res
+    table_ = _read(data, res, version=release.version, columns=checked, filters=typed)
+    return table_, res, release.version
 
 
 def load_arrow(
@@ -326,8 +339,8 @@ def load(
     """
     _check_backend(dtype_backend)
     context = Context.make(source, cache_dir, offline=offline, refresh=refresh, progress=progress)
-    arrow, res = _load_table(context, table, version, columns, filters)
-    return _to_frame(arrow, res, dtype_backend)
+    arrow, res, resolved = _load_table(context, table, version, columns, filters)
+    return _to_frame(arrow, res, dtype_backend, version=resolved)
 
 
 def load_all(
@@ -364,7 +377,7 @@ def load_all(
     for name, res in release.resources.items():
         data = verified_bytes(context, release, res)
         arrow = _read(data, res, version=release.version, columns=None, filters=None)
-        frames[name] = _to_frame(arrow, res, dtype_backend)
+        frames[name] = _to_frame(arrow, res, dtype_backend, version=release.version)
     return frames
 
 

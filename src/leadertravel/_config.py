@@ -87,10 +87,14 @@ def source_location(source: str | os.PathLike[str] | None) -> str:
     """
     if source is not None:
         try:
-            return os.fspath(source)
+            location = os.fspath(source)
         except TypeError as err:
             msg = f"source={source!r}: expected a URL or a directory path (str or path-like)"
             raise UsageError(msg) from err
+        if not isinstance(location, str) or not location.strip():
+            msg = f"source={source!r}: expected a release URL or directory, e.g. 'releases'"
+            raise UsageError(msg)
+        return location
     return os.environ.get("LEADERTRAVEL_SOURCE", "").strip() or DEFAULT_SOURCE
 
 

@@ -368,3 +368,9 @@ def test_bad_arguments_are_usage_errors(server: ReleaseServer, cache_dir: Path) 
             lt.load("trips", source=server.url, **kwargs)
     with pytest.raises(lt.UsageError, match="offline"):
         lt.load("trips", source=server.url, offline="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("source", ["", "   ", b"releases"])
+def test_empty_or_bytes_source_is_a_usage_error(source: Any) -> None:
+    with pytest.raises(lt.UsageError, match="source="):
+        lt.load("trips", source=source)
