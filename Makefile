@@ -6,7 +6,7 @@ SOURCES ?= ../shared/sources/history-state-travels
 RELEASES ?= releases
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv demo validate build check test lint typecheck countries pins bench clean
+.PHONY: help venv demo validate build check test lint typecheck countries pins bench map-docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -14,7 +14,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build,test,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build,plot,test,dev]'
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with pinned dependencies
@@ -46,6 +46,11 @@ countries: $(STAMP)  ## regenerate data/reference/countries.csv from the pinned 
 
 pins: $(STAMP)  ## re-pin the Office of the Historian source files by sha256
 	$(BIN)/python scripts/pin_sources.py --sources $(SOURCES)
+
+map-docs: $(STAMP)  ## redraw the README's map of the September 2023 journey from $(RELEASES)
+	test -f $(RELEASES)/index.json || $(MAKE) build
+	$(BIN)/leadertravel map kim-jong-un-2023-09-10 --source $(RELEASES) --dpi 80 \
+		-o docs/img/kim-jong-un-2023-09-10.png
 
 bench: $(STAMP)  ## run the benchmarks (prints ratios)
 	$(BIN)/python benchmarks/run.py

@@ -35,7 +35,7 @@ def _seconds(began: float) -> float:
 
 def real_build(workdir: Path) -> None:
     """Build the real release twice: curated tables only, and with the imported sources."""
-    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
+    from leadertravel.build.project import DEFAULT_SOURCES, project_root
     from leadertravel.build.release import build_release, check_release
 
     root = project_root()
@@ -65,7 +65,7 @@ def real_build(workdir: Path) -> None:
 
 def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
     """Write tables as a frictionless data package of CSV files (like data/)."""
-    from leadertravel.build._paths import project_root
+    from leadertravel.build.project import project_root
 
     root = project_root()
     descriptor = json.loads((root / "datapackage" / "datapackage.json").read_text())
@@ -96,16 +96,18 @@ def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
 
 def _vectorized(descriptor: Path) -> tuple[float, int]:
     from leadertravel._schema import read_table_schema
-    from leadertravel.build.checks import check_tables, read_csv_strings
+    from leadertravel.build.checks import check_tables
+    from leadertravel.build.curated import read_csv
 
     began = time.perf_counter()
     package = json.loads(descriptor.read_text())
-    tables, rows, schemas = {}, {}, {}
+    tables, locations, schemas = {}, {}, {}
     for entry in package["resources"]:
         name = entry["name"]
-        tables[name], rows[name] = read_csv_strings(descriptor.parent / entry["path"])
+        read = read_csv(descriptor.parent / entry["path"], file=entry["path"], table=name)
+        tables[name], locations[name] = read.table, read.location
         schemas[name] = read_table_schema(descriptor.parent / entry["schema"])
-    problems = check_tables(tables, schemas, row_numbers=rows).problems
+    problems = check_tables(tables, schemas, locations=locations).problems
     return _seconds(began), len(problems)
 
 
@@ -118,7 +120,7 @@ def _frictionless(descriptor: Path) -> tuple[float, int]:
 
 
 def validation(workdir: Path, csv_stops: int) -> None:
-    from leadertravel.build._paths import datapackage_path
+    from leadertravel.build.project import descriptor_path
     from synthetic import make_synthetic_tables
 
     directory = workdir / "csv"
@@ -132,7 +134,7 @@ def validation(workdir: Path, csv_stops: int) -> None:
         f"vectorized {ours:.2f} s, frictionless {theirs:.1f} s -> "
         f"{theirs / ours:.0f}x faster (problems: {our_n} vs {their_n})"
     )
-    real = datapackage_path()
+    real = descriptor_path()
     try:
         ours, our_n = _vectorized(real)
         theirs, their_n = _frictionless(real)

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from leadertravel._schema import read_table_schema
-from leadertravel.build._frames import coerce_frame
-from leadertravel.build._paths import project_root
+from leadertravel.build.project import project_root
+from leadertravel.build.typed import typed_frame
 
 __all__ = [
     "SyntheticInputs",
@@ -342,7 +342,7 @@ def make_synthetic_tables(n_stops: int, *, seed: int = 0) -> dict[str, pd.DataFr
         "border_crossings": crossings,
         "citations": citations,
     }
-    return {name: coerce_frame(frame, schemas[name]) for name, frame in raw.items()}
+    return {name: typed_frame(frame, schemas[name]) for name, frame in raw.items()}
 
 
 def synthetic_inputs(n_stops: int, *, seed: int = 0, version: str = "0.1.0") -> SyntheticInputs:

@@ -11,8 +11,8 @@ import argparse
 import logging
 from pathlib import Path
 
-from leadertravel.build._paths import DEFAULT_SOURCES, project_root
 from leadertravel.build.historian._pins import pins_path, read_pins, write_pins
+from leadertravel.build.project import DEFAULT_SOURCES, project_root
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,33 @@ def historian_sources() -> Path:
     path = SHARED / "sources" / "history-state-travels"
     assert path.is_dir(), f"expected the source snapshot at {path} (../shared beside the repo)"
     return path
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Relative path → sha256 of every file under ``root`` (to prove nothing changed)."""
+    if not root.exists():
+        return {}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def snap() -> Callable[[Path], dict[str, str]]:
+    """The :func:`snapshot` helper."""
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def shipped_release(tmp_path_factory: pytest.TempPathFactory, historian_sources: Path) -> Path:
+    """A release root built once per session from the shipped data (curated + historian).
+
+    Read-only for tests: load from it with ``source=shipped_release``.
+    """
+    from leadertravel.build.release import build_release
+
+    releases = tmp_path_factory.mktemp("shipped") / "releases"
+    build_release(root=REPO, releases=releases, sources=historian_sources)
+    return releases

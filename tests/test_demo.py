@@ -1,29 +1,53 @@
-"""The main job (``make demo``): build a release from the shipped data, then load it back."""
+"""The main job, end to end on the real data: build a release, rebuild it, load it back.
+
+The session's one real build (the ``shipped_release`` fixture) is checked here (the import,
+its coverage report, the manifest's inputs), then ``leadertravel demo`` finds the version
+published, rebuilds it byte for byte in a temporary directory and loads every table
+through the public loader: one build and one rebuild, the slowest path of the suite.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from leadertravel._cli import main
+from leadertravel.build._cli_release import _print_coverage
 
 
-def test_demo_builds_then_checks_and_loads(
-    tmp_path: Path, repo_root: Path, historian_sources: Path, capsys: pytest.CaptureFixture[str]
+def test_build_then_demo_rebuilds_and_loads(
+    tmp_path: Path,
+    repo_root: Path,
+    historian_sources: Path,
+    shipped_release: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     releases, cache = tmp_path / "releases", tmp_path / "cache"
+    shutil.copytree(shipped_release, releases)
+    release = releases / "0.1.0"
+    _print_coverage(release)  # what `leadertravel build` prints after the release path
+    out = capsys.readouterr().out
+    assert "Import coverage" in out and "records_read: " in out
+    coverage = json.loads((release / "coverage.json").read_text())
+    manifest = json.loads((release / "datapackage.json").read_text())
+    rows = {r["name"]: r["rows"] for r in manifest["resources"]}
+    assert coverage["records_read"] >= 4271
+    assert rows["trips"] >= coverage["trips"] > 1000
+    assert rows["stops"] >= coverage["stops"]
+    assert any(k.startswith("history-state-travels/") for k in manifest["inputs"])
+    assert "coverage.json" in (release / "SHA256SUMS").read_text()
+    published = sorted(p.name for p in release.iterdir())
+
+    # The version exists: demo rebuilds it in a temp dir, compares, then loads it.
     args = ["demo", "--root", str(repo_root), "--sources", str(historian_sources),
             "--releases", str(releases), "--cache-dir", str(cache)]  # fmt: skip
     assert main(args) == 0
-    first = capsys.readouterr().out
-    assert (releases / "0.1.0" / "SHA256SUMS").is_file()
-    assert re.search(r"^ +trips +1,470 rows$", first, re.MULTILINE), first
-    assert "rus-khasan rus-vostochny-cosmodrome" in first
-    assert "PRK             RUS rus-khasan-tumangang-bridge 2023-09-12           rail" in first
-
-    published = sorted(p.name for p in (releases / "0.1.0").iterdir())
-    assert main(args) == 0  # second run: the version exists, so it is rebuilt and compared
-    assert capsys.readouterr().out == first
-    assert sorted(p.name for p in (releases / "0.1.0").iterdir()) == published
+    out = capsys.readouterr().out
+    assert re.search(r"^ +trips +1,470 rows$", out, re.MULTILINE), out
+    assert "rus-khasan rus-vostochny-cosmodrome" in out
+    assert "PRK             RUS rus-khasan-tumangang-bridge 2023-09-12           rail" in out
+    assert sorted(p.name for p in release.iterdir()) == published

@@ -37,7 +37,9 @@ from leadertravel._errors import (
     IntegrityError,
     LeadertravelError,
     ManifestError,
+    MissingDependency,
     OfflineError,
+    RecordNotFound,
     ReleaseExists,
     ReleaseNotFound,
     RemoteFileNotFound,
@@ -53,6 +55,7 @@ from leadertravel._errors import (
     UsageError,
     VersionBumpError,
 )
+from leadertravel._plot import plot_trip, plot_trips_per_year, plot_world, trip_html
 
 __version__ = "0.1.0"
 
@@ -65,7 +68,9 @@ __all__ = [
     "IntegrityError",
     "LeadertravelError",
     "ManifestError",
+    "MissingDependency",
     "OfflineError",
+    "RecordNotFound",
     "ReleaseExists",
     "ReleaseNotFound",
     "RemoteFileNotFound",
@@ -88,5 +93,9 @@ __all__ = [
     "load_all",
     "load_arrow",
     "path",
+    "plot_trip",
+    "plot_trips_per_year",
+    "plot_world",
+    "trip_html",
     "versions",
 ]

@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
 
 
 def _from_checkout(root: Path | None) -> dict[str, pd.DataFrame]:
-    from leadertravel.build._paths import project_root
+    from leadertravel.build.project import project_root
     from leadertravel.build.validate import read_curated
 
     return read_curated(root or project_root()).tables

@@ -30,7 +30,10 @@ Each leaf also inherits the built-in exception a caller would naturally catch, s
     ├── DataValidationError         (+ ValueError)    the data package breaks its schema or rules
     ├── SourceInputError            (+ ValueError)    an imported source file is missing, changed
     │                                                 or malformed
+    ├── RecordNotFound              (+ LookupError)   no record with that id (trip, leader, country)
+    ├── MissingDependency           (+ ImportError)   an optional extra is not installed
     └── BuildError                  (+ RuntimeError)  a release could not be built
+        ├── ProjectNotFound         (+ FileNotFoundError)  no checkout to validate or build
         ├── ReleaseExists           (+ FileExistsError)  the version is already published
         ├── VersionBumpError        (+ ValueError)    the version understates the change
         └── ReproducibilityError                      a rebuild's hashes differ from the release
@@ -53,7 +56,10 @@ __all__ = [
     "IntegrityError",
     "LeadertravelError",
     "ManifestError",
+    "MissingDependency",
     "OfflineError",
+    "ProjectNotFound",
+    "RecordNotFound",
     "ReleaseExists",
     "ReleaseNotFound",
     "RemoteFileNotFound",
@@ -178,6 +184,17 @@ class SourceInputError(LeadertravelError, ValueError):
     """An input file read at build time is missing, changed since it was pinned, or malformed."""
 
 
+class RecordNotFound(LeadertravelError, LookupError):
+    """No record of a table has the requested id (a trip, leader or country)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingDependency(LeadertravelError, ImportError):
+    """A feature needs an optional extra that is not installed (e.g. ``leadertravel[plot]``)."""
+
+
 class BuildError(LeadertravelError, RuntimeError):
     """A release could not be built; nothing was written to the release root."""
 
@@ -192,3 +209,7 @@ class VersionBumpError(BuildError, ValueError):
 
 class ReproducibilityError(BuildError):
     """Rebuilding a release from the same inputs gave different bytes."""
+
+
+class ProjectNotFound(BuildError, FileNotFoundError):
+    """No project checkout (``datapackage/datapackage.json``) where the build looked."""

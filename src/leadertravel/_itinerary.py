@@ -220,7 +220,7 @@ def render_itinerary(tables: Mapping[str, pd.DataFrame], trip_id: str) -> str:
     Examples
     --------
     >>> from leadertravel.build.validate import read_curated
-    >>> from leadertravel.build._paths import project_root
+    >>> from leadertravel.build.project import project_root
     >>> tables = read_curated(project_root()).tables
     >>> text = render_itinerary(tables, "kim-jong-un-2019-04-24")
     >>> print(text.splitlines()[0])

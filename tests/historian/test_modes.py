@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from leadertravel import DataValidationError
-from leadertravel.build._frames import coerce_frame
 from leadertravel.build.historian import HistorianImport
 from leadertravel.build.modes import infer_modes, mode_agreement, read_mode_rules
+from leadertravel.build.typed import typed_frame
 from leadertravel.build.validate import read_curated
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def merged(historian: HistorianImport) -> dict[str, pd.DataFrame]:
     curated = read_curated(ROOT)
     out = {}
     for name in TABLES:
-        imported = coerce_frame(historian.tables[name], curated.schemas[name])
+        imported = typed_frame(historian.tables[name], curated.schemas[name])
         both = pd.concat([curated.tables[name].reset_index(drop=True), imported])
         out[name] = both.drop_duplicates(ignore_index=True)
     return out

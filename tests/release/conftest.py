@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import shutil
@@ -53,17 +52,6 @@ def inputs(small: Any, synthetic: ModuleType) -> Callable[..., Any]:
     return make
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    """Relative path → sha256 of every file under ``root`` (to prove nothing changed)."""
-    if not root.exists():
-        return {}
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
 def write_project(root: Path, tables: dict[str, pd.DataFrame]) -> Path:
     """Create a project checkout at ``root``: the real datapackage/, tables as CSVs."""
     shutil.copytree(REPO / "datapackage", root / "datapackage", symlinks=True)
@@ -95,15 +83,3 @@ def project_tables(synthetic: ModuleType) -> dict[str, pd.DataFrame]:
 def project(tmp_path: Path, project_tables: dict[str, pd.DataFrame]) -> Path:
     """A throw-away project checkout holding ``project_tables`` as curated CSVs."""
     return write_project(tmp_path / "project", project_tables)
-
-
-@pytest.fixture
-def snap() -> Callable[[Path], dict[str, str]]:
-    """The :func:`snapshot` helper."""
-    return snapshot
-
-
-@pytest.fixture
-def make_project() -> Callable[[Path, dict[str, pd.DataFrame]], Path]:
-    """The :func:`write_project` helper."""
-    return write_project

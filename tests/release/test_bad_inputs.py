@@ -91,9 +91,15 @@ def test_problem_names_table_key_field_and_value(
     stop_id = bad.tables["stops"].loc[5, "stop_id"]
     with pytest.raises(DataValidationError) as caught:
         write_release(bad, releases=tmp_path / "releases")
-    (problem,) = caught.value.problems
-    assert (problem.file, problem.rule, problem.value) == ("stops", "foreign-key", "xyz-nowhere")
+    problem, *knock_on = caught.value.problems  # the root cause first
+    assert (problem.file, problem.field, problem.rule, problem.value) == (
+        "stops",
+        "place_id",
+        "foreign-key",
+        "xyz-nowhere",
+    )
     assert problem.message.startswith(f"stop_id={stop_id}: ")
+    assert {p.rule for p in knock_on} <= {"legs-follow-stops"}
     assert not (tmp_path / "releases").exists()  # the failed build created nothing
 
 

@@ -227,3 +227,62 @@ def test_a_failed_first_build_removes_its_root_but_not_the_lock(
     assert lock_path(releases) == tmp_path / ".fresh.lock" and lock_path(releases).is_file()
     write_release(inputs("0.1.0"), releases=releases)
     assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "index.json"]
+
+
+_KILL_AT_INDEX = """
+import os, signal, sys
+from pathlib import Path
+import leadertravel.build.release as release
+
+real = release._write_atomic
+
+def write_atomic(path, data):
+    if path.name == "index.json":  # the version directory is in place, the index is not
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(path, data)
+
+release._write_atomic = write_atomic
+release.build_release(root=Path(sys.argv[1]), releases=Path(sys.argv[2]), version=sys.argv[3])
+"""
+
+
+def test_a_build_killed_before_its_index_is_recovered_by_the_next(
+    tmp_path: Path, project: Path, snap: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    import subprocess
+    import sys
+
+    releases = tmp_path / "releases"
+    release_module.build_release(root=project, releases=releases)
+    published = snap(releases / "0.1.0")
+    index = (releases / "index.json").read_bytes()
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_AT_INDEX, str(project), str(releases), "0.2.0"],
+        capture_output=True,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()
+    assert (releases / "0.2.0" / "SHA256SUMS").is_file()  # in place, but never listed
+    assert (releases / "index.json").read_bytes() == index
+    with caplog.at_level(logging.WARNING, logger="leadertravel.build"):
+        assert release_module.build_release(root=project, releases=releases, version="0.2.0")
+    assert any("removing" in r.message and "0.2.0" in r.message for r in caplog.records)
+    listed = [v["version"] for v in json.loads((releases / "index.json").read_text())["versions"]]
+    assert listed == ["0.2.0", "0.1.0"]
+    assert snap(releases / "0.1.0") == published
+    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "0.2.0", "index.json"]
+
+
+def test_a_marker_of_a_listed_version_never_removes_it(
+    tmp_path: Path, inputs: Callable[..., Any], snap: Any
+) -> None:
+    releases = tmp_path / "releases"
+    write_release(inputs("0.1.0"), releases=releases)
+    before = snap(releases)
+    # killed after writing the index, before removing its marker: 0.1.0 is published
+    (releases / f"{release_module.PUBLISHING_PREFIX}0.1.0").write_text("0.1.0\n")
+    write_release(inputs("0.2.0"), releases=releases)
+    assert {k: v for k, v in snap(releases).items() if k.startswith("0.1.0/")} == {
+        k: v for k, v in before.items() if k.startswith("0.1.0/")
+    }
+    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "0.2.0", "index.json"]

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from leadertravel._errors import DataValidationError
-from leadertravel.build._frames import coerce_frame, read_csv_typed
-from leadertravel.build.checks import check_tables, read_csv_strings
+from leadertravel.build.checks import check_tables
+from leadertravel.build.curated import read_csv
 from leadertravel.build.release import build_release
 
 HUGE = "99999999999999999999"  # beyond int64: frictionless accepts it, Parquet cannot
@@ -27,40 +27,15 @@ def _csv(tmp_path: Path) -> Path:
     return path
 
 
-def test_coercion_treats_an_int64_overflow_as_a_bad_value(tmp_path: Path) -> None:
-    frame = read_csv_typed(_csv(tmp_path), SCHEMA, errors="coerce")
-    assert str(frame["n"].dtype) == "Int64"
-    assert frame["n"].tolist() == [9007199254740993, pd.NA, pd.NA, pd.NA]  # exact, not rounded
-    with pytest.raises(ValueError, match=rf"column 'n', row 3: value '{HUGE}' is not a valid"):
-        coerce_frame(pd.read_csv(_csv(tmp_path), dtype=str).set_index(pd.RangeIndex(2, 6)), SCHEMA)
-    years = pd.DataFrame({"y": ["1999", "70000"]})
-    with pytest.raises(ValueError, match=r"column 'y', row 1: value '70000'"):
-        coerce_frame(years, {"fields": [{"name": "y", "type": "year"}]})
-
-
-def test_reading_an_int64_overflow_names_file_row_field_value(tmp_path: Path) -> None:
-    path = _csv(tmp_path)
-    with pytest.raises(DataValidationError) as caught:
-        read_csv_typed(path, SCHEMA)
-    (problem,) = caught.value.problems
-    assert (problem.file, problem.row, problem.field, problem.rule, problem.value) == (
-        str(path),
-        3,
-        "n",
-        "type-error",
-        HUGE,
-    )
-
-
 def test_checks_report_an_int64_overflow(tmp_path: Path) -> None:
-    table, rows = read_csv_strings(_csv(tmp_path))
-    result = check_tables(
-        {"t": table}, {"t": SCHEMA}, files={"t": "t.csv"}, row_numbers={"t": rows}
-    )
+    read = read_csv(_csv(tmp_path), file="t.csv")
+    result = check_tables({"t": read.table}, {"t": SCHEMA}, locations={"t": read.location})
     assert [(p.row, p.field, p.rule, p.value) for p in result.problems] == [
         (3, "n", "type-error", HUGE),
         (5, "n", "type-error", f"-{HUGE}"),
     ]
+    assert "expected an integer" in result.problems[0].message
+    assert result.tables["t"]["n"].to_pylist() == [9007199254740993, None, None, None]
 
 
 def test_build_reports_an_int64_overflow_in_a_curated_csv(tmp_path: Path, project: Path) -> None:

@@ -205,6 +205,7 @@ def _write(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
 
 
 MiniPackage = Callable[..., Path]
+Rows = dict[str, list[dict[str, str]]]
 
 
 @pytest.fixture
@@ -216,20 +217,26 @@ def mini_package(tmp_path: Path, repo_root: Path) -> MiniPackage:
     """
 
     def make(edit: Callable[[dict[str, list[dict[str, str]]]], None] | None = None) -> Path:
-        root = tmp_path / "pkg"
-        shutil.copytree(repo_root / "datapackage", root / "datapackage", symlinks=True)
-        shutil.copytree(repo_root / "data" / "reference", root / "data" / "reference")
-        (root / "data" / "curated").mkdir(parents=True)
-        rows = json.loads(json.dumps(ROWS))
-        if edit is not None:
-            edit(rows)
-        descriptor = json.loads((root / "datapackage" / "datapackage.json").read_text())
-        for resource in descriptor["resources"]:
-            if not resource["path"].startswith("data/curated/"):
-                continue
-            schema = json.loads((root / "datapackage" / resource["schema"]).read_text())
-            fields = [f["name"] for f in schema["fields"]]
-            _write(root / "datapackage" / resource["path"], fields, rows[resource["name"]])
-        return root
+        return write_mini_package(tmp_path / "pkg", repo_root, edit)
 
     return make
+
+
+def write_mini_package(
+    root: Path, repo_root: Path, edit: Callable[[Rows], None] | None = None
+) -> Path:
+    """Write the minimal package (after ``edit(rows)``) as a project checkout at ``root``."""
+    shutil.copytree(repo_root / "datapackage", root / "datapackage", symlinks=True)
+    shutil.copytree(repo_root / "data" / "reference", root / "data" / "reference")
+    (root / "data" / "curated").mkdir(parents=True)
+    rows = json.loads(json.dumps(ROWS))
+    if edit is not None:
+        edit(rows)
+    descriptor = json.loads((root / "datapackage" / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        if not resource["path"].startswith("data/curated/"):
+            continue
+        schema = json.loads((root / "datapackage" / resource["schema"]).read_text())
+        fields = [f["name"] for f in schema["fields"]]
+        _write(root / "datapackage" / resource["path"], fields, rows[resource["name"]])
+    return root

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from leadertravel.build._cli_validate import add_root
+
 __all__ = ["register", "run_demo"]
 
 log = logging.getLogger("leadertravel")
@@ -29,7 +31,7 @@ def register(sub: Any) -> None:
         help="validate, build a release from the shipped data and load it back",
         description=__doc__,
     )
-    parser.add_argument("--root", type=Path, default=None, help="project checkout (default: found)")
+    add_root(parser)
     parser.add_argument(
         "--sources",
         type=Path,
@@ -47,24 +49,38 @@ def _out(text: str = "") -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Run the main job; return the exit status."""
-    import json
-
     import leadertravel as lt
-    from leadertravel.build._paths import DEFAULT_SOURCES, project_root
-    from leadertravel.build.release import build_release, check_release
+    from leadertravel._errors import ReproducibilityError
+    from leadertravel.build.curated import read_descriptor
+    from leadertravel.build.project import (
+        DEFAULT_SOURCES,
+        descriptor_path,
+        find_root,
+        require_build_extra,
+    )
+    from leadertravel.build.release import build_release, check_release, existing_sources
 
-    root = (args.root or project_root()).resolve()
-    sources = (args.sources or (root / DEFAULT_SOURCES)).resolve()
+    root = find_root(args.root)
+    require_build_extra("leadertravel demo (it imports the Office of the Historian records)")
+    sources = existing_sources(args.sources or (root / DEFAULT_SOURCES))
     releases = args.releases.resolve()
-    version = json.loads((root / "datapackage" / "datapackage.json").read_text())["version"]
+    version = str(read_descriptor(descriptor_path(root))["version"])
 
     if (releases / version).is_dir():
         log.info("release %s exists in %s; rebuilding it to check the bytes", version, releases)
-        check_release(version, root=root, releases=releases, sources=sources)
-        log.info("release %s: rebuild is byte-identical", version)
+        try:
+            check_release(version, root=root, releases=releases, sources=sources)
+        except ReproducibilityError as err:
+            msg = (
+                f"{err}. If you changed the data on purpose, bump 'version' (and 'created') "
+                f"in {descriptor_path(root)} and run the demo again: release {version} is "
+                "published and immutable"
+            )
+            raise ReproducibilityError(msg) from err
+        log.info("release %s: rebuild from %s is byte-identical", version, root)
     else:
         build_release(root=root, releases=releases, sources=sources, version=version)
-        log.info("built release %s in %s", version, releases / version)
+        log.info("built release %s from %s in %s", version, root, releases / version)
 
     source = releases.as_uri()
     _out(f"\nleadertravel {version}, loaded from {source}")

@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from leadertravel.build._cli_validate import add_root
+
 __all__ = ["register"]
 
 log = logging.getLogger("leadertravel.build")
@@ -39,6 +41,7 @@ def register(subparsers: Any) -> None:
     sources.add_argument(
         "--no-sources", action="store_true", help="build from the curated tables only"
     )
+    add_root(build)
     build.add_argument(
         "--releases", type=Path, default=Path("releases"), help="release root (default: releases)"
     )
@@ -79,12 +82,15 @@ def register(subparsers: Any) -> None:
 
 
 def _sources(args: argparse.Namespace, root: Path) -> Path | None:
-    from leadertravel.build._paths import DEFAULT_SOURCES
+    from leadertravel.build.project import DEFAULT_SOURCES
+    from leadertravel.build.release import existing_sources
 
     if args.no_sources:
         return None
-    path: Path = args.sources if args.sources is not None else (root / DEFAULT_SOURCES)
-    return path.resolve()
+    from leadertravel.build.project import require_build_extra
+
+    require_build_extra("leadertravel build with --sources (the importer)")
+    return existing_sources(args.sources if args.sources is not None else root / DEFAULT_SOURCES)
 
 
 def _print_coverage(release: Path) -> None:
@@ -109,47 +115,38 @@ def _summary(value: Any) -> str:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from leadertravel._errors import LeadertravelError
-    from leadertravel.build._paths import project_root
+    from leadertravel.build.project import find_root
     from leadertravel.build.release import build_release, check_release
 
-    root = project_root()
+    root = find_root(args.root)
     sources = _sources(args, root)
-    try:
-        if args.check is not None:
-            files = check_release(
-                args.check,
-                root=root,
-                releases=args.releases,
-                sources=sources,
-                gap_days=args.gap_days,
-            )
-            log.info("check passed: %d files identical", len(files))
-            return 0
-        release = build_release(
+    if args.check is not None:
+        files = check_release(
+            args.check,
             root=root,
             releases=args.releases,
             sources=sources,
-            version=args.version,
             gap_days=args.gap_days,
-            online_geocoding=args.online_geocoding,
         )
-    except LeadertravelError as err:
-        log.error("build failed: %s", err)
-        return 1
+        log.info("check passed: %d files identical, rebuilt from %s", len(files), root)
+        return 0
+    release = build_release(
+        root=root,
+        releases=args.releases,
+        sources=sources,
+        version=args.version,
+        gap_days=args.gap_days,
+        online_geocoding=args.online_geocoding,
+    )
     _print_coverage(release)
+    log.info("built from %s", root)
     print(release)  # noqa: T201 - the command's result: where the release is
     return 0
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from leadertravel._errors import LeadertravelError
     from leadertravel.build.publish import publish_release
 
-    try:
-        target = publish_release(args.version, source=args.source, dest=args.dest)
-    except LeadertravelError as err:
-        log.error("publish failed: %s", err)
-        return 1
+    target = publish_release(args.version, source=args.source, dest=args.dest)
     print(target)  # noqa: T201
     return 0

@@ -1,10 +1,13 @@
 """Gather every table of a release: curated CSVs, reference tables, imported sources.
 
-:func:`assemble` is the one entry point the release builder calls. It validates the
-curated package (frictionless and the rules) before anything else, imports the Office of
-the Historian records when a source directory is given, merges the two bodies of data
-table by table, infers the transport mode of imported legs where a documented rule is
-reliable (:mod:`leadertravel.build.modes`) and checks the rules again on the merged tables.
+:func:`assemble` is the one entry point the release builder calls. It reads the curated
+package once and types it (a file that cannot be read or a value that does not parse
+stops the build before any import, with every problem of the package), imports the
+Office of the Historian records when a source directory is given, merges the two bodies
+of data table by table and infers the transport mode of imported legs where a documented
+rule is reliable (:mod:`leadertravel.build.modes`). The merged tables are validated once,
+by the release builder (:func:`leadertravel.build.validate.validate_tables`), which names
+curated rows by ``file:row`` through :attr:`Assembly.locations`.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ import pandas as pd
 
 from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
-from leadertravel.build._frames import coerce_frame
+from leadertravel.build.curated import read_package
 from leadertravel.build.modes import apply_mode_rules
-from leadertravel.build.rules import check_rules
-from leadertravel.build.validate import read_curated, validate_package
+from leadertravel.build.problems import Location
+from leadertravel.build.typed import typed_frame
+from leadertravel.build.validate import check_package
 
 __all__ = ["Assembly", "assemble"]
 
@@ -45,6 +49,9 @@ class Assembly:
         File name → bytes of extra files for the release (``coverage.json``, ``merges.csv``).
     inputs
         Input file (relative to the project root, or to the source directory) → sha256.
+    locations
+        Table name → where each row comes from (the curated CSV's rows, then the
+        importer's), for problem reports.
     """
 
     package: dict[str, Any]
@@ -52,6 +59,7 @@ class Assembly:
     tables: dict[str, pd.DataFrame]
     reports: dict[str, bytes] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
 
 
 def _sha256(path: Path) -> str:
@@ -69,11 +77,16 @@ def _input_hashes(root: Path) -> dict[str, str]:
 def _merge(
     table: str, curated: pd.DataFrame, imported: pd.DataFrame, key: list[str]
 ) -> pd.DataFrame:
+    """Curated rows, then imported ones.
+
+    An imported row identical to an earlier row (e.g. a curated place the importer reuses)
+    merges into it; one with the same key and other content is refused. Curated rows are
+    all kept, so a repeated curated key is reported by the checks.
+    """
     both = pd.concat([curated, imported], ignore_index=True)
-    if table in ("places", "sources", "countries"):
-        # The importer may reuse a curated row (e.g. a curated place); identical rows merge.
-        both = both.drop_duplicates(ignore_index=True)
-    clash = both[both.duplicated(key, keep=False)]
+    repeat = both.duplicated() & (both.index >= len(curated))
+    both = both[~repeat].reset_index(drop=True)
+    clash = both[both.duplicated(key, keep=False) & (both.index >= len(curated))]
     if not clash.empty:
         ids = sorted(map(str, clash[key[0]].unique()))[:10]
         msg = (
@@ -111,16 +124,19 @@ def assemble(
     Raises
     ------
     DataValidationError
-        When the curated package or the merged tables break the schema or a rule.
+        When a curated file cannot be read or a curated value does not parse (listing
+        every problem of the curated package, as ``leadertravel validate`` does).
     SourceInputError
         When the source directory is missing, changed since it was pinned, or malformed.
     """
-    problems = validate_package(root)
-    if problems:
+    package = read_package(root)
+    curated = check_package(package, types_only=True)
+    if curated.problems:  # the full report, as `leadertravel validate` gives it
+        problems = check_package(package).problems
         raise DataValidationError(problems, context="the curated data package")
-    curated = read_curated(root)
     schemas = curated.schemas
-    tables = {name: frame.reset_index(drop=True) for name, frame in curated.tables.items()}
+    tables = dict(curated.tables)
+    locations = dict(curated.package.locations)
     reports: dict[str, bytes] = {}
     inputs = _input_hashes(root)
     if sources is not None:
@@ -138,9 +154,12 @@ def assemble(
             if name not in schemas:
                 msg = f"the importer returned a table {name!r} that no schema describes"
                 raise BuildError(msg)
-            typed = coerce_frame(frame, schemas[name])
-            tables[name] = _merge(name, tables[name], typed, schemas[name]["primaryKey"])
-        tables.update(apply_mode_rules(root, tables))
+            typed = typed_frame(frame, schemas[name])
+            merged = _merge(name, tables[name], typed, schemas[name]["primaryKey"])
+            added = Location.table(name, len(merged) - len(tables[name]))
+            locations[name] = locations[name].then(added)
+            tables[name] = merged
+        tables.update(apply_mode_rules(root, tables))  # same rows: the locations hold
         reports["coverage.json"] = (
             json.dumps(result.coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode("utf-8")
@@ -153,7 +172,4 @@ def assemble(
                 digest, _, name = line.partition("  ")
                 if name:
                     inputs[f"history-state-travels/{name}"] = digest
-        problems = check_rules(tables)
-        if problems:
-            raise DataValidationError(problems, context="the merged curated and imported tables")
-    return Assembly(dict(curated.descriptor), schemas, tables, reports, inputs)
+    return Assembly(dict(curated.descriptor), schemas, tables, reports, inputs, locations)

@@ -41,12 +41,12 @@ from leadertravel._errors import (
     ReleaseExists,
     ReleaseNotFound,
     ReproducibilityError,
+    SourceInputError,
     VersionBumpError,
 )
 from leadertravel._manifest import Release, is_iso_date, parse_datapackage, parse_index
 from leadertravel.build._parquet import sort_by_key, write_parquet
 from leadertravel.build.changelog import TableDiff, diff_table, render_changelog
-from leadertravel.build.checks import check_tables
 from leadertravel.build.semver import (
     SchemaChange,
     bump_of,
@@ -61,12 +61,12 @@ __all__ = [
     "ReleaseInputs",
     "build_release",
     "check_release",
+    "existing_sources",
     "read_index",
     "release_lock",
     "sha256_file",
     "staging_dir",
     "verify_release",
-    "write_index",
     "write_release",
 ]
 
@@ -81,6 +81,8 @@ SUMS = "SHA256SUMS"
 LOCK_SUFFIX = ".lock"
 #: Prefix of the staging directories builds and publications write into.
 STAGING_PREFIX = ".tmp-"
+#: Prefix of the marker of a version directory renamed into place but not yet listed.
+PUBLISHING_PREFIX = ".publishing-"
 _MEDIATYPE = "application/vnd.apache.parquet"
 
 
@@ -120,8 +122,29 @@ def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _fsync(path: Path) -> None:
+    """Flush a file's or a directory's data and metadata to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(directory: Path) -> None:
+    """Flush every file of a staged release, then the directory itself."""
+    for path in sorted(directory.iterdir()):
+        if path.is_file():
+            _fsync(path)
+    _fsync(directory)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary file in the same directory and ``os.replace``."""
+    """Write ``path`` through a temporary file in the same directory and ``os.replace``.
+
+    The file and then its directory are flushed, so after a power loss the path holds
+    either the old bytes or the new ones.
+    """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -130,6 +153,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         Path(tmp).chmod(0o644)  # mkstemp makes it private; a release root is public
         Path(tmp).replace(path)
+        _fsync(path.parent)
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -204,27 +228,38 @@ def _index_with(index: Mapping[str, Any], *, name: str, entry: Mapping[str, str]
     return data
 
 
-def write_index(releases: Path, *, name: str, entry: Mapping[str, str]) -> None:
-    """Add ``entry`` to ``index.json`` (newest first) and replace the file atomically."""
-    _write_atomic(releases / INDEX, _index_with(read_index(releases), name=name, entry=entry))
+def _marker(releases: Path, version: str) -> Path:
+    """Return the file saying ``<releases>/<version>`` is being published (not yet listed)."""
+    return releases / f"{PUBLISHING_PREFIX}{version}"
 
 
 def _publish_dir(staging: Path, target: Path, *, releases: Path, index: bytes) -> None:
     """Rename a complete staging directory to ``target``, then replace ``index.json``.
 
-    If the index cannot be written the directory is removed again: a version directory
-    never outlives a failed publication (it would block every retry).
+    Every staged file and the directory are flushed to disk first, so an index can never
+    list files a power loss lost. A marker beside the directory records that it is not
+    published yet: if the process dies between the rename and the new index (kill -9),
+    the next build or publication into the root finds the marker under the lock and
+    removes the unlisted directory (:func:`release_lock`). If the index cannot be written
+    the directory is removed at once: a version directory never outlives a failed
+    publication (it would block every retry).
     """
     if target.exists():
         msg = f"release {target.name} appeared at {target} meanwhile; not overwritten"
         raise ReleaseExists(msg)
     staging.chmod(0o755)  # mkdtemp makes it private; a release is public
+    _fsync_tree(staging)
+    marker = _marker(releases, target.name)
+    _write_atomic(marker, f"{target.name}\n".encode())
     staging.rename(target)
+    _fsync(releases)
     try:
         _write_atomic(releases / INDEX, index)
     except BaseException:
         shutil.rmtree(target)
         raise
+    finally:
+        marker.unlink(missing_ok=True)
 
 
 def lock_path(releases: Path) -> Path:
@@ -290,7 +325,28 @@ def staging_dir(releases: Path, label: str) -> Iterator[Path]:
 
 
 def _remove_stale(releases: Path) -> None:
-    """Remove what killed builds left in ``releases`` (call only holding its lock)."""
+    """Remove what killed builds left in ``releases`` (call only holding its lock).
+
+    Staging directories and temporary index files go. A version directory renamed into
+    place by a build killed before it wrote ``index.json`` (its marker is still there)
+    goes too — unless the index lists it, for then it is published, and published
+    versions are never removed. Each removal is logged.
+    """
+    for marker in sorted(releases.glob(f"{PUBLISHING_PREFIX}*")):
+        version = marker.name.removeprefix(PUBLISHING_PREFIX)
+        target = releases / version
+        listed = {v["version"] for v in read_index(releases).get("versions", [])}
+        if version in listed or not version or Path(version).name != version:
+            log.info("%s is published; removing only the marker %s", target, marker.name)
+        elif target.is_dir() and not target.is_symlink():
+            log.warning(
+                "removing %s: a build or publication was killed after moving it into place "
+                "and before listing it in %s, so it was never published",
+                target,
+                INDEX,
+            )
+            shutil.rmtree(target)
+        marker.unlink()
     for path in sorted(releases.iterdir()):
         if path.is_dir() and not path.is_symlink() and path.name.startswith(STAGING_PREFIX):
             log.warning("removing %s, left by an interrupted build or publication", path)
@@ -381,19 +437,18 @@ def _read_previous(releases: Path, version: str) -> _Previous:
 
 
 def _validate(inputs: ReleaseInputs, version: str, *, rules: bool) -> dict[str, pa.Table]:
-    log.info("checking %d tables against their Table Schemas", len(inputs.schemas))
-    result = check_tables(inputs.tables, inputs.schemas)
-    problems = list(result.problems)
-    if rules and not problems:
-        from leadertravel.build.rules import check_rules
+    """Validate every table once (Table Schemas, then the rules); the tables to write."""
+    from leadertravel.build.validate import validate_tables
 
-        log.info("checking the semantic rules")
-        problems += check_rules(inputs.tables)
-    if problems:
-        raise DataValidationError(problems, context=f"release {version}")
+    log.info("checking %d tables against their Table Schemas and the rules", len(inputs.schemas))
+    result = validate_tables(
+        inputs.tables, inputs.schemas, locations=getattr(inputs, "locations", None), rules=rules
+    )
+    if result.problems:
+        raise DataValidationError(result.problems, context=f"release {version}")
     return {
         name: sort_by_key(table, list(inputs.schemas[name].get("primaryKey") or []))
-        for name, table in result.tables.items()
+        for name, table in result.arrow.items()
     }
 
 
@@ -685,6 +740,24 @@ def build_release(
     return write_release(inputs, releases=releases, version=version)
 
 
+def existing_sources(path: Path) -> Path:
+    """Return the source directory resolved; refuse one that does not exist.
+
+    Raises
+    ------
+    SourceInputError
+        Naming the directory and how to build without it.
+    """
+    resolved = Path(path).expanduser().resolve()
+    if not resolved.is_dir():
+        msg = (
+            f"the source directory {path} ({resolved}) does not exist; pass --sources with "
+            "the Office of the Historian snapshot, or --no-sources for the curated tables only"
+        )
+        raise SourceInputError(msg)
+    return resolved
+
+
 def _preceding(index: Mapping[str, Any], version: str) -> str | None:
     older = [
         v["version"]
@@ -760,7 +833,8 @@ def _compare_dirs(published: Path, rebuilt: Path) -> list[str]:
         msg = (
             f"rebuilding {published.name} gave different files: {'; '.join(differing)}. "
             "Check that the inputs (data/, --sources) and the environment (constraints.txt) "
-            "are those the release was built with"
+            "are those the release was built with; if the data changed on purpose, bump the "
+            "version in datapackage/datapackage.json and build a new release"
         )
         raise ReproducibilityError(msg)
     log.info("release %s rebuilt byte-identically (%d files)", published.name, len(names))

@@ -1,8 +1,13 @@
 """Semantic rules a Table Schema cannot state, checked on typed frames.
 
-Each rule is a small function ``(tables, where) -> list[Problem]`` registered in
-:data:`RULES`; :func:`check_rules` runs them all and returns every problem, not just the
-first. The rules work on whole columns (pandas), so they cost seconds on a million stops.
+Each rule is a small function of the tables registered in :data:`RULES` with the tables
+it reads; :func:`check_rules` runs every rule whose tables could be read and returns every
+problem, not just the first. Keys and the citable tables come from the Table Schemas.
+The rules work on whole columns (pandas), so they cost seconds on a million stops.
+
+A new rule goes here: write ``_my_rule(c: _Context) -> list[Problem]`` reporting through
+``c.report`` and add ``Rule("my-rule", ("tables", "it", "reads"), _my_rule)`` to
+:data:`RULES`, with a case in ``tests/validate/test_rules.py``.
 
 Rule names (stable; tests and tools match on them):
 
@@ -24,7 +29,7 @@ citation-target        every citation names an existing record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,78 +37,60 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leadertravel._problems import Problem
+from leadertravel.build.problems import Location, Locator, Problem, show, table_order
 
-__all__ = ["RULES", "Where", "check_rules"]
+__all__ = ["RULES", "Rule", "check_rules"]
 
 Tables = Mapping[str, pd.DataFrame]
 
-_PKEYS = {
-    "leaders": "leader_id",
-    "terms": "term_id",
-    "trips": "trip_id",
-    "stops": "stop_id",
-    "legs": "leg_id",
-    "border_crossings": "crossing_id",
-    "places": "place_id",
-}
-
 
 @dataclass(frozen=True)
-class Where:
-    """How to name the location of a row in a problem report.
+class _Context:
+    """What a rule sees: the tables, their schemas and how to locate their rows."""
 
-    Parameters
-    ----------
-    files
-        Table name → file the table was read from. Frames of such tables are indexed by
-        their CSV row number, which becomes :attr:`Problem.row`. Tables not listed are
-        reported by table name, and the message names the record's primary key.
-    """
+    tables: Tables
+    schemas: Mapping[str, Mapping[str, Any]]
+    locators: Mapping[str, Locator]
 
-    files: Mapping[str, str]
+    def key(self, table: str) -> str:
+        """Return the table's (first) primary-key field, from its schema."""
+        return str((self.schemas[table].get("primaryKey") or [""])[0])
 
-    def problems(
+    def by_key(self, table: str, columns: list[str]) -> pd.DataFrame:
+        """Return ``columns`` of ``table`` indexed by its key.
+
+        A repeated key keeps its first row (the repeat is a primary-key problem already).
+        """
+        frame = self.tables[table]
+        key = self.key(table)
+        return frame.drop_duplicates(key).set_index(key)[columns]
+
+    def report(
         self,
         table: str,
         rows: pd.DataFrame,
         field: str | None,
         rule: str,
         message: Callable[[pd.Series], str],
-        value: str | None = None,
     ) -> list[Problem]:
-        """Build one problem per row of ``rows`` (a slice of ``table``)."""
-        out = []
-        file = self.files.get(table, table)
-        located = table in self.files
-        key = _PKEYS.get(table)
-        for index, row in rows.iterrows():
-            text = message(row)
-            if not located and key is not None:
-                text = f"{key}={row[key]}: {text}"
-            shown = (
-                value
-                if value is not None
-                else (None if field is None or pd.isna(row[field]) else _fmt(row[field]))
-            )
-            out.append(Problem(file, int(index) if located else None, field, rule, shown, text))  # type: ignore[call-overload]
-        return out
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    return str(value)
+        """One problem per row of ``rows`` (a slice of ``table``, indexed by position)."""
+        if rows.empty:
+            return []
+        values = None if field is None else rows[field].tolist()
+        messages = [message(row) for _, row in rows.iterrows()]
+        return self.locators[table].problems(
+            rows.index.to_numpy(), field=field, rule=rule, values=values, message=messages
+        )
 
 
 def _date(value: Any) -> str:
-    return "unknown" if pd.isna(value) else _fmt(value)
+    return "unknown" if pd.isna(value) else show(value)
 
 
-def _trip_dates(t: Tables, w: Where) -> list[Problem]:
-    trips = t["trips"]
-    bad = trips[trips["start_date"] > trips["end_date"]]
-    return w.problems(
+def _trip_dates(c: _Context) -> list[Problem]:
+    trips = c.tables["trips"]
+    bad = trips[(trips["start_date"] > trips["end_date"]).fillna(False)]
+    return c.report(
         "trips",
         bad,
         "end_date",
@@ -112,36 +99,37 @@ def _trip_dates(t: Tables, w: Where) -> list[Problem]:
     )
 
 
-def _ordered(
-    table: str, first: str, second: str, rule: str
-) -> Callable[[Tables, Where], list[Problem]]:
-    def check(t: Tables, w: Where) -> list[Problem]:
-        frame = t[table]
+def _ordered(table: str, first: str, second: str, rule: str) -> Callable[[_Context], list[Problem]]:
+    def check(c: _Context) -> list[Problem]:
+        frame = c.tables[table]
         bad = frame[(frame[first] > frame[second]).fillna(False)]
-        return w.problems(
+        return c.report(
             table, bad, second, rule, lambda r: f"{second} is before {first} {_date(r[first])}"
         )
 
-    check.__name__ = f"_{rule}"
+    check.__name__ = f"_{rule.replace('-', '_')}"
     return check
 
 
-def _within_trip(t: Tables, w: Where) -> list[Problem]:
-    trips = t["trips"].set_index("trip_id")[["start_date", "end_date"]]
+_DATED = (
+    ("stops", ("arrival_date", "departure_date")),
+    ("legs", ("depart_date", "arrive_date")),
+    ("border_crossings", ("crossed_on",)),
+)
+
+
+def _within_trip(c: _Context) -> list[Problem]:
+    trips = c.by_key("trips", ["start_date", "end_date"])
     out: list[Problem] = []
-    for table, fields in (
-        ("stops", ("arrival_date", "departure_date")),
-        ("legs", ("depart_date", "arrive_date")),
-        ("border_crossings", ("crossed_on",)),
-    ):
-        frame = t[table]
+    for table, fields in _DATED:
+        frame = c.tables[table]
         span = trips.reindex(frame["trip_id"])
         span.index = frame.index
         for field in fields:
             day = frame[field]
             outside = ((day < span["start_date"]) | (day > span["end_date"])).fillna(False)
             bad = frame.assign(_start=span["start_date"], _end=span["end_date"])[outside]
-            out += w.problems(
+            out += c.report(
                 table,
                 bad,
                 field,
@@ -153,17 +141,17 @@ def _within_trip(t: Tables, w: Where) -> list[Problem]:
     return out
 
 
-def _seq(t: Tables, w: Where) -> list[Problem]:
+def _seq(c: _Context) -> list[Problem]:
     out: list[Problem] = []
     for table in ("stops", "legs", "border_crossings"):
-        frame = t[table]
+        frame = c.tables[table]
         if frame.empty:
             continue
         rank = (
             frame.sort_values(["trip_id", "seq"], kind="stable").groupby("trip_id").cumcount() + 1
         )
-        bad = frame[frame["seq"] != rank.reindex(frame.index)]
-        out += w.problems(
+        bad = frame[(frame["seq"] != rank.reindex(frame.index)).fillna(False)]
+        out += c.report(
             table,
             bad,
             "seq",
@@ -186,12 +174,8 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
     return ((a == b) | (a.isna() & b.isna())).fillna(False).astype(bool)
 
 
-def _legs_sorted(t: Tables) -> pd.DataFrame:
-    return t["legs"].sort_values(["trip_id", "seq"], kind="stable")
-
-
-def _leg_chain(t: Tables, w: Where) -> list[Problem]:
-    legs = _legs_sorted(t)
+def _leg_chain(c: _Context) -> list[Problem]:
+    legs = c.tables["legs"].sort_values(["trip_id", "seq"], kind="stable")
     nxt = legs.groupby("trip_id")[["from_place_id", "from_country_code", "leg_id"]].shift(-1)
     has_next = nxt["leg_id"].notna()
     broken = has_next & ~(
@@ -201,7 +185,7 @@ def _leg_chain(t: Tables, w: Where) -> list[Problem]:
     bad = legs.assign(_next=nxt["leg_id"], _np=nxt["from_place_id"], _nc=nxt["from_country_code"])[
         broken
     ]
-    return w.problems(
+    return c.report(
         "legs",
         bad,
         "to_place_id",
@@ -213,16 +197,16 @@ def _leg_chain(t: Tables, w: Where) -> list[Problem]:
     )
 
 
-def _legs_follow_stops(t: Tables, w: Where) -> list[Problem]:
-    stops, legs = t["stops"], t["legs"]
+def _legs_follow_stops(c: _Context) -> list[Problem]:
+    stops, legs = c.tables["stops"], c.tables["legs"]
     out: list[Problem] = []
     n_stops = stops.groupby("trip_id").size()
     n_legs = legs.groupby("trip_id").size()
     counts = pd.concat([n_stops.rename("stops"), n_legs.rename("legs")], axis=1).fillna(0)
     wrong = counts[(counts["stops"] > 0) & (counts["legs"] != counts["stops"] + 1)]
-    trips = t["trips"]
+    trips = c.tables["trips"].drop_duplicates("trip_id")
     bad_trips = trips[_isin(trips["trip_id"], wrong.index)]
-    out += w.problems(
+    out += c.report(
         "trips",
         bad_trips,
         "trip_id",
@@ -235,7 +219,9 @@ def _legs_follow_stops(t: Tables, w: Where) -> list[Problem]:
     joined = (
         legs.reset_index()
         .merge(
-            stops[["trip_id", "seq", "place_id", "country_code", "stop_id"]],
+            stops.drop_duplicates(["trip_id", "seq"])[
+                ["trip_id", "seq", "place_id", "country_code", "stop_id"]
+            ],
             on=["trip_id", "seq"],
             how="inner",
         )
@@ -245,7 +231,7 @@ def _legs_follow_stops(t: Tables, w: Where) -> list[Problem]:
         _same(joined["to_place_id"], joined["place_id"])
         & _same(joined["to_country_code"], joined["country_code"])
     )
-    out += w.problems(
+    out += c.report(
         "legs",
         joined[mismatch],
         "to_place_id",
@@ -258,17 +244,18 @@ def _legs_follow_stops(t: Tables, w: Where) -> list[Problem]:
     return out
 
 
-def _crossings(t: Tables, w: Where) -> list[Problem]:
-    crossings = t["border_crossings"]
-    legs = t["legs"].set_index("leg_id")[["trip_id", "from_country_code", "to_country_code"]]
-    leg = legs.reindex(crossings["leg_id"])
+def _crossings(c: _Context) -> list[Problem]:
+    crossings = c.tables["border_crossings"]
+    leg = c.by_key("legs", ["trip_id", "from_country_code", "to_country_code"]).reindex(
+        crossings["leg_id"]
+    )
     leg.index = crossings.index
     out: list[Problem] = []
     known = leg["trip_id"].notna()
     for side in ("from_country_code", "to_country_code"):
         differs = known & ~_same(crossings[side], leg[side])
         bad = crossings.assign(_leg=leg[side], _side=side)[differs]
-        out += w.problems(
+        out += c.report(
             "border_crossings",
             bad,
             side,
@@ -276,7 +263,7 @@ def _crossings(t: Tables, w: Where) -> list[Problem]:
             lambda r: f"differs from its leg {r['leg_id']}'s {r['_side']} {r['_leg']}",
         )
     same = crossings[_same(crossings["from_country_code"], crossings["to_country_code"])]
-    out += w.problems(
+    out += c.report(
         "border_crossings",
         same,
         "to_country_code",
@@ -284,7 +271,7 @@ def _crossings(t: Tables, w: Where) -> list[Problem]:
         lambda r: "a crossing must enter a different country than it leaves",
     )
     other = known & ~_same(crossings["trip_id"], leg["trip_id"])
-    out += w.problems(
+    out += c.report(
         "border_crossings",
         crossings.assign(_t=leg["trip_id"])[other],
         "leg_id",
@@ -294,13 +281,14 @@ def _crossings(t: Tables, w: Where) -> list[Problem]:
     return out
 
 
-def _trip_overlap(t: Tables, w: Where) -> list[Problem]:
-    trips = t["trips"].sort_values(["leader_id", "start_date", "trip_id"], kind="stable")
+def _trip_overlap(c: _Context) -> list[Problem]:
+    trips = c.tables["trips"].drop_duplicates("trip_id")
+    trips = trips.sort_values(["leader_id", "start_date", "trip_id"], kind="stable")
     prev_end = trips.groupby("leader_id")["end_date"].shift(1)
     prev_id = trips.groupby("leader_id")["trip_id"].shift(1)
     overlap = (trips["start_date"] <= prev_end).fillna(False)
     bad = trips.assign(_p=prev_id, _e=prev_end)[overlap]
-    return w.problems(
+    return c.report(
         "trips",
         bad,
         "start_date",
@@ -309,19 +297,26 @@ def _trip_overlap(t: Tables, w: Where) -> list[Problem]:
     )
 
 
-def _cites_source(t: Tables, w: Where) -> list[Problem]:
-    cited = t["citations"]
+def _citable(c: _Context) -> list[str]:
+    """Return the tables a citation may name: the enum of ``citations.table_name``."""
+    field = next(f for f in c.schemas["citations"]["fields"] if f["name"] == "table_name")
+    return [str(t) for t in field.get("constraints", {}).get("enum", []) if t in c.tables]
+
+
+def _cites_source(c: _Context) -> list[Problem]:
+    cited = c.tables["citations"]
     out: list[Problem] = []
-    for table, key in _PKEYS.items():
-        frame = t.get(table)
-        if frame is None or "origin" not in frame.columns or table == "terms":
-            continue
+    for table in _citable(c):
+        frame = c.tables[table]
+        fields = {f["name"] for f in c.schemas[table]["fields"]}
+        if "origin" not in fields or "source_id" in fields:
+            continue  # not curated records, or they name their source themselves
+        key = c.key(table)
         ids = cited.loc[cited["table_name"] == table, "record_id"]
-        uncited = frame[(frame["origin"] == "curated") & ~_isin(frame[key], ids)]
-        uncited = uncited.assign(_table=table)
-        out += w.problems(
+        uncited = frame[((frame["origin"] == "curated") & ~_isin(frame[key], ids)).fillna(False)]
+        out += c.report(
             table,
-            uncited,
+            uncited.assign(_table=table),
             key,
             "cites-source",
             lambda r: (
@@ -332,16 +327,16 @@ def _cites_source(t: Tables, w: Where) -> list[Problem]:
     return out
 
 
-def _citation_target(t: Tables, w: Where) -> list[Problem]:
-    cited = t["citations"]
+def _citation_target(c: _Context) -> list[Problem]:
+    cited = c.tables["citations"]
     dangling = pd.Series(False, index=cited.index)
-    for table, key in _PKEYS.items():
-        frame = t.get(table)
-        mine = cited.index[(cited["table_name"] == table).to_numpy(dtype=bool)]
-        if frame is None or mine.empty:
+    for table in _citable(c):
+        mine = cited.index[(cited["table_name"] == table).fillna(False).to_numpy(dtype=bool)]
+        if mine.empty:
             continue
-        dangling[mine] = ~_isin(cited.loc[mine, "record_id"], frame[key]).to_numpy()
-    return w.problems(
+        ids = c.tables[table][c.key(table)]
+        dangling[mine] = ~_isin(cited.loc[mine, "record_id"], ids).to_numpy()
+    return c.report(
         "citations",
         cited[dangling],
         "record_id",
@@ -350,40 +345,76 @@ def _citation_target(t: Tables, w: Where) -> list[Problem]:
     )
 
 
-RULES: tuple[Callable[[Tables, Where], list[Problem]], ...] = (
-    _trip_dates,
-    _ordered("stops", "arrival_date", "departure_date", "stop-dates"),
-    _ordered("legs", "depart_date", "arrive_date", "leg-dates"),
-    _within_trip,
-    _seq,
-    _leg_chain,
-    _legs_follow_stops,
-    _crossings,
-    _trip_overlap,
-    _cites_source,
-    _citation_target,
+@dataclass(frozen=True)
+class Rule:
+    """A semantic rule: its stable name, the tables it reads, the check."""
+
+    name: str
+    tables: tuple[str, ...]
+    check: Callable[[_Context], list[Problem]]
+
+
+_JOURNEY = ("trips", "stops", "legs", "border_crossings")
+RULES: tuple[Rule, ...] = (
+    Rule("trip-dates", ("trips",), _trip_dates),
+    Rule(
+        "stop-dates", ("stops",), _ordered("stops", "arrival_date", "departure_date", "stop-dates")
+    ),
+    Rule("leg-dates", ("legs",), _ordered("legs", "depart_date", "arrive_date", "leg-dates")),
+    Rule("within-trip", _JOURNEY, _within_trip),
+    Rule("seq", ("stops", "legs", "border_crossings"), _seq),
+    Rule("leg-chain", ("legs",), _leg_chain),
+    Rule("legs-follow-stops", ("trips", "stops", "legs"), _legs_follow_stops),
+    Rule("crossing-countries", ("legs", "border_crossings"), _crossings),
+    Rule("trip-overlap", ("trips",), _trip_overlap),
+    Rule("cites-source", ("citations",), _cites_source),
+    Rule("citation-target", ("citations",), _citation_target),
 )
 
 
-def check_rules(tables: Tables, *, files: Mapping[str, str] | None = None) -> list[Problem]:
+def check_rules(
+    tables: Tables,
+    schemas: Mapping[str, Mapping[str, Any]],
+    *,
+    locations: Mapping[str, Location] | None = None,
+    unreadable: Collection[str] = (),
+) -> list[Problem]:
     """Check every semantic rule on typed tables and return all problems found.
 
     Parameters
     ----------
     tables
-        Table name → typed frame (see :mod:`leadertravel.build._frames`); needs at least
-        trips, stops, legs, border_crossings and citations.
-    files
-        Table name → the file it was read from, for tables whose frames are indexed by
-        CSV row number; problems in them are reported as ``file:row``.
+        Table name → typed frame (see :func:`leadertravel.build.typed.to_frame`).
+    schemas
+        Table name → Table Schema (keys and the citable tables come from them).
+    locations
+        Table name → where its rows come from, for ``file:row`` locations; rows of
+        other tables are named by their primary key.
+    unreadable
+        Tables that could not be read: rules that need one are skipped (the reading
+        problem is the root cause; everything a rule said would repeat it).
 
     Returns
     -------
     list of Problem
-        Sorted by file, row and rule; empty when every rule holds.
+        In :meth:`Problem.sort_key` order; empty when every rule holds.
     """
-    where = Where(files or {})
+    locations = locations or {}
+    ranks = table_order(schemas)
+    frames = {n: f.reset_index(drop=True) for n, f in tables.items() if n not in unreadable}
+    locators = {
+        n: Locator(
+            n,
+            locations.get(n) or Location.table(n, len(f)),
+            keys={k: f[k] for k in schemas[n].get("primaryKey") or [] if k in f},
+            rank=ranks.get(n, 0),
+        )
+        for n, f in frames.items()
+        if n in schemas
+    }
+    context = _Context(frames, schemas, locators)
     problems: list[Problem] = []
     for rule in RULES:
-        problems += rule(tables, where)
-    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.rule, p.field or "", p.message))
+        if all(t in locators for t in rule.tables):
+            problems += rule.check(context)
+    return sorted(problems)

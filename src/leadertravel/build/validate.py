@@ -1,155 +1,197 @@
-"""Validate the curated data package: frictionless for the Table Schemas, then the rules.
+"""The one owner of validation: Table Schema checks, then the semantic rules.
 
-:func:`validate_package` is what ``leadertravel validate`` and the release builder run on
-the CSVs in ``data/``: frictionless checks types, required fields, enums, patterns,
-ranges, primary and foreign keys; :mod:`leadertravel.build.rules` checks what a Table
-Schema cannot state. Every problem is reported, one line each, in one run.
+:func:`validate_tables` is what every path runs — ``leadertravel validate`` on the
+curated package, the release builder on the merged curated and imported tables: the
+vectorized Table Schema checks of :mod:`leadertravel.build.checks` (types, required,
+enums, patterns, ranges, primary and foreign keys, as frictionless checks them), then
+the rules of :mod:`leadertravel.build.rules` on the typed tables. Values that break
+their type are treated as missing when the rules run, so one run reports both kinds of
+problem; tables that could not be read are left out of every later step.
+
+==============================  =============================================================
+step                            where
+==============================  =============================================================
+read each CSV once, as text     :func:`leadertravel.build.curated.read_package`
+text → typed (one parser)       :func:`leadertravel.build.typed.parse_column`
+Table Schema checks             :func:`leadertravel.build.checks.check_tables`
+semantic rules                  :func:`leadertravel.build.rules.check_rules`
+locating and ordering problems  :class:`leadertravel.build.problems.Locator`
+==============================  =============================================================
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
-from leadertravel._problems import Problem
-from leadertravel._schema import read_table_schema
-from leadertravel.build._frames import empty_frame, read_csv_typed
-from leadertravel.build._paths import datapackage_path
+from leadertravel._errors import DataValidationError
+from leadertravel._schema import pandas_dtype
+from leadertravel.build.checks import check_tables
+from leadertravel.build.curated import CuratedPackage, read_package
+from leadertravel.build.problems import Location, Problem
 from leadertravel.build.rules import check_rules
+from leadertravel.build.typed import to_frame
 
-__all__ = ["CuratedPackage", "frictionless_problems", "read_curated", "validate_package"]
+__all__ = [
+    "Curated",
+    "Validated",
+    "check_curated",
+    "check_package",
+    "read_curated",
+    "validate_package",
+    "validate_tables",
+]
 
 
 @dataclass(frozen=True)
-class CuratedPackage:
-    """The curated data package as typed frames.
+class Validated:
+    """The outcome of :func:`validate_tables`.
 
     Attributes
     ----------
-    descriptor
-        ``datapackage/datapackage.json`` as a dictionary.
-    schemas
-        Table name → Table Schema.
-    tables
-        Table name → typed frame indexed by CSV row number.
-    files
-        Table name → the CSV's path relative to the project root (for problem reports).
+    problems
+        Every problem, in :meth:`Problem.sort_key` order; empty when valid.
+    arrow
+        Table name → the typed Arrow table to write (complete only without problems).
+    frames
+        Table name → the typed pandas frame the rules ran on.
     """
 
-    descriptor: dict[str, Any]
-    schemas: dict[str, dict[str, Any]]
-    tables: dict[str, pd.DataFrame]
-    files: dict[str, str]
+    problems: list[Problem]
+    arrow: dict[str, pa.Table]
+    frames: dict[str, pd.DataFrame]
 
 
-def read_curated(root: Path, *, errors: str = "raise") -> CuratedPackage:
-    """Read every resource of the curated package into typed frames.
+def _is_typed(frame: Any, schema: Mapping[str, Any]) -> bool:
+    return isinstance(frame, pd.DataFrame) and all(
+        f["name"] in frame.columns and str(frame[f["name"]].dtype) == str(pandas_dtype(f))
+        for f in schema["fields"]
+    )
+
+
+def validate_tables(
+    tables: Mapping[str, pd.DataFrame | pa.Table],
+    schemas: Mapping[str, Mapping[str, Any]],
+    *,
+    locations: Mapping[str, Location] | None = None,
+    unreadable: Collection[str] = (),
+    rules: bool = True,
+    types_only: bool = False,
+) -> Validated:
+    """Check tables against their Table Schemas and the semantic rules, once.
 
     Parameters
     ----------
-    root
-        Project checkout (holding ``datapackage/`` and ``data/``).
-    errors
-        ``"raise"`` (default) or ``"coerce"``: what to do with values that do not fit
-        their type (see :func:`leadertravel.build._frames.coerce_frame`).
+    tables
+        Table name → text (as read from a CSV) or typed frame.
+    schemas
+        Table name → Table Schema, for every table of the package or release.
+    locations
+        Table name → where its rows come from (default: named by primary key).
+    unreadable
+        Tables whose files could not be read (their problems are reported already).
+    rules
+        Also check the semantic rules.
+    types_only
+        Only type the values (reporting those that do not parse): no constraints, keys
+        or rules. The release builder does this to the curated tables before importing,
+        and checks everything once on the merged tables.
     """
-    descriptor_path = datapackage_path(root)
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    base = descriptor_path.parent
-    schemas, tables, files = {}, {}, {}
-    for resource in descriptor["resources"]:
-        name = resource["name"]
-        schemas[name] = read_table_schema(base / resource["schema"])
-        csv_path = (base / resource["path"]).resolve()
-        files[name] = _relative(csv_path, root)
-        if errors == "coerce" and not csv_path.is_file():
-            tables[name] = empty_frame(schemas[name])  # frictionless reports the missing file
-            continue
-        tables[name] = read_csv_typed(csv_path, schemas[name], errors=errors)  # type: ignore[arg-type]
-    return CuratedPackage(descriptor, schemas, tables, files)
+    result = check_tables(
+        tables, schemas, locations=locations, unreadable=unreadable, types_only=types_only
+    )
+    frames = {
+        name: tables[name]
+        if _is_typed(tables[name], schemas[name])
+        else to_frame(cols, schemas[name])
+        for name, cols in result.columns.items()
+    }
+    problems = list(result.problems)
+    if rules and not types_only:
+        problems += check_rules(frames, schemas, locations=locations, unreadable=unreadable)
+    return Validated(sorted(problems), result.tables, frames)
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+@dataclass(frozen=True)
+class Curated:
+    """The curated package as typed frames.
 
-
-def frictionless_problems(root: Path) -> list[Problem]:
-    """Validate ``datapackage/datapackage.json`` with frictionless; one Problem per error.
-
-    Rule names are frictionless' error types (``type-error``, ``constraint-error``,
-    ``primary-key``, ``foreign-key``, ``unique-error``, ``missing-cell`` …).
+    Attributes
+    ----------
+    package
+        What was read (descriptor, schemas, files, locations).
+    tables
+        Table name → typed frame (RangeIndex; row ``i`` is located by
+        ``package.locations``).
+    problems
+        Every problem of the package (reading, Table Schemas, rules).
     """
-    import frictionless
 
-    descriptor_path = datapackage_path(root)
-    report = frictionless.validate(str(descriptor_path))
-    problems = [
-        Problem(_relative(descriptor_path, root), None, None, e.type, None, e.message)
-        for e in report.errors
-    ]
-    for task in report.tasks:
-        file = _relative((descriptor_path.parent / task.place).resolve(), root)
-        for err in task.errors:
-            cell = getattr(err, "cell", None)
-            problems.append(
-                Problem(
-                    file,
-                    getattr(err, "row_number", None),
-                    getattr(err, "field_name", None),
-                    err.type,
-                    None if cell is None else str(cell),
-                    err.note or err.message,
-                )
-            )
-    return problems
+    package: CuratedPackage
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem]
+
+    @property
+    def descriptor(self) -> dict[str, Any]:
+        """``datapackage/datapackage.json``."""
+        return self.package.descriptor
+
+    @property
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        """Table name → Table Schema."""
+        return self.package.schemas
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Table name → CSV path relative to the project root."""
+        return self.package.files
+
+
+def check_curated(root: Path, *, types_only: bool = False) -> Curated:
+    """Read the curated package once and validate it; problems are returned, not raised.
+
+    With ``types_only`` the tables are only typed (see :func:`validate_tables`).
+    """
+    return check_package(read_package(root), types_only=types_only)
+
+
+def check_package(package: CuratedPackage, *, types_only: bool = False) -> Curated:
+    """Validate a curated package already read (see :func:`check_curated`)."""
+    result = validate_tables(
+        package.tables,
+        package.schemas,
+        locations=package.locations,
+        unreadable=package.unreadable,
+        types_only=types_only,
+    )
+    return Curated(package, result.frames, sorted(package.problems + result.problems))
 
 
 def validate_package(root: Path) -> list[Problem]:
-    """Validate the curated package: frictionless, then the semantic rules.
-
-    Values frictionless rejects are treated as missing when the rules run, so one run
-    reports both kinds of problem.
+    """Validate the curated package: what ``leadertravel validate`` reports.
 
     Returns
     -------
     list of Problem
-        Empty when the package is valid.
+        Ordered by table (referenced tables first), file and row; empty when valid.
     """
-    problems = frictionless_problems(root)
-    package = read_curated(root, errors="coerce")
-    problems += _storage_problems(root, package, reported=problems)
-    problems += check_rules(package.tables, files=package.files)
-    return problems
+    return check_curated(root).problems
 
 
-def _storage_problems(
-    root: Path, package: CuratedPackage, *, reported: list[Problem]
-) -> list[Problem]:
-    """Problems only the release's storage types reveal (e.g. an integer beyond int64).
+def read_curated(root: Path) -> Curated:
+    """Read and validate the curated package; raise if it has any problem.
 
-    The release builder's vectorized checks run on the same CSV text; what they flag that
-    frictionless did not (same file, row, field and rule) is added, so ``validate`` fails
-    on everything ``build`` would refuse.
+    Raises
+    ------
+    DataValidationError
+        Listing every problem, one line each.
     """
-    from leadertravel.build.checks import check_tables, read_csv_strings
-
-    tables, rows = {}, {}
-    for name, file in package.files.items():
-        path = root / file
-        if path.is_file():
-            tables[name], rows[name] = read_csv_strings(path)
-    found = check_tables(
-        tables,
-        {name: package.schemas[name] for name in tables},
-        files=package.files,
-        row_numbers=rows,
-    ).problems
-    seen = {(p.file, p.row, p.field, p.rule) for p in reported}
-    return [p for p in found if (p.file, p.row, p.field, p.rule) not in seen]
+    curated = check_curated(root)
+    if curated.problems:
+        raise DataValidationError(curated.problems, context="the curated data package")
+    return curated

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from leadertravel._schema import read_table_schema
-from leadertravel.build._frames import coerce_frame
+from leadertravel.build.typed import typed_frame as _typed
 
 __all__ = ["typed_frame"]
 
@@ -36,7 +36,7 @@ def typed_frame(root: Path, table: str, rows: Sequence[dict[str, Any]]) -> pd.Da
         msg = f"{table}: rows carry fields {extra} that the Table Schema does not define"
         raise ValueError(msg)
     raw = pd.DataFrame.from_records(list(rows), columns=names).astype(object)
-    frame = coerce_frame(raw.where(raw.notna(), None), schema)
+    frame = _typed(raw.where(raw.notna(), None), schema)
     key = schema.get("primaryKey")
     if key and len(frame):
         frame = frame.sort_values(key if isinstance(key, list) else [key], kind="stable")

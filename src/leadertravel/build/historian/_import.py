@@ -42,17 +42,6 @@ SOURCE_ID = "history-state-travels"
 ORIGIN = "history-state-travels"
 HOME_PLACE_ID = "usa-washington"
 _WASHINGTON_GEONAMES_ID = 4140963
-TABLES = (
-    "leaders",
-    "terms",
-    "trips",
-    "stops",
-    "places",
-    "legs",
-    "border_crossings",
-    "sources",
-    "citations",
-)
 
 
 @dataclass

@@ -1,0 +1,326 @@
+"""The one path from text (or loosely typed values) to the types a Table Schema declares.
+
+Everything the build reads goes through :func:`parse_column`: the curated CSVs, the
+importers' rows (:func:`typed_frame`) and the tables handed to the release builder. It
+accepts what the Table Schema specification's defaults accept, as frictionless does
+(``true``/``false``/``1``/``0`` and their capitalised forms, or the field's own
+``trueValues``/``falseValues``; ``yes``/``no`` only when a field lists them), with two
+deliberate exceptions frictionless does not make: a number must be finite (``inf``,
+``NaN`` and ``1e999`` are refused), and an integer must fit the column's storage type.
+
+==========  ===================================================  =====================
+type        accepted text                                        Arrow type
+==========  ===================================================  =====================
+string      anything (``format: uri``: ``scheme:rest``)          string
+integer     ``[+-]digits``, within int64                         int64
+number      a finite decimal number, optional exponent           float64
+boolean     ``trueValues`` / ``falseValues``                     bool
+date        ``YYYY-MM-DD``                                       date32
+datetime    ``YYYY-MM-DDThh:mm:ss[.f][Z|±hh:mm]``                timestamp[us, UTC]
+year        ``YYYY``                                             int16
+==========  ===================================================  =====================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leadertravel._schema import arrow_schema, pandas_dtype
+
+__all__ = [
+    "EXPECTED",
+    "BadValueError",
+    "expected",
+    "mask",
+    "parse_column",
+    "to_arrow",
+    "to_frame",
+    "typed_frame",
+]
+
+FieldSpec = Mapping[str, Any]
+
+TRUE_VALUES = ["true", "True", "TRUE", "1"]
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+# What the Table Schema's default parsers accept, as full-match (RE2) regular expressions.
+# Arrow's "$" matches only at the very end of the text, so "1\n" is not an integer.
+_SYNTAX = {
+    "integer": r"^[+-]?[0-9]+$",
+    "number": r"^(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+    r"|(?i:[+-]?nan|[+-]?inf(?:inity)?))$",
+    "year": r"^[0-9]{4}$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "datetime": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?$",
+}
+_URI = r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$"
+_SCALAR = {
+    t: arrow_schema({"fields": [{"name": t, "type": t}]}).field(0).type
+    for t in (*_SYNTAX, "boolean", "string")
+}
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+#: What each type expects, for messages that name the format.
+EXPECTED = {
+    "integer": "an integer such as 42 (digits, optional sign, within 64 bits)",
+    "year": "a four-digit year such as 1998",
+    "number": "a finite decimal number such as 12.5 (not inf or NaN)",
+    "boolean": "true or false",
+    "date": "an ISO 8601 date YYYY-MM-DD",
+    "datetime": "an ISO 8601 date and time YYYY-MM-DDThh:mm:ss with Z or an offset",
+    "string": "text",
+    "uri": "a URI such as https://example.org/page",
+}
+
+
+class BadValueError(ValueError):
+    """A value that does not convert to its field's type (from :func:`typed_frame`).
+
+    Attributes
+    ----------
+    column, row, value
+        Where the first such value is (``row`` is the frame's index label) and what it is.
+    """
+
+    def __init__(self, message: str, *, column: str, row: Any, value: Any) -> None:
+        super().__init__(message)
+        self.column, self.row, self.value = column, row, value
+
+
+def expected(field: FieldSpec) -> str:
+    """Say what a field's values must look like (for type-error messages).
+
+    Examples
+    --------
+    >>> expected({"name": "d", "type": "date"})
+    'an ISO 8601 date YYYY-MM-DD'
+    >>> expected({"name": "b", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"]})
+    'one of yes, no'
+    """
+    ftype = field.get("type", "string")
+    if ftype == "boolean" and ("trueValues" in field or "falseValues" in field):
+        return "one of " + ", ".join(_truth(field)[0] + _truth(field)[1])
+    if ftype == "string" and field.get("format") == "uri":
+        return EXPECTED["uri"]
+    return EXPECTED.get(ftype, str(ftype))
+
+
+def _truth(field: FieldSpec) -> tuple[list[str], list[str]]:
+    return (
+        [str(v) for v in field.get("trueValues", TRUE_VALUES)],
+        [str(v) for v in field.get("falseValues", FALSE_VALUES)],
+    )
+
+
+def mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Arrow booleans (nulls count as false) as a numpy mask."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def to_arrow(column: Any) -> pa.Array:
+    """One column (pandas Series, list or Arrow array) as a flat Arrow array.
+
+    Categoricals and dictionaries are decoded, large strings narrowed; a column Arrow
+    cannot type on its own (mixed objects) becomes text, to be parsed.
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if isinstance(column, pa.Array):
+        array = column
+    else:
+        series = pd.Series(column)
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object).where(series.notna(), None)
+        try:
+            array = pa.array(series, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            array = pa.array(series.astype("string"), from_pandas=True)
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    if pa.types.is_large_string(array.type):
+        array = array.cast(pa.string())
+    return array
+
+
+def _int64_or_none(text: str | None) -> int | None:
+    if text is None:
+        return None
+    value = int(text)
+    return value if _INT64_MIN <= value <= _INT64_MAX else None
+
+
+def _float_or_none(text: str | None) -> float | None:
+    return None if text is None else float(text)
+
+
+def _parse_text(text: pa.Array, field: FieldSpec, target: pa.DataType) -> pa.Array:
+    """Parse text already known to match the field's syntax; unparseable → null."""
+    ftype = field.get("type", "string")
+    if ftype == "date":
+        return pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True).cast(target)
+    if ftype == "datetime":
+        parsed = pd.to_datetime(
+            pd.Series(text.to_pandas()), format="ISO8601", utc=True, errors="coerce"
+        )
+        return pa.array(parsed, type=target, from_pandas=True)
+    digits = pc.replace_substring_regex(text, r"^\+", "")
+    if ftype in ("integer", "year"):
+        try:
+            return pc.cast(digits, target)
+        except pa.ArrowInvalid:  # beyond the storage type (frictionless accepts it)
+            values = [_int64_or_none(v) for v in digits.to_pylist()]
+            if ftype == "year":
+                values = [v if v is not None and -(2**15) <= v < 2**15 else None for v in values]
+            return pa.array(values, target)
+    if ftype == "number":
+        try:
+            return pc.cast(digits, target)
+        except pa.ArrowInvalid:  # e.g. 1e999, which Arrow refuses and Python reads as inf
+            return pa.array([_float_or_none(v) for v in digits.to_pylist()], target)
+    return pc.cast(text, target)
+
+
+def parse_column(raw: Any, field: FieldSpec) -> tuple[pa.Array, np.ndarray]:
+    """Convert one column to its field's Arrow type; return it and a mask of bad values.
+
+    Parameters
+    ----------
+    raw
+        Text (as read from a CSV; empty cells already null) or values of any type.
+    field
+        The Table Schema field.
+
+    Returns
+    -------
+    (pyarrow.Array, numpy.ndarray)
+        The typed column (bad values null) and which rows held a bad value.
+
+    Examples
+    --------
+    >>> typed, bad = parse_column(pa.array(["1.5", "inf", None, "x"]), {"name": "n",
+    ...                           "type": "number"})
+    >>> typed.to_pylist(), bad.tolist()
+    ([1.5, None, None, None], [False, True, False, True])
+    >>> parse_column(pa.array(["yes", "true"]), {"name": "b", "type": "boolean"})[1].tolist()
+    [True, False]
+    """
+    ftype = field.get("type", "string")
+    target = _SCALAR[ftype]
+    raw = to_arrow(raw)
+    none = np.zeros(len(raw), dtype=bool)
+    if pa.types.is_null(raw.type):
+        return pa.nulls(len(raw), target), none
+    if ftype == "string":
+        text = raw if raw.type == pa.string() else pc.cast(raw, pa.string())
+        if field.get("format") == "uri":
+            return text, mask(pc.invert(pc.match_substring_regex(text, _URI)))
+        return text, none
+    if raw.type != target and not pa.types.is_string(raw.type):
+        try:
+            raw = pc.cast(raw, target, safe=True)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raw = pc.cast(raw, pa.string())
+    if raw.type == target:
+        parsed = raw
+    elif ftype == "boolean":
+        trues, falses = _truth(field)
+        truth = pc.is_in(raw, value_set=pa.array(trues, pa.string()))
+        known = pc.or_(truth, pc.is_in(raw, value_set=pa.array(falses, pa.string())))
+        parsed = pc.if_else(known, truth, pa.scalar(None, pa.bool_()))
+    else:
+        ok = pc.match_substring_regex(raw, _SYNTAX[ftype])
+        parsed = _parse_text(pc.if_else(ok, raw, pa.scalar(None, pa.string())), field, target)
+    if ftype == "number":  # non-finite numbers are refused everywhere a number is read
+        parsed = pc.if_else(pc.is_finite(parsed), parsed, pa.scalar(None, target))
+    bad = mask(pc.and_(pc.is_valid(raw), pc.is_null(parsed)))
+    return parsed, bad
+
+
+def typed_frame(frame: pd.DataFrame, schema: Mapping[str, Any]) -> pd.DataFrame:
+    """Return ``frame`` with exactly the schema's columns, in order, typed from the schema.
+
+    The pandas dtypes are the loader's (:func:`leadertravel._schema.pandas_dtype`), so
+    the frame converts to the release's Arrow schema without surprises.
+
+    Parameters
+    ----------
+    frame
+        Any frame holding (at least) the schema's fields; values may be Python objects,
+        strings or already-typed columns. ``None``/``NaN``/``""`` become missing values.
+    schema
+        Table Schema of the table.
+
+    Raises
+    ------
+    KeyError
+        When a schema field is missing from ``frame``.
+    BadValueError
+        (a ``ValueError``) when a value does not convert to its field's type, naming the
+        column, the row label, the value and the expected format.
+
+    Examples
+    --------
+    >>> schema = {"fields": [{"name": "n", "type": "integer"},
+    ...                      {"name": "d", "type": "date"}]}
+    >>> out = typed_frame(pd.DataFrame({"d": ["2023-09-13", None], "n": ["1", ""]}), schema)
+    >>> list(out.columns), [str(t) for t in out.dtypes]
+    (['n', 'd'], ['Int64', 'datetime64[s]'])
+    """
+    names = [f["name"] for f in schema["fields"]]
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        msg = f"table lacks the schema field(s) {missing}; it has {list(frame.columns)}"
+        raise KeyError(msg)
+    arrays = []
+    for spec in schema["fields"]:
+        column = frame[spec["name"]]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            column = column.where(column != "", None)
+        typed, bad = parse_column(column, spec)
+        if bad.any():
+            row, value = next(iter(frame[spec["name"]][bad].items()))
+            msg = (
+                f"column {spec['name']!r}, row {row}: value {value!r} is not "
+                f"{expected(spec)} ({int(bad.sum())} such value(s)); correct the data"
+            )
+            raise BadValueError(msg, column=str(spec["name"]), row=row, value=value)
+        arrays.append(typed)
+    return to_frame(dict(zip(names, arrays, strict=True)), schema, index=frame.index)
+
+
+_NULLABLE = {
+    pa.int64(): pd.Int64Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def to_frame(
+    columns: Mapping[str, pa.Array], schema: Mapping[str, Any], *, index: Any = None
+) -> pd.DataFrame:
+    """Typed Arrow columns (from :func:`parse_column`) as a frame of the loader's dtypes.
+
+    Integers stay exact (no detour through float64), enums become the schema's
+    categoricals and dates ``datetime64[s]``.
+    """
+    names = [spec["name"] for spec in schema["fields"]]
+    table = pa.Table.from_arrays([columns[n] for n in names], names=names)
+    frame: pd.DataFrame = table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
+    for spec in schema["fields"]:
+        dtype = pandas_dtype(spec)
+        series = frame[spec["name"]]
+        if str(series.dtype) == str(dtype):
+            continue
+        if isinstance(dtype, pd.CategoricalDtype):  # a value outside the enum (reported) → NA
+            series = series.where(series.isin(dtype.categories))
+        frame[spec["name"]] = series.astype(dtype)
+    if index is not None:
+        frame.index = index
+    return frame
