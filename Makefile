@@ -4,9 +4,17 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SOURCES ?= ../shared/sources/history-state-travels
 RELEASES ?= releases
+# The published release root (the gh-pages branch) the release workflow adds a version to.
+SITE ?= site
+# Build next to the versions already published here (copied into RELEASES first).
+SEED ?=
+# The version datapackage/datapackage.json declares.
+VERSION ?= $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage/datapackage.json"))["version"])')
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv demo validate build check test lint typecheck countries pins bench map-docs clean
+.PHONY: help venv demo validate build check test lint typecheck countries pins bench map-docs \
+        clean dictionary frictionless release-validate publish tag-check site-checkout \
+        site-push github-release
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -14,7 +22,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build,plot,test,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build,plot,test,dev,export]'
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with pinned dependencies
@@ -26,6 +34,10 @@ validate: $(STAMP)  ## validate the data package (frictionless + semantic rules)
 	$(BIN)/leadertravel validate
 
 build: $(STAMP)  ## build the release whose version datapackage/datapackage.json declares
+ifneq ($(SEED),)
+	mkdir -p $(RELEASES)
+	tar -C $(SEED) --exclude=./.git -cf - . | tar -C $(RELEASES) -xf -
+endif
 	$(BIN)/leadertravel build --sources $(SOURCES) --releases $(RELEASES)
 
 check: $(STAMP)  ## rebuild the latest local release in a temp dir and compare hashes
@@ -41,11 +53,44 @@ lint: $(STAMP)  ## ruff
 typecheck: $(STAMP)  ## mypy --strict on the package
 	$(BIN)/mypy
 
+frictionless: $(STAMP)  ## frictionless validate the data package datapackage/datapackage.json
+	$(BIN)/frictionless validate datapackage/datapackage.json
+
+release-validate: $(STAMP)  ## frictionless validate release VERSION in RELEASES as downloaded
+	$(BIN)/frictionless validate $(RELEASES)/$(VERSION)/datapackage.json
+
+publish: $(STAMP)  ## add release VERSION from RELEASES to the release root SITE (never overwrites)
+	$(BIN)/leadertravel publish $(VERSION) --from $(RELEASES) --to $(SITE)
+
+tag-check:  ## fail unless TAG is v + the version datapackage/datapackage.json declares
+	@test "$(TAG)" = "v$(VERSION)" || { echo "tag '$(TAG)' is not v$(VERSION), the version of datapackage/datapackage.json; tag the commit that declares it" >&2; exit 1; }
+
+site-checkout:  ## clone the gh-pages branch of REPO_URL (the published release root) into SITE
+	@git clone --quiet --branch gh-pages --single-branch "$(REPO_URL)" $(SITE) || { \
+	    echo "no gh-pages branch yet: starting an empty release root" >&2; \
+	    mkdir -p $(SITE) && git -C $(SITE) init --quiet -b gh-pages && \
+	    git -C $(SITE) remote add origin "$(REPO_URL)"; }
+
+site-push:  ## commit the release root SITE and push it to gh-pages (a plain push, never forced)
+	touch $(SITE)/.nojekyll
+	git -C $(SITE) add -A
+	git -C $(SITE) -c user.name="github-actions[bot]" \
+	    -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
+	    commit --quiet -m "Publish leadertravel $(VERSION)"
+	git -C $(SITE) push --quiet origin gh-pages
+
+github-release:  ## create GitHub Release TAG with the files of SITE/VERSION (fails if it exists)
+	gh release create "$(TAG)" $(SITE)/$(VERSION)/* --verify-tag \
+	    --title "leadertravel $(VERSION)" --notes-file $(SITE)/$(VERSION)/CHANGELOG.md
+
 countries: $(STAMP)  ## regenerate data/reference/countries.csv from the pinned pycountry
 	$(BIN)/python scripts/make_countries.py
 
 pins: $(STAMP)  ## re-pin the Office of the Historian source files by sha256
 	$(BIN)/python scripts/pin_sources.py --sources $(SOURCES)
+
+dictionary: $(STAMP)  ## regenerate docs/data-dictionary.md from the Table Schemas
+	$(BIN)/leadertravel dictionary
 
 map-docs: $(STAMP)  ## redraw the README's map of the September 2023 journey from $(RELEASES)
 	test -f $(RELEASES)/index.json || $(MAKE) build

@@ -4,7 +4,9 @@
    its ``--check`` rebuild.
 2. Validation: the vectorized checks (``leadertravel.build.checks``) against
    ``frictionless validate`` on the same CSV files (a synthetic package of ``--csv-stops``
-   stops, and the real curated package) -> speed-up ratio.
+   stops, and the real curated package) -> speed-up ratio; and on the real built release
+   as downloaded (``leadertravel.build.release_checks``: both validators on the same
+   Parquet files, alternated, ``--release-repeats`` pairs).
 3. A synthetic release of ``--stops`` stops (default 1,000,000), in a child process:
    generation, build (checks, rules, Parquet, manifest), and peak memory; baseline: a
    plain ``pyarrow.parquet.write_table`` of the same tables. Targets: < 2 min, < 4 GB.
@@ -33,12 +35,16 @@ def _seconds(began: float) -> float:
     return time.perf_counter() - began
 
 
-def real_build(workdir: Path) -> None:
-    """Build the real release twice: curated tables only, and with the imported sources."""
+def real_build(workdir: Path) -> Path | None:
+    """Build the real release twice: curated tables only, and with the imported sources.
+
+    Returns the release built with the sources (``None`` if that build failed).
+    """
     from leadertravel.build.project import DEFAULT_SOURCES, project_root
     from leadertravel.build.release import build_release, check_release
 
     root = project_root()
+    built = None
     for label, sources in (
         ("curated only", None),
         ("curated + sources", (root / DEFAULT_SOURCES).resolve()),
@@ -51,6 +57,7 @@ def real_build(workdir: Path) -> None:
             print(f"real build ({label}): failed ({type(err).__name__}: {str(err)[:300]})")
             continue
         build_s = _seconds(began)
+        built = release if sources else built
         manifest = json.loads((release / "datapackage.json").read_text())
         rows = {r["name"]: r["rows"] for r in manifest["resources"]}
         began = time.perf_counter()
@@ -61,6 +68,34 @@ def real_build(workdir: Path) -> None:
             f"(byte-identical); {rows.get('trips', 0):,} trips, {rows.get('stops', 0):,} "
             f"stops, {rows.get('legs', 0):,} legs"
         )
+    return built
+
+
+def release_validation(release: Path, repeats: int) -> None:
+    """Both validators on one built release, alternated; medians and their ratio."""
+    import statistics
+
+    from leadertravel.build.release_checks import check_release_files, frictionless_problems
+
+    ours, theirs, counts = [], [], set()
+    for _ in range(repeats):
+        began = time.perf_counter()
+        mine = check_release_files(release)
+        ours.append(_seconds(began))
+        began = time.perf_counter()
+        other = frictionless_problems(release)
+        theirs.append(_seconds(began))
+        counts.add((len(mine), len(other)))
+    rows = sum(
+        r["rows"] for r in json.loads((release / "datapackage.json").read_text())["resources"]
+    )
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(
+        f"validation, built release as downloaded ({rows:,} rows, Parquet): vectorized "
+        f"{a:.2f} s, frictionless validate {b:.1f} s -> {b / a:.0f}x faster "
+        f"(medians of {repeats} alternated pairs; problems: "
+        f"{', '.join(f'{m} vs {o}' for m, o in sorted(counts))})"
+    )
 
 
 def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
@@ -243,6 +278,7 @@ def main() -> int:
     parser.add_argument("--stops", type=int, default=1_000_000)
     parser.add_argument("--csv-stops", type=int, default=20_000)
     parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--release-repeats", type=int, default=2)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()
     logging.basicConfig(level=logging.WARNING)
@@ -252,7 +288,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="leadertravel-bench-build-") as tmp:
         workdir = Path(tmp)
         if not args.skip_real:
-            real_build(workdir)
+            built = real_build(workdir)
+            if built is not None:
+                release_validation(built, args.release_repeats)
         validation(workdir, args.csv_stops)
         synthetic_build(workdir, args.stops)
     return 0

@@ -31,7 +31,9 @@ _COMMAND_MODULES = (
     "leadertravel.build._cli_demo",
     "leadertravel.build._cli_validate",
     "leadertravel.build._cli_release",
+    "leadertravel.build._cli_docs",
     "leadertravel._cli_loader",
+    "leadertravel._cli_export",
     "leadertravel._cli_itinerary",
     "leadertravel._cli_plot",
 )

@@ -45,7 +45,7 @@ __all__ = [
 #: with ``leadertravel publish``. Used when neither ``source=`` nor ``LEADERTRAVEL_SOURCE``
 #: is given. No release has been published there yet: until one is, point the loader at a
 #: release root you built (``make demo`` writes ``./releases``) or were given.
-DEFAULT_SOURCE = "https://leadertravel.github.io/releases/"
+DEFAULT_SOURCE = "https://leadertravel.github.io/leadertravel/"
 
 #: How to choose another release source; appended to errors about the source.
 SOURCE_HINT = "pass source=... or set LEADERTRAVEL_SOURCE to a release URL or directory"

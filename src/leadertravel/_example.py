@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from leadertravel._manifest import FORMAT_VERSION, check_version, version_key
+from leadertravel._manifest import BYTES_KEY, FORMAT_VERSION, check_version, version_key
 from leadertravel._schema import arrow_schema
 
 __all__ = ["EXAMPLE_TRIPS_SCHEMA", "example_release", "write_release"]
@@ -103,7 +103,7 @@ def write_release(
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
                 "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
-                "bytes": len(data),
+                BYTES_KEY: len(data),
                 "rows": table.num_rows,
                 "schema": dict(schema),
             }

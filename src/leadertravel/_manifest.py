@@ -25,6 +25,7 @@ from leadertravel._errors import (
 )
 
 __all__ = [
+    "BYTES_KEY",
     "FORMAT_VERSION",
     "Index",
     "Release",
@@ -45,6 +46,9 @@ FORMAT_VERSION = 1
 #: table of this dataset comes near the upper bound, so more means a corrupt manifest.
 MIN_FILE_BYTES = 12
 MAX_FILE_BYTES = 64 << 30
+#: A resource's file size in bytes. Not Frictionless' ``bytes``: frictionless reads Parquet
+#: through pyarrow, never counts its bytes, and so reports any declared ``bytes`` as wrong.
+BYTES_KEY = "leadertravel:bytes"
 
 # Whole-string patterns: always used with ``fullmatch`` (``$`` would accept a final "\n").
 _VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
@@ -397,10 +401,10 @@ def _parse_resource(raw: object, at: str) -> Resource:
     if digest is None:
         msg = f"{at} ({name!r}): hash {raw.get('hash')!r} is not 'sha256:<64 lowercase hex>'"
         raise ManifestError(msg)
-    size = _require(raw, "bytes", int, at)
+    size = _require(raw, BYTES_KEY, int, at)
     if not MIN_FILE_BYTES <= size <= MAX_FILE_BYTES:
         msg = (
-            f"{at} ({name!r}): bytes {size} is impossible for a Parquet file (expected "
+            f"{at} ({name!r}): {BYTES_KEY} {size} is impossible for a Parquet file (expected "
             f"{MIN_FILE_BYTES} to {MAX_FILE_BYTES}); the manifest is corrupt"
         )
         raise ManifestError(msg)

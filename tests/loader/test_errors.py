@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import leadertravel as lt
-from leadertravel._manifest import FORMAT_VERSION
+from leadertravel._manifest import BYTES_KEY, FORMAT_VERSION
 
 if TYPE_CHECKING:
     from conftest import ReleaseServer
@@ -78,7 +78,7 @@ def test_manifest_smaller_than_file_is_a_mismatch_and_larger_is_truncation(
     server: ReleaseServer,
 ) -> None:
     def grow(obj: dict) -> None:
-        obj["resources"][2]["bytes"] += 10
+        obj["resources"][2][BYTES_KEY] += 10
 
     _edit(server.root / V1 / "datapackage.json", grow)
     with pytest.raises(lt.TruncatedDownload, match="manifest says"):
@@ -234,7 +234,7 @@ def test_announced_length_beyond_the_manifest_size_is_refused_before_reading(
     server: ReleaseServer, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def shrink(obj: dict) -> None:
-        obj["resources"][2]["bytes"] -= 10
+        obj["resources"][2][BYTES_KEY] -= 10
 
     _edit(server.root / V1 / "datapackage.json", shrink)
     # The server announces the length, then sends nothing: only a check of the announced

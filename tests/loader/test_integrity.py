@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import leadertravel as lt
+from leadertravel._manifest import BYTES_KEY
 
 if TYPE_CHECKING:
     from conftest import ReleaseServer
@@ -78,7 +79,7 @@ def _republish(root: Path, table: str, edit: Any) -> None:
     obj = json.loads(manifest.read_text(encoding="utf-8"))
     res = next(r for r in obj["resources"] if r["name"] == table)
     res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    res["bytes"] = len(data)
+    res[BYTES_KEY] = len(data)
     manifest.write_text(json.dumps(obj), encoding="utf-8")
 
 

@@ -7,7 +7,13 @@ import json
 import pytest
 
 import leadertravel as lt
-from leadertravel._manifest import check_file_name, check_version, parse_datapackage, parse_index
+from leadertravel._manifest import (
+    BYTES_KEY,
+    check_file_name,
+    check_version,
+    parse_datapackage,
+    parse_index,
+)
 
 GOOD_HASH = "sha256:" + "0" * 64
 
@@ -30,7 +36,7 @@ def _package(**res: object) -> bytes:
         "name": "trips",
         "path": "trips.parquet",
         "hash": GOOD_HASH,
-        "bytes": 1000,
+        BYTES_KEY: 1000,
         "rows": 1,
         "schema": {"fields": [{"name": "trip_id", "type": "string"}]},
     }
@@ -78,7 +84,7 @@ def test_bad_index(data: bytes, error: type, text: str) -> None:
         ({"path": ".verified"}, lt.UnsafeManifest, "bare file name"),
         ({"hash": "md5:abc"}, lt.ManifestError, "sha256:<64 lowercase hex>"),
         ({"hash": GOOD_HASH.upper()}, lt.ManifestError, "sha256:<64 lowercase hex>"),
-        ({"bytes": "10"}, lt.ManifestError, "'bytes' must be a int"),
+        ({BYTES_KEY: "10"}, lt.ManifestError, f"{BYTES_KEY!r} must be a int"),
         ({"schema": {}}, lt.ManifestError, "no 'fields' list"),
     ],
 )
@@ -135,9 +141,9 @@ def test_trailing_newlines_in_dates_hashes_and_paths_are_refused() -> None:
 @pytest.mark.parametrize(
     ("res", "text"),
     [
-        ({"bytes": -5}, "bytes -5 is impossible"),
-        ({"bytes": 0}, "bytes 0 is impossible"),
-        ({"bytes": 10**30}, "is impossible for a Parquet file"),
+        ({BYTES_KEY: -5}, "bytes -5 is impossible"),
+        ({BYTES_KEY: 0}, "bytes 0 is impossible"),
+        ({BYTES_KEY: 10**30}, "is impossible for a Parquet file"),
         ({"rows": -1}, "not a count"),
         ({"rows": "6"}, "not a count"),
         ({"schema": {"fields": ["trip_id"]}}, "is not an object with a 'name'"),

@@ -76,9 +76,9 @@ def test_seed_trip_markers_routes_and_legend(seed_fig: Any, load: Any) -> None:
 
 
 def test_seed_trip_title_and_crossing_point(seed_fig: Any, load: Any) -> None:
-    title = seed_fig.get_suptitle()
-    assert title.startswith("Kim Jong Un · 10–19 Sep 2023")
-    summary = _axes(seed_fig, "map").get_title(loc="left")
+    texts = {t.get_gid(): t.get_text() for t in _axes(seed_fig, "header").texts}
+    assert texts["heading"].startswith("Kim Jong Un · 10–19 Sep 2023")
+    summary = texts["summary"]
     n = _expected_sources(load, SEED_TRIP)
     assert n > 1 and f"· {n} sources cited ·" in summary
     assert "6 stops · 7 legs · 2 border crossings" in summary

@@ -40,6 +40,33 @@ def small(synthetic: ModuleType) -> Any:
     return synthetic.synthetic_inputs(300, seed=1)
 
 
+@pytest.fixture(scope="session")
+def tiny(synthetic: ModuleType) -> Any:
+    """Release inputs of 20 synthetic stops, with only the places and countries they use
+    (frictionless is slow), and nulls in every nullable number and integer column."""
+    inputs = synthetic.synthetic_inputs(20, seed=1)
+    t = dict(inputs.tables)
+    used = set(t["stops"]["place_id"]) | set(t["legs"]["from_place_id"])
+    used |= set(t["legs"]["to_place_id"]) | set(t["border_crossings"]["crossing_place_id"])
+    places = t["places"][t["places"]["place_id"].isin(used)].reset_index(drop=True)
+    t["places"] = places
+    # Nulls in every nullable number and integer column: frictionless reads them from
+    # Parquet as NaN, the case the release's missingValues exist for.
+    for name, schema in inputs.schemas.items():
+        frame = t[name].copy()
+        for field in schema["fields"]:
+            nullable = not field.get("constraints", {}).get("required")
+            if field.get("type") in ("number", "integer") and nullable and len(frame) > 1:
+                frame.loc[frame.index[::2], field["name"]] = pd.NA
+        t[name] = frame
+    codes = set(places["country_code"]) | set(t["leaders"]["country_code"])
+    codes |= set(t["stops"]["country_code"]) | set(t["legs"]["from_country_code"])
+    codes |= set(t["legs"]["to_country_code"]) | set(t["border_crossings"]["to_country_code"])
+    codes |= set(t["border_crossings"]["from_country_code"])
+    t["countries"] = t["countries"][t["countries"]["code"].isin(codes)].reset_index(drop=True)
+    return synthetic.SyntheticInputs(inputs.package, inputs.schemas, t)
+
+
 @pytest.fixture
 def inputs(small: Any, synthetic: ModuleType) -> Callable[..., Any]:
     """Make release inputs from ``small`` with some tables replaced and a version."""

@@ -80,7 +80,7 @@ def test_bad_table_leaves_nothing(
         write_release(bad, releases=releases)
     assert rule in str(caught.value), case
     assert snap(releases) == before  # no 0.2.0, no temp dir, 0.1.0 and index.json untouched
-    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "index.json"]
+    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "index.html", "index.json"]
 
 
 def test_problem_names_table_key_field_and_value(

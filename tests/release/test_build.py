@@ -13,6 +13,8 @@ import pytest
 
 from leadertravel._cli import main
 from leadertravel._errors import HashMismatch, ReleaseNotFound, ReproducibilityError
+from leadertravel._manifest import BYTES_KEY
+from leadertravel.build.descriptor import resource_schema
 from leadertravel.build.release import build_release, check_release, write_release
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,7 +30,7 @@ def test_building_twice_is_byte_identical(tmp_path: Path, inputs: Any, snap: Any
     second = write_release(inputs(), releases=tmp_path / "b")
     assert snap(first) == snap(second)
     assert snap(tmp_path / "a") == snap(tmp_path / "b")  # index.json too
-    assert len(snap(first)) == len(TABLES) + 4
+    assert len(snap(first)) == len(TABLES) + 5  # + manifest, sums, changelog, citation, dictionary
 
 
 def test_release_layout_and_manifest(tmp_path: Path, inputs: Any, small: Any) -> None:
@@ -45,11 +47,11 @@ def test_release_layout_and_manifest(tmp_path: Path, inputs: Any, small: Any) ->
         path = release / resource["path"]
         assert resource["path"] == f"{resource['name']}.parquet"
         assert resource["mediatype"] == "application/vnd.apache.parquet"
-        assert resource["bytes"] == path.stat().st_size
+        assert resource[BYTES_KEY] == path.stat().st_size
         assert resource["rows"] == pq.read_metadata(path).num_rows
         assert resource["rows"] == len(small.tables[resource["name"]])
         assert resource["hash"].startswith("sha256:") and len(resource["hash"]) == 71
-        assert resource["schema"] == small.schemas[resource["name"]]
+        assert resource["schema"] == resource_schema(small.schemas[resource["name"]])
     stops = next(r for r in manifest["resources"] if r["name"] == "stops")
     assert stops["rows"] == 300
     index = json.loads((tmp_path / "index.json").read_text())
@@ -73,7 +75,7 @@ def test_sha256sum_check_passes(tmp_path: Path, inputs: Any) -> None:
         ["sha256sum", "-c", "SHA256SUMS"], cwd=release, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count(": OK") == len(TABLES) + 3
+    assert done.stdout.count(": OK") == len(TABLES) + 4
 
 
 def test_rows_sorted_by_primary_key(tmp_path: Path, inputs: Any, small: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -91,3 +92,61 @@ def test_polars_reads_declared_types(release: Path, small: Any) -> None:
         "foot",
         "unknown",
     }
+
+
+def _manifest(release: Path) -> list[dict[str, Any]]:
+    import json
+
+    return list(json.loads((release / "datapackage.json").read_text())["resources"])
+
+
+# Dask 2026.8 itself still calls reset_index(inplace=True), which pandas 3.1 deprecates.
+@pytest.mark.filterwarnings(
+    "ignore:The inplace keyword in DataFrame.reset_index:pandas.errors.Pandas4Warning"
+)
+def test_dask_reads_every_table_with_the_manifests_rows_and_types(release: Path) -> None:
+    """Dask with Arrow-backed dtypes: each column has the release's Arrow type (Dask turns
+    Arrow strings into pandas' Arrow-backed ``string`` dtype)."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    for resource in _manifest(release):
+        frame = dd.read_parquet(release / resource["path"], dtype_backend="pyarrow")
+        expected = arrow_schema(resource["schema"])
+        assert list(frame.columns) == expected.names, resource["name"]
+        for want in expected:
+            dtype = frame.dtypes[want.name]
+            if want.type == pa.string():
+                assert dtype == pd.StringDtype("pyarrow"), (resource["name"], want.name, dtype)
+                continue
+            assert isinstance(dtype, pd.ArrowDtype), (resource["name"], want.name, dtype)
+            assert dtype.pyarrow_dtype.equals(want.type), (resource["name"], want.name, dtype)
+        assert len(frame) == resource["rows"], resource["name"]
+    legs = dd.read_parquet(release / "legs.parquet", dtype_backend="pyarrow")
+    rail = legs[legs["transport_mode"] == "rail"]["distance_km"].sum().compute()
+    table = pq.read_table(release / "legs.parquet").to_pandas()
+    assert rail == pytest.approx(table.loc[table["transport_mode"] == "rail", "distance_km"].sum())
+
+
+def test_polars_lazy_scan_has_the_manifests_rows_and_types(release: Path) -> None:
+    for resource in _manifest(release):
+        lazy = pl.scan_parquet(release / resource["path"])
+        schema = lazy.collect_schema()
+        for field in resource["schema"]["fields"]:
+            dtype = schema[field["name"]]
+            if enum_of(field) is not None:
+                assert dtype == pl.Categorical, (resource["name"], field["name"], dtype)
+            else:
+                assert dtype == POLARS[field["type"]], (resource["name"], field["name"], dtype)
+        rows = lazy.select(pl.len()).collect().item()
+        assert rows == resource["rows"], resource["name"]
+    # a lazy query: filter and aggregate before anything is read in full
+    first = (
+        pl.scan_parquet(release / "stops.parquet")
+        .filter(pl.col("seq") == 1)
+        .select(pl.col("trip_id").n_unique())
+        .collect()
+        .item()
+    )
+    trips = next(r for r in _manifest(release) if r["name"] == "trips")
+    assert first == trips["rows"]

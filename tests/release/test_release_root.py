@@ -101,7 +101,12 @@ def test_stale_staging_left_by_a_killed_build_is_removed(
     (stale / "trips.parquet").write_bytes(b"half")
     (releases / ".index.json.abc.tmp").write_bytes(b"{")
     write_release(inputs("0.2.0"), releases=releases)
-    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "0.2.0", "index.json"]
+    assert sorted(p.name for p in releases.iterdir()) == [
+        "0.1.0",
+        "0.2.0",
+        "index.html",
+        "index.json",
+    ]
 
 
 def test_builds_into_one_root_take_turns(tmp_path: Path, inputs: Callable[..., Any]) -> None:
@@ -226,7 +231,7 @@ def test_a_failed_first_build_removes_its_root_but_not_the_lock(
     # build waiting for it; the next build takes the same lock and succeeds.
     assert lock_path(releases) == tmp_path / ".fresh.lock" and lock_path(releases).is_file()
     write_release(inputs("0.1.0"), releases=releases)
-    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "index.json"]
+    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "index.html", "index.json"]
 
 
 _KILL_AT_INDEX = """
@@ -270,7 +275,12 @@ def test_a_build_killed_before_its_index_is_recovered_by_the_next(
     listed = [v["version"] for v in json.loads((releases / "index.json").read_text())["versions"]]
     assert listed == ["0.2.0", "0.1.0"]
     assert snap(releases / "0.1.0") == published
-    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "0.2.0", "index.json"]
+    assert sorted(p.name for p in releases.iterdir()) == [
+        "0.1.0",
+        "0.2.0",
+        "index.html",
+        "index.json",
+    ]
 
 
 def test_a_marker_of_a_listed_version_never_removes_it(
@@ -285,4 +295,9 @@ def test_a_marker_of_a_listed_version_never_removes_it(
     assert {k: v for k, v in snap(releases).items() if k.startswith("0.1.0/")} == {
         k: v for k, v in before.items() if k.startswith("0.1.0/")
     }
-    assert sorted(p.name for p in releases.iterdir()) == ["0.1.0", "0.2.0", "index.json"]
+    assert sorted(p.name for p in releases.iterdir()) == [
+        "0.1.0",
+        "0.2.0",
+        "index.html",
+        "index.json",
+    ]

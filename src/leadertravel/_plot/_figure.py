@@ -57,6 +57,10 @@ _MARKER_STYLE: dict[str, dict[str, Any]] = {
 }
 
 
+#: Lines of the itinerary beside the map (the legend takes the lower third).
+_MAX_ROWS = 28
+
+
 def _line_kwargs(style: ModeStyle) -> dict[str, Any]:
     kw: dict[str, Any] = {"color": style.color, "linewidth": style.width * 0.8}
     kw["linestyle"] = (0, style.dashes) if style.dashes else "-"
@@ -86,7 +90,14 @@ def _draw_map(ax: Any, scene: Scene) -> None:
     to_px = ax.transData.transform
     anchors = [tuple(to_px(m.at)) for m in scene.markers]
     anchors = [(x, -y) for x, y in anchors]  # y down, as in SVG
-    sides = place_labels(anchors, [m.label for m in scene.markers], size=12, avoid=[])
+    (x0, y0), (x1, y1) = to_px((lon_min, lat_max)), to_px((lon_max, lat_min))
+    sides = place_labels(
+        anchors,
+        [m.label for m in scene.markers],
+        size=12,
+        avoid=[],
+        frame=(float(x0), float(-y0), float(x1), float(-y1)),
+    )
     offsets = {
         "right": ((7, 0), "left", "center"),
         "left": ((-7, 0), "right", "center"),
@@ -187,7 +198,13 @@ def _itinerary(ax: Any, scene: Scene) -> None:
             (ln, {"color": "#555555"})
             for ln in textwrap.wrap(f"Not on the map (no outline): {names}", 46)
         ]
-    step = min(0.034, 1.0 / max(len(rows), 1))
+    if len(rows) > _MAX_ROWS:  # keep clear of the legend below; the HTML page lists all
+        more = len(rows) - _MAX_ROWS + 1
+        rows = [
+            *rows[: _MAX_ROWS - 1],
+            (f"… {more} more lines: see the HTML map", {"color": "#555555"}),
+        ]
+    step = min(0.034, 0.64 / len(rows))
     for i, (text, style) in enumerate(rows):
         ax.text(0.0, 1.0 - i * step, text, transform=ax.transAxes, va="top", fontsize=8.5, **style)
 
@@ -196,14 +213,20 @@ def render_figure(scene: Scene, *, figsize: tuple[float, float] = (13.0, 7.6)) -
     """Return the matplotlib `Figure` of ``scene``: the map, its legend, the itinerary."""
     figure_mod = require("matplotlib.figure", feature="plot_trip")
     fig = figure_mod.Figure(figsize=figsize, dpi=100, layout="constrained")
-    grid = fig.add_gridspec(1, 2, width_ratios=(2.6, 1.0))
-    ax = fig.add_subplot(grid[0, 0], gid="map")
-    side = fig.add_subplot(grid[0, 1], gid="itinerary")
+    grid = fig.add_gridspec(2, 2, width_ratios=(2.6, 1.0), height_ratios=(0.1, 1.0))
+    header = fig.add_subplot(grid[0, :], gid="header")
+    ax = fig.add_subplot(grid[1, 0], gid="map")
+    side = fig.add_subplot(grid[1, 1], gid="itinerary")
     trip = scene.trip
     office = f" ({trip.office_title})" if trip.office_title else ""
-    title = textwrap.fill(trip.title, 120) + "\n" if trip.title else ""
-    fig.suptitle(f"{trip.heading}{office}", fontsize=13, weight="bold", x=0.01, ha="left")
-    ax.set_title(f"{title}{trip.summary}", fontsize=9, loc="left", color="#333333")
+    title = textwrap.fill(trip.title, 150) + "\n" if trip.title else ""
+    # The header is an axes of its own, so the layout keeps it clear of the map.
+    header.axis("off")
+    header.text(0.0, 1.0, f"{trip.heading}{office}", fontsize=13, weight="bold", va="top",
+                transform=header.transAxes, gid="heading")  # fmt: skip
+    header.annotate(f"{title}{trip.summary}", (0.0, 1.0), xycoords="axes fraction",
+                    xytext=(0, -20), textcoords="offset points", va="top", fontsize=9,
+                    color="#333333", gid="summary")  # fmt: skip
     _draw_map(ax, scene)
     _legend(side, scene)
     _itinerary(side, scene)

@@ -185,6 +185,7 @@ def _svg(scene: Scene, frame: _Frame) -> str:
         anchors,
         [m.label for m in scene.markers],
         size=17,
+        frame=(0.0, 0.0, frame.width, frame.height),
         avoid=[
             frame.xy(*p)
             for line in scene.lines

@@ -226,17 +226,21 @@ def place_labels(
     *,
     size: float,
     avoid: list[tuple[float, float]],
+    frame: tuple[float, float, float, float] | None = None,
 ) -> list[str]:
     """Choose a side for each label ('right', 'left', 'above', 'below') that overlaps least.
 
-    ``anchors`` and ``avoid`` (other markers) are in pixels; a label is ``size`` high and
-    about ``0.58 · size`` wide per character. Greedy, in the given order.
+    ``anchors`` and ``avoid`` (other markers) are in pixels, y down; a label is ``size``
+    high and about ``0.58 · size`` wide per character. A label's part outside ``frame``
+    (x0, y0, x1, y1) counts as overlap too, so labels stay on the map. Greedy, in order.
 
     Examples
     --------
     >>> place_labels([(100, 100), (104, 102)], ["4, 6 · Artyom", "5 · Vladivostok"], size=12,
     ...              avoid=[])
     ['left', 'right']
+    >>> place_labels([(990, 50)], ["Washington, D.C."], size=12, avoid=[], frame=(0, 0, 1000, 600))
+    ['left']
     """
     boxes: list[tuple[float, float, float, float]] = [
         (x - 4, y - 4, x + 4, y + 4) for x, y in [*avoid, *anchors]
@@ -252,11 +256,17 @@ def place_labels(
         }
 
         def overlap(box: tuple[float, float, float, float]) -> float:
-            return sum(
+            shared = sum(
                 max(0.0, min(box[2], b[2]) - max(box[0], b[0]))
                 * max(0.0, min(box[3], b[3]) - max(box[1], b[1]))
                 for b in boxes
             )
+            if frame is None:
+                return shared
+            inside = max(0.0, min(box[2], frame[2]) - max(box[0], frame[0])) * max(
+                0.0, min(box[3], frame[3]) - max(box[1], frame[1])
+            )
+            return shared + 2 * ((box[2] - box[0]) * (box[3] - box[1]) - inside)
 
         side = min(options, key=lambda k: (overlap(options[k]), list(options).index(k)))
         boxes.append(options[side])

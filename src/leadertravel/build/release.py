@@ -44,9 +44,23 @@ from leadertravel._errors import (
     SourceInputError,
     VersionBumpError,
 )
-from leadertravel._manifest import Release, is_iso_date, parse_datapackage, parse_index
+from leadertravel._manifest import (
+    BYTES_KEY,
+    Release,
+    is_iso_date,
+    parse_datapackage,
+    parse_index,
+)
 from leadertravel.build._parquet import sort_by_key, write_parquet
 from leadertravel.build.changelog import TableDiff, diff_table, render_changelog
+from leadertravel.build.descriptor import (
+    citation_cff,
+    credits,
+    frictionless_sources,
+    release_description,
+    resource_schema,
+)
+from leadertravel.build.dictionary import DICTIONARY, manifest_tables, render_dictionary
 from leadertravel.build.semver import (
     SchemaChange,
     bump_of,
@@ -260,6 +274,9 @@ def _publish_dir(staging: Path, target: Path, *, releases: Path, index: bytes) -
         raise
     finally:
         marker.unlink(missing_ok=True)
+    from leadertravel.build.site import write_page
+
+    write_page(releases)  # the download page follows the index
 
 
 def lock_path(releases: Path) -> Path:
@@ -351,7 +368,7 @@ def _remove_stale(releases: Path) -> None:
         if path.is_dir() and not path.is_symlink() and path.name.startswith(STAGING_PREFIX):
             log.warning("removing %s, left by an interrupted build or publication", path)
             shutil.rmtree(path)
-        elif path.name.startswith(f".{INDEX}.") and path.name.endswith(".tmp"):
+        elif path.name.startswith((f".{INDEX}.", ".index.html.")) and path.name.endswith(".tmp"):
             log.warning("removing %s, left by an interrupted index update", path)
             path.unlink()
 
@@ -505,28 +522,6 @@ def _check_date(index: Mapping[str, Any], version: str, released: str) -> None:
         )
 
 
-def _citation(package: Mapping[str, Any], version: str, released: str) -> str:
-    people = package.get("contributors") or [{"title": "leadertravel maintainers"}]
-    licenses = package.get("licenses") or []
-    lines = [
-        "cff-version: 1.2.0",
-        'message: "If you use this data set, please cite this version as below."',
-        "type: dataset",
-        f"title: {json.dumps(package.get('title', package.get('name', 'leadertravel')))}",
-        f"version: {json.dumps(version)}",
-        f"date-released: {json.dumps(released)}",
-    ]
-    if licenses:
-        lines.append(f"license: {json.dumps(licenses[0].get('name', ''))}")
-    if package.get("homepage"):
-        lines.append(f"url: {json.dumps(package['homepage'])}")
-    if package.get("description"):
-        lines.append(f"abstract: {json.dumps(package['description'], ensure_ascii=False)}")
-    lines.append("authors:")
-    lines += [f"  - name: {json.dumps(p.get('title') or p.get('name'))}" for p in people]
-    return "\n".join(lines) + "\n"
-
-
 def _manifest(
     package: Mapping[str, Any],
     version: str,
@@ -587,12 +582,16 @@ def _stage(
             "format": "parquet",
             "mediatype": _MEDIATYPE,
             "hash": f"sha256:{sha256_file(path)}",
-            "bytes": path.stat().st_size,
+            BYTES_KEY: path.stat().st_size,
             "rows": table.num_rows,
-            "schema": inputs.schemas[name],
+            "schema": resource_schema(inputs.schemas[name]),
         }
         resources.append(resource)
-    manifest = _manifest(inputs.package, version, resources, inputs.inputs)
+    used = credits(tables)
+    rows = {n: t.num_rows for n, t in sorted(tables.items())}
+    about = release_description(inputs.package, version=version, rows=rows, used=used)
+    package = {**inputs.package, "description": about, "sources": frictionless_sources(used)}
+    manifest = _manifest(package, version, resources, inputs.inputs)
     (out / MANIFEST).write_bytes(_json_bytes(manifest))
     changelog = render_changelog(
         name=str(manifest["name"]),
@@ -606,10 +605,15 @@ def _stage(
     )
     (out / "CHANGELOG.md").write_text(changelog, encoding="utf-8", newline="\n")
     (out / "CITATION.cff").write_text(
-        _citation(inputs.package, version, released), encoding="utf-8", newline="\n"
+        citation_cff(inputs.package, version=version, released=released, abstract=about, used=used),
+        encoding="utf-8",
+        newline="\n",
     )
+    heading = f"{manifest['name']} {version}: data dictionary"
+    dictionary = render_dictionary(manifest_tables(resources), heading=heading)
+    (out / DICTIONARY).write_text(dictionary, encoding="utf-8", newline="\n")
     for report, data in sorted(inputs.reports.items()):
-        if Path(report).name != report or report in (MANIFEST, SUMS):
+        if Path(report).name != report or report in (MANIFEST, SUMS, DICTIONARY):
             msg = f"report file name {report!r} must be a bare, unreserved file name"
             raise ManifestError(msg)
         (out / report).write_bytes(data)
