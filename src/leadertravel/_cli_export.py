@@ -41,9 +41,9 @@ def register(subparsers: Any) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     import leadertravel as lt
-    from leadertravel._resolve import Context
     from leadertravel._errors import LeadertravelError
     from leadertravel._export import export_frame
+    from leadertravel._resolve import Context
 
     options = {"source": args.source, "cache_dir": args.cache_dir, "offline": args.offline}
     path: Path = args.output or Path(f"{args.table}.{args.fmt}")
