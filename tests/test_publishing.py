@@ -195,8 +195,10 @@ def test_the_dictionary_documents_every_table_and_field_and_new_ones(tmp_path: P
     text = render_dictionary(docs, heading="t")
     for doc in docs:
         assert f"## `{doc.name}`" in text
+        section = text.split(f"## `{doc.name}`", 1)[1].split("\n## ", 1)[0]
         for field in doc.schema["fields"]:
-            row = next(ln for ln in text.splitlines() if ln.startswith(f"| `{field['name']}` |"))
+            lines = section.splitlines()
+            row = next(ln for ln in lines if ln.startswith(f"| `{field['name']}` |"))
             assert field.get("type", "string") in row
             for value in field.get("constraints", {}).get("enum", []):
                 assert f"`{value}`" in text

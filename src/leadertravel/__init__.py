@@ -55,6 +55,7 @@ from leadertravel._errors import (
     UsageError,
     VersionBumpError,
 )
+from leadertravel._panels import country_years, dyad_years
 from leadertravel._plot import plot_trip, plot_trips_per_year, plot_world, trip_html
 
 __version__ = "0.1.0"
@@ -88,7 +89,9 @@ __all__ = [
     "__version__",
     "cache_info",
     "clear_cache",
+    "country_years",
     "describe",
+    "dyad_years",
     "load",
     "load_all",
     "load_arrow",

@@ -1,0 +1,158 @@
+"""Panels of the real release (curated + Office of the Historian): regression figures, and
+the loader helpers agree with the release tables read back through the loader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import leadertravel as lt
+from leadertravel.build.assemble import assemble
+from leadertravel.build.release import write_release
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def release_root(
+    tmp_path_factory: pytest.TempPathFactory, repo_root: Path, historian_sources: Path
+) -> Path:
+    """A real release (curated + Office of the Historian), built here."""
+    root = tmp_path_factory.mktemp("real") / "releases"
+    write_release(assemble(repo_root, sources=historian_sources), releases=root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def release(release_root: Path) -> Iterator[dict[str, pd.DataFrame]]:
+    """Every table of the real release, loaded back with ``lt.load_all``."""
+    yield lt.load_all(source=release_root, cache_dir=release_root.parent / "cache", offline=False)
+
+
+def test_release_carries_the_panel_tables(release: dict[str, pd.DataFrame]) -> None:
+    for name in ("coverage", "system_membership", "country_codes", "dyad_years", "country_years"):
+        assert name in release, name
+    # every body of data is in this release, so every claim is kept
+    assert sorted(release["coverage"]["coverage_id"]) == [
+        "curated-kim-jong-il-journeys",
+        "curated-kim-jong-un-journeys",
+        "curated-putin-2024-asia",
+        "history-state-travels-us-officials",
+        "history-state-visits-foreign-leaders",
+    ]
+
+
+def test_us_uk_presidential_trips_per_decade(release: dict[str, pd.DataFrame]) -> None:
+    d = release["dyad_years"]
+    us_uk = d[
+        (d["system"] == "cow")
+        & (d["code1"] == 2)
+        & (d["code2"] == 200)
+        & (d["office"] == "head_of_state")
+    ]
+    assert us_uk["complete"].all()
+    assert len(us_uk) == 160  # 1866-2025, zeros included
+    per_decade = us_uk.groupby(us_uk["year"] // 10 * 10)["trips"].sum()
+    assert per_decade.loc[1900:].to_dict() == {
+        1900: 0, 1910: 1, 1920: 0, 1930: 6, 1940: 8, 1950: 3, 1960: 6,
+        1970: 3, 1980: 4, 1990: 9, 2000: 7, 2010: 7, 2020: 4,
+    }  # fmt: skip
+
+
+def test_known_rows(release: dict[str, pd.DataFrame]) -> None:
+    d = release["dyad_years"].set_index(["system", "code1", "code2", "year", "office"])
+    # Kim Jong Un: three trips to China in 2018 (March, May, June), none in 2020 …
+    prk_chn = d.loc[("cow", 731, 710, 2018, "head_of_state")]
+    assert (prk_chn["trips"], prk_chn["complete"]) == (3, True)
+    assert d.loc[("cow", 731, 710, 2020, "head_of_state"), "trips"] == 0
+    # … the Panmunjom steps into South Korea are visits, the returns home are not
+    assert d.loc[("cow", 731, 732, 2018, "head_of_state"), "trips"] == 1
+    assert ("cow", 731, 731, 2018, "head_of_state") not in d.index
+    # Putin's curated trip: counted, not complete; no zero elsewhere for Russia
+    assert d.loc[("cow", 365, 731, 2024, "head_of_state"), "complete"] == False  # noqa: E712
+    assert ("cow", 365, 710, 2024, "head_of_state") not in d.index
+    # after reunification the systems differ: COW 255, G&W 260
+    assert d.loc[("cow", 2, 255, 2000, "head_of_state"), "complete"]
+    assert ("gw", 2, 255, 2000, "head_of_state") not in d.index
+    assert d.loc[("gw", 2, 260, 2000, "head_of_state"), "complete"]
+    c = release["country_years"].set_index(["system", "code", "year", "office"])
+    # 2019: Hanoi, Japan (May), UK/Ireland/France, Japan/Korea, Biarritz, Afghanistan, London
+    usa = c.loc[("cow", 2, 2019, "head_of_state")]
+    assert (usa["trips_made"], usa["complete_made"]) == (7, True)
+    trips = release["trips"]
+    heads = trips["office"].isin(["head_of_state", "head_of_state_and_government"])
+    came = trips[(trips["origin"] == "history-state-visits") & heads]
+    assert usa["visits_received"] == (came["start_date"].dt.year == 2019).sum() == 18
+    assert len(release["dyad_years"]) == 176_452  # with the foreign leaders visits
+    assert len(release["country_years"]) == 14_750
+
+
+def _same(helper: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> None:
+    """Equal values, rows compared in key order (the release sorts offices by name)."""
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.astype({"office": str}).sort_values(keys, kind="stable")
+        return frame.reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(ordered(helper), ordered(table), check_dtype=False)
+
+
+def test_helpers_agree_with_the_release_tables(release: dict[str, pd.DataFrame]) -> None:
+    for system, code in (("cow", "ccode"), ("gw", "gwcode")):
+        table = release["dyad_years"]
+        table = table[table["system"] == system].drop(columns="system").reset_index(drop=True)
+        helper = lt.dyad_years(system, tables=release).rename(
+            columns={f"{code}1": "code1", f"{code}2": "code2",
+                     f"{'stateabb' if system == 'cow' else 'gwabb'}1": "abb1",
+                     f"{'stateabb' if system == 'cow' else 'gwabb'}2": "abb2"}
+        )  # fmt: skip
+        _same(helper, table, ["code1", "code2", "year", "office"])
+        table = release["country_years"]
+        table = table[table["system"] == system].drop(columns="system").reset_index(drop=True)
+        helper = lt.country_years(system, tables=release).rename(
+            columns={code: "code", "stateabb" if system == "cow" else "gwabb": "abb"}
+        )
+        _same(helper, table, ["code", "year", "office"])
+
+
+def test_independent_count_from_trips_and_stops(release: dict[str, pd.DataFrame]) -> None:
+    """US secretaries of state in France, per year, counted directly from the stops."""
+    trips, stops, leaders = release["trips"], release["stops"], release["leaders"]
+    fm = trips[trips["office"] == "foreign_minister"].merge(leaders, on="leader_id")
+    fm = fm[fm["country_code"] == "USA"]
+    in_france = stops[stops["country_code"] == "FRA"].merge(fm, on="trip_id")
+    years: dict[int, set[str]] = {}
+    for row in in_france.itertuples():
+        first = row.arrival_date if pd.notna(row.arrival_date) else row.start_date
+        last = row.departure_date if pd.notna(row.departure_date) else row.end_date
+        for year in range(first.year, last.year + 1):
+            years.setdefault(year, set()).add(row.trip_id)
+    d = release["dyad_years"]
+    panel = d[
+        (d["system"] == "cow")
+        & (d["code1"] == 2)
+        & (d["code2"] == 220)
+        & (d["office"] == "foreign_minister")
+        & (d["trips"] > 0)
+    ]
+    assert dict(zip(panel["year"], panel["trips"], strict=True)) == {
+        y: len(t) for y, t in sorted(years.items()) if not 1942 <= y <= 1944
+    }
+
+
+def test_helpers_load_what_they_need(release_root: Path, release: dict[str, pd.DataFrame]) -> None:
+    cache = release_root.parent / "cache-helpers"
+    loaded = lt.country_years("gw", years=[2019], source=release_root, cache_dir=cache)
+    given = lt.country_years("gw", years=[2019], tables=release)
+    pd.testing.assert_frame_equal(loaded, given)
+
+
+def test_a_release_without_the_panel_tables(tmp_path: Path) -> None:
+    from leadertravel._example import example_release
+
+    root = example_release()
+    with pytest.raises(lt.TableNotFound, match="The panels need the table 'country_codes'"):
+        lt.dyad_years(source=root, cache_dir=tmp_path / "cache")
