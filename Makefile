@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-SOURCES ?= ../shared/sources/history-state-travels
+SOURCES ?= ../shared/sources
 RELEASES ?= releases
 # The published release root (the gh-pages branch) the release workflow adds a version to.
 SITE ?= site
@@ -86,7 +86,7 @@ github-release:  ## create GitHub Release TAG with the files of SITE/VERSION (fa
 countries: $(STAMP)  ## regenerate data/reference/countries.csv from the pinned pycountry
 	$(BIN)/python scripts/make_countries.py
 
-pins: $(STAMP)  ## re-pin the Office of the Historian source files by sha256
+pins: $(STAMP)  ## re-pin every importer input (source snapshot) by sha256
 	$(BIN)/python scripts/pin_sources.py --sources $(SOURCES)
 
 dictionary: $(STAMP)  ## regenerate docs/data-dictionary.md from the Table Schemas

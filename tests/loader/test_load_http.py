@@ -99,7 +99,9 @@ def test_filters_on_dates_and_enums(server: ReleaseServer) -> None:
     trips = lt.load("trips", source=server.url, filters=[("start_date", ">=", dt.date(2020, 1, 4))])
     assert len(trips) == 3
     curated = lt.load("trips", source=server.url, filters=[("origin", "==", "curated")])
-    assert len(curated) == 3 and (curated["origin"] == "curated").all()
+    every = lt.load("trips", source=server.url)["origin"]  # the fixture cycles the enum
+    assert 0 < len(curated) == (every == "curated").sum() < len(every)
+    assert (curated["origin"] == "curated").all()
 
 
 def test_filter_values_as_iso_strings_and_or_groups(server: ReleaseServer) -> None:
@@ -250,7 +252,8 @@ def test_in_filter_needs_a_collection_not_a_string(server: ReleaseServer) -> Non
         with pytest.raises(ValueError, match=f"filter on 'origin': '{op}' needs a list"):
             lt.load("trips", source=server.url, filters=[("origin", op, "curated")])
     curated = lt.load("trips", source=server.url, filters=[("origin", "in", ("curated",))])
-    assert len(curated) == 3
+    every = lt.load("trips", source=server.url)["origin"]  # the fixture cycles the enum
+    assert 0 < len(curated) == (every == "curated").sum() < len(every)
     assert len(lt.load("stops", source=server.url, filters=[("seq", "in", {1})])) == 6
 
 

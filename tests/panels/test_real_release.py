@@ -35,12 +35,13 @@ def release(release_root: Path) -> Iterator[dict[str, pd.DataFrame]]:
 def test_release_carries_the_panel_tables(release: dict[str, pd.DataFrame]) -> None:
     for name in ("coverage", "system_membership", "country_codes", "dyad_years", "country_years"):
         assert name in release, name
-    # the visits data are not in this release, so their claim is dropped
+    # every body of data is in this release, so every claim is kept
     assert sorted(release["coverage"]["coverage_id"]) == [
         "curated-kim-jong-il-journeys",
         "curated-kim-jong-un-journeys",
         "curated-putin-2024-asia",
         "history-state-travels-us-officials",
+        "history-state-visits-foreign-leaders",
     ]
 
 
@@ -81,9 +82,12 @@ def test_known_rows(release: dict[str, pd.DataFrame]) -> None:
     # 2019: Hanoi, Japan (May), UK/Ireland/France, Japan/Korea, Biarritz, Afghanistan, London
     usa = c.loc[("cow", 2, 2019, "head_of_state")]
     assert (usa["trips_made"], usa["complete_made"]) == (7, True)
-    assert pd.isna(usa["visits_received"])  # the visits data are not in this release
-    assert len(release["dyad_years"]) == 112_504
-    assert len(release["country_years"]) == 8_268
+    trips = release["trips"]
+    heads = trips["office"].isin(["head_of_state", "head_of_state_and_government"])
+    came = trips[(trips["origin"] == "history-state-visits") & heads]
+    assert usa["visits_received"] == (came["start_date"].dt.year == 2019).sum() == 18
+    assert len(release["dyad_years"]) == 176_452  # with the foreign leaders visits
+    assert len(release["country_years"]) == 14_750
 
 
 def _same(helper: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> None:

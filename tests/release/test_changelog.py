@@ -6,11 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
-from leadertravel.build.changelog import diff_table
+import leadertravel.build.release as release_module
+from leadertravel.build import changelog
+from leadertravel.build.changelog import LISTED, TableDiff, diff_table
 from leadertravel.build.release import write_release
 from leadertravel.build.semver import schema_changes
 
@@ -106,3 +110,144 @@ def test_bounds_and_default_types(
 ) -> None:
     levels = [c.level for c in schema_changes(_field(**old), _field(**new))]
     assert levels == ([] if expected is None else [expected])
+
+
+# --- the Arrow diff against the former pandas diff ---------------------------------------
+#
+# ``_pandas_diff`` is the implementation the Arrow one replaced (release 0.1.0's), kept here
+# as an oracle: for the same inputs both must give the same TableDiff, hence the same
+# CHANGELOG.md.
+
+
+def _pandas_frame(table: pa.Table, columns: list[str]) -> pd.DataFrame:
+    arrays = {}
+    for name in columns:
+        column = table[name]
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(pa.string())
+        arrays[name] = column
+    return pa.table(arrays).to_pandas()
+
+
+def _pandas_key_text(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    text = frame[key[0]].astype("string").fillna("∅")
+    for name in key[1:]:
+        text = text + " / " + frame[name].astype("string").fillna("∅")
+    return text
+
+
+def _pandas_diff(name: str, old: pa.Table, new: pa.Table, key: list[str]) -> TableDiff:
+    common = [c for c in new.column_names if c in old.column_names]
+    before, after = _pandas_frame(old, common), _pandas_frame(new, common)
+    before.index, after.index = _pandas_key_text(before, key), _pandas_key_text(after, key)
+    added = after.index.difference(before.index)
+    removed = before.index.difference(after.index)
+    both = after.index.intersection(before.index)
+    a, b = before.loc[both], after.loc[both]
+    changed = pd.DataFrame(index=both)
+    for column in common:
+        if column in key:
+            continue
+        x, y = a[column], b[column]
+        if x.dtype != y.dtype:
+            x, y = x.astype("string"), y.astype("string")
+        same = (x == y).fillna(False).astype(bool) | (x.isna() & y.isna())
+        changed[column] = ~same.to_numpy()
+    rows = changed[changed.any(axis=1)] if len(changed.columns) else changed.iloc[0:0]
+    listed = [
+        (str(k), [c for c in rows.columns if flags[c]])
+        for k, flags in rows.sort_index().head(LISTED).iterrows()
+    ]
+    counts = {c: int(rows[c].sum()) for c in rows.columns if rows[c].any()}
+    return TableDiff(
+        name, sorted(map(str, added)), sorted(map(str, removed)), listed, len(rows), counts
+    )
+
+
+def _edge_tables(seed: int) -> tuple[pa.Table, pa.Table]:
+    """Two versions of a table with every kind of value and change the releases hold."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    ids = np.array([f"id-{i:04d}" for i in range(n)] + ["Ärger", "zebra", "Zebra", "éclair"])
+    m = len(ids)
+    old = {
+        "a": ids,
+        "b": rng.integers(0, 3, m),
+        "f": np.where(rng.random(m) < 0.1, np.nan, rng.random(m).round(2)),
+        "s": np.where(rng.random(m) < 0.2, None, rng.choice(["x", "y", "ü"], m)),
+        "d": pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 9, m), "D"),
+        "e": pd.Categorical(rng.choice(["air", "rail"], m)),
+        "n": rng.integers(0, 5, m),
+        "t": rng.integers(0, 5, m),
+    }
+    new = {k: (v.copy() if hasattr(v, "copy") else v) for k, v in old.items()}
+    flip = rng.random(m) < 0.3
+    new["f"] = np.where(flip, np.round(new["f"] + 1, 2), new["f"])
+    new["s"] = np.where(rng.random(m) < 0.1, "y", new["s"])
+    new["d"] = new["d"] + pd.to_timedelta(np.where(rng.random(m) < 0.05, 1, 0), "D")
+    new["e"] = pd.Categorical(np.where(rng.random(m) < 0.1, "sea", np.asarray(new["e"])))
+    new["n"] = np.where(rng.random(m) < 0.1, new["n"] + 1, new["n"])
+    new["t"] = np.asarray(new["t"]).astype(str)  # a retyped field, compared as text
+    new["t"][::7] = "9"
+    old_t = pa.table({k: pa.array(v) for k, v in old.items()})
+    new_t = pa.table({k: pa.array(v) for k, v in new.items()})
+    new_t = new_t.append_column("only_new", pa.array(np.zeros(m)))
+    new_t = new_t.take(pa.array(rng.permutation(m)[: m - 60]))  # 60 removed, unordered
+    extra = old_t.slice(0, 80).set_column(0, "a", pa.array([f"new-{i}" for i in range(80)]))
+    extra = extra.set_column(
+        old_t.column_names.index("t"), "t", extra["t"].cast(pa.string())
+    ).append_column("only_new", pa.array(np.ones(80)))
+    return old_t, pa.concat_tables([new_t, extra.cast(new_t.schema)])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("key", [["a"], ["a", "b"]])
+def test_arrow_diff_equals_the_pandas_diff(seed: int, key: list[str]) -> None:
+    old, new = _edge_tables(seed)
+    got = diff_table("t", old, new, key)
+    assert got == _pandas_diff("t", old, new, key)
+    assert got.added and got.removed and got.n_changed > LISTED  # every path taken
+
+
+def test_arrow_diff_chunks_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = _edge_tables(3)
+    whole = diff_table("t", old, new, ["a"])
+    monkeypatch.setattr(changelog, "_CHUNK", 7)
+    assert diff_table("t", old, new, ["a"]) == whole
+
+
+def test_integer_column_gaining_nulls_is_not_all_changed() -> None:
+    # The pandas diff compared an integer column with nulls in only one release as text
+    # ("5" against "5.0") and listed every row as changed; the Arrow diff compares values.
+    old = pa.table({"id": ["a", "b", "c"], "n": pa.array([5, 6, 7], pa.int64())})
+    new = pa.table({"id": ["a", "b", "c"], "n": pa.array([5, None, 7], pa.int64())})
+    assert diff_table("t", old, new, ["id"]).changed == [("b", ["n"])]
+    assert _pandas_diff("t", old, new, ["id"]).n_changed == 3
+
+
+def test_follow_up_changelog_is_the_same_as_with_the_pandas_diff(
+    tmp_path: Path, synthetic: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = synthetic.synthetic_inputs(3000)
+    follow = synthetic.synthetic_inputs(3000, version="0.2.0", follow_up=True)
+    texts = []
+    for label, diff in (("arrow", changelog.diff_table), ("pandas", _pandas_diff)):
+        monkeypatch.setattr(release_module, "diff_table", diff)
+        releases = tmp_path / label
+        write_release(base, releases=releases)
+        texts.append((write_release(follow, releases=releases) / "CHANGELOG.md").read_bytes())
+    assert texts[0] == texts[1]
+    text = texts[0].decode()
+    assert "| sources | 2 | 1 | 0 | 0 |" in text
+    assert "Changed rows per field: confidence " in text and "title " in text
+
+
+def test_arrow_diff_on_the_same_keys_equals_the_pandas_diff() -> None:
+    old, _ = _edge_tables(4)
+    values = old["n"].to_numpy().copy()
+    values[::9] += 1
+    new = old.set_column(old.column_names.index("n"), "n", pa.array(values))
+    new = new.set_column(new.column_names.index("f"), "f", pc.round(new["f"], 1))
+    got = diff_table("t", old, new, ["a"])
+    assert got == _pandas_diff("t", old, new, ["a"])
+    assert not got.added and not got.removed and got.n_changed > LISTED

