@@ -51,8 +51,8 @@ def test_build_then_demo_rebuilds_and_loads(
             "--releases", str(releases), "--cache-dir", str(cache)]  # fmt: skip
     assert main(args) == 0
     out = capsys.readouterr().out
-    # 16 curated + 1,454 travels + 3,264 visits
-    assert re.search(r"^ +trips +4,734 rows$", out, re.MULTILINE), out
+    # 22 curated + 1,454 travels + 3,264 visits
+    assert re.search(r"^ +trips +4,740 rows$", out, re.MULTILINE), out
     assert "rus-khasan rus-vostochny-cosmodrome" in out
     assert "PRK             RUS rus-khasan-tumangang-bridge 2023-09-12           rail" in out
     assert sorted(p.name for p in release.iterdir()) == published

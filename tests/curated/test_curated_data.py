@@ -1,7 +1,8 @@
 """Regression tests for the curated tables in ``data/curated/``.
 
 They pin the counts and the known facts of the curated journeys (Kim Jong Un 2018-2025,
-Kim Jong Il 2001, Vladimir Putin 2024), the id conventions and the citations; the semantic
+Kim Jong Il 2000-2011, Vladimir Putin 2024), the id conventions, the citations and the
+completeness claims of data/reference/coverage.csv; the semantic
 rules are checked on them by ``tests/validate/test_rules.py::test_shipped_package_validates``.
 """
 
@@ -31,9 +32,15 @@ PANMUNJOM = ("kim-jong-un-2018-04-27", "kim-jong-un-2019-06-30")
 
 # trip_id: (stops, legs, border crossings)
 SHAPE = {
+    "kim-jong-il-2000-05-29": (1, 2, 2),
+    "kim-jong-il-2001-01-15": (2, 3, 2),
     "kim-jong-il-2001-07-26": (8, 9, 2),
     "kim-jong-il-2002-08-20": (4, 5, 2),
     "kim-jong-il-2004-04-18": (3, 4, 2),
+    "kim-jong-il-2006-01-10": (5, 6, 2),
+    "kim-jong-il-2010-05-03": (4, 5, 2),
+    "kim-jong-il-2010-08-26": (3, 4, 2),
+    "kim-jong-il-2011-05-20": (6, 7, 2),
     "kim-jong-il-2011-08-20": (8, 9, 3),
     "kim-jong-un-2018-03-25": (1, 2, 2),
     "kim-jong-un-2018-04-27": (5, 6, 6),
@@ -75,14 +82,14 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 
 def test_counts(tables: Tables) -> None:
-    assert len(tables["trips"]) == len(SHAPE) == 16
-    assert len(tables["stops"]) == 51
-    assert len(tables["legs"]) == 67
-    assert len(tables["border_crossings"]) == 40
+    assert len(tables["trips"]) == len(SHAPE) == 22
+    assert len(tables["stops"]) == 72
+    assert len(tables["legs"]) == 94
+    assert len(tables["border_crossings"]) == 52
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 33
-    assert len(tables["sources"]) == 95
-    assert len(tables["citations"]) == 410
+    assert len(tables["places"]) == 44
+    assert len(tables["sources"]) == 120
+    assert len(tables["citations"]) == 536
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -440,3 +447,123 @@ def test_kim_jong_il_2004_beijing_by_dandong(tables: Tables) -> None:
     assert crossings == [("PRK", "CHN", bridge), ("CHN", "PRK", bridge)]
     back = _of(tables["border_crossings"], trip).iloc[-1]
     assert pd.isna(back["crossed_on"])  # late on 21 or early on 22 April: not stated
+
+
+def test_kim_jong_il_china_trips_2000_2001_2010(tables: Tables) -> None:
+    trips = tables["trips"].set_index("trip_id")
+    spans = {
+        "kim-jong-il-2000-05-29": ("2000-05-29", "2000-05-31", "medium"),
+        "kim-jong-il-2001-01-15": ("2001-01-15", "2001-01-20", "medium"),
+        "kim-jong-il-2010-05-03": ("2010-05-03", "2010-05-07", "high"),
+    }
+    for trip, (start, end, confidence) in spans.items():
+        row = trips.loc[trip]
+        assert (row["start_date"], row["end_date"]) == (_day(start), _day(end)), trip
+        assert row["confidence"] == confidence, trip
+        _, modes, crossings = _trip_shape(tables, trip)
+        assert set(modes) == {"rail"} and crossings[0][:2] == ("PRK", "CHN"), trip
+    assert _trip_shape(tables, "kim-jong-il-2000-05-29")[0] == ["chn-beijing"]
+    assert _trip_shape(tables, "kim-jong-il-2001-01-15")[0] == ["chn-shanghai", "chn-beijing"]
+    may_2010 = _trip_shape(tables, "kim-jong-il-2010-05-03")
+    assert may_2010[0] == ["chn-dandong", "chn-dalian", "chn-tianjin", "chn-beijing"]
+    assert may_2010[2][0] == ("PRK", "CHN", "chn-dandong-sinuiju-bridge")
+    # January 2001: no source cited states the mode, so every leg says it was inferred
+    legs = _of(tables["legs"], "kim-jong-il-2001-01-15")
+    assert legs["mode_inferred"].all() and set(legs["confidence"]) == {"low"}
+
+
+def test_kim_jong_il_china_trips_2010_and_2011(tables: Tables) -> None:
+    august, may = "kim-jong-il-2010-08-26", "kim-jong-il-2011-05-20"
+    stops, modes, crossings = _trip_shape(tables, august)
+    assert stops == ["chn-jilin", "chn-changchun", "chn-harbin"] and set(modes) == {"rail"}
+    assert crossings == [("PRK", "CHN", "prk-manpo-jian-bridge"), ("CHN", "PRK", "-")]
+    stops, modes, crossings = _trip_shape(tables, may)
+    assert stops == [
+        "chn-mudanjiang",
+        "chn-changchun",
+        "chn-yangzhou",
+        "chn-nanjing",
+        "chn-beijing",
+        "chn-dandong",
+    ]
+    assert modes == ["rail", "rail", "rail", "road", "rail", "rail", "rail"]
+    assert crossings == [("PRK", "CHN", "-"), ("CHN", "PRK", "chn-dandong-sinuiju-bridge")]
+    trips = tables["trips"].set_index("trip_id")
+    assert (trips.loc[may, "start_date"], trips.loc[may, "end_date"]) == (
+        _day("2011-05-20"),
+        _day("2011-05-27"),
+    )
+
+
+def test_every_kim_jong_il_trip_is_by_his_train_within_his_rule(tables: Tables) -> None:
+    trips = tables["trips"][tables["trips"]["leader_id"] == "kim-jong-il"]
+    assert len(trips) == 10
+    assert (trips["start_date"] >= _day("1994-07-08")).all()
+    assert (trips["end_date"] <= _day("2011-12-17")).all()
+    legs = tables["legs"][tables["legs"]["trip_id"].isin(trips["trip_id"])]
+    assert set(legs["transport_mode"]) == {"rail", "road"}  # he never flew
+    crossings = tables["border_crossings"]
+    crossings = crossings[crossings["trip_id"].isin(trips["trip_id"])]
+    assert set(crossings["transport_mode"]) == {"rail"}
+
+
+def test_kim_jong_il_2006_southern_tour(tables: Tables) -> None:
+    trip = "kim-jong-il-2006-01-10"
+    stops, modes, crossings = _trip_shape(tables, trip)
+    assert stops == ["chn-wuhan", "chn-yichang", "chn-guangzhou", "chn-shenzhen", "chn-beijing"]
+    assert set(modes) == {"rail"}
+    bridge = "chn-dandong-sinuiju-bridge"
+    assert crossings == [("PRK", "CHN", bridge), ("CHN", "PRK", bridge)]
+    days = list(_of(tables["border_crossings"], trip)["crossed_on"])
+    assert days == [_day("2006-01-10"), _day("2006-01-18")]
+
+
+def test_completeness_claims_hold_in_the_data(tables: Tables) -> None:
+    """The curated set claims every foreign trip of both Kims (issue 13 item 8).
+
+    Kim Jong Un from 17 December 2011 to the end of 2025: the seed report (Reuters,
+    13 September 2023) counts seven trips abroad in 2018-2019 plus two steps across the
+    inter-Korean line before the Vostochny journey; Kim Jong Il from 8 July 1994 to
+    17 December 2011: ten journeys, the first in May 2000 (the Los Angeles Times counted
+    the 2001 Russia journey as his third).
+    """
+    trips = tables["trips"]
+    claims = tables["coverage"].set_index("coverage_id")
+    claim = claims.loc["curated-kim-jong-un-journeys"]
+    assert (claim["leader_id"], claim["source"], bool(claim["complete"])) == (
+        "kim-jong-un",
+        "curated",
+        True,
+    )
+    assert (claim["covered_from"], claim["covered_to"]) == (_day("2011-12-17"), _day("2025-12-31"))
+    kju = trips[trips["leader_id"] == "kim-jong-un"]
+    assert (kju["start_date"] >= claim["covered_from"]).all()
+    assert len(kju[kju["end_date"] <= claim["covered_to"]]) == 11
+    before_seed = kju[kju["start_date"] < _day("2023-09-01")]
+    panmunjom = set(PANMUNJOM)
+    assert len(before_seed[~before_seed["trip_id"].isin(panmunjom)]) == 7
+    assert set(before_seed["start_date"].dt.year) == {2018, 2019}
+    assert panmunjom <= set(before_seed["trip_id"])
+    claim = claims.loc["curated-kim-jong-il-journeys"]
+    assert (claim["leader_id"], claim["source"], bool(claim["complete"])) == (
+        "kim-jong-il",
+        "curated",
+        True,
+    )
+    assert (claim["covered_from"], claim["covered_to"]) == (_day("1994-07-08"), _day("2011-12-17"))
+    kji = trips[trips["leader_id"] == "kim-jong-il"].sort_values("start_date")
+    assert kji["start_date"].min() >= claim["covered_from"]
+    assert kji["end_date"].max() <= claim["covered_to"]
+    assert len(kji) == 10
+    assert kji["start_date"].iloc[0] == _day("2000-05-29")
+    assert list(kji["trip_id"].iloc[2:3]) == ["kim-jong-il-2001-07-26"]  # his third journey
+    # KCNA and AP count May 2010 as his fifth visit to China; ITAR-TASS August 2011 as his
+    # third to Russia
+    first_country = {
+        trip: str(_of(tables["border_crossings"], trip)["to_country_code"].iloc[0])
+        for trip in kji["trip_id"]
+    }
+    china = sorted(t for t, c in first_country.items() if c == "CHN")
+    assert china.index("kim-jong-il-2010-05-03") == 4 and len(china) == 7
+    russia = sorted(t for t, c in first_country.items() if c == "RUS")
+    assert russia[-1] == "kim-jong-il-2011-08-20" and len(russia) == 3

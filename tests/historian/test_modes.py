@@ -60,8 +60,8 @@ def test_counts_per_mode_and_rule(inferred: dict[str, pd.DataFrame]) -> None:
     # Flag and rule go together on imported legs; nothing else is flagged.
     assert (imported["mode_inferred"] == imported["mode_rule"].notna()).all()
     assert ((imported["transport_mode"] == "unknown") == imported["mode_rule"].isna()).all()
-    # All legs of the release: 6,475, of which 4,369 stay unknown (2 of them curated).
-    assert len(legs) == 6475 and int((legs["transport_mode"] == "unknown").sum()) == 4369
+    # All legs of the release: 6,502, of which 4,369 stay unknown (2 of them curated).
+    assert len(legs) == 6502 and int((legs["transport_mode"] == "unknown").sum()) == 4369
 
 
 def test_curated_legs_are_never_changed(
@@ -132,12 +132,12 @@ def test_agreement_with_curated_and_remark_attested_legs(
 ) -> None:
     report = mode_agreement(merged, read_mode_rules(ROOT))
     curated = report["curated"]
-    assert (curated["legs"], curated["fired"], curated["agree"]) == (65, 11, 11)
+    assert (curated["legs"], curated["fired"], curated["agree"]) == (92, 12, 12)
     assert curated["by_rule"] == {
         "rail-station-arrival": {"fired": 6, "agree": 6},
         "remark-landed": {"fired": 2, "agree": 2},
         "remark-train-arrived": {"fired": 1, "agree": 1},
-        "remark-train-left": {"fired": 2, "agree": 2},
+        "remark-train-left": {"fired": 3, "agree": 3},
     }
     assert curated["disagreements"] == []
     attested = report["remark_attested"]

@@ -88,6 +88,11 @@ def test_known_rows(release: dict[str, pd.DataFrame]) -> None:
     assert usa["visits_received"] == (came["start_date"].dt.year == 2019).sum() == 18
     assert len(release["dyad_years"]) == 176_452  # with the foreign leaders visits
     assert len(release["country_years"]) == 14_750
+    # Kim Jong Il (complete 1994-2011): two trips to China in 2010 and in 2011 (the August 2011
+    # journey to Russia came home through China), none in 2005; Russia in 2002
+    for year, trips in ((2010, 2), (2011, 2), (2005, 0)):
+        assert d.loc[("cow", 731, 710, year, "head_of_state"), "trips"] == trips, year
+    assert d.loc[("cow", 731, 365, 2002, "head_of_state"), "trips"] == 1
 
 
 def _same(helper: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> None:

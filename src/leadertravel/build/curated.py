@@ -253,6 +253,28 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _checked_schema(schema: object) -> dict[str, Any]:
+    """Refuse a Table Schema the build cannot apply (a ``ValueError`` naming why)."""
+    from leadertravel._schema import arrow_schema
+
+    if not isinstance(schema, dict):
+        msg = "it must be a JSON object"
+        raise ValueError(msg)
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+    ):
+        msg = "it needs a list of 'fields', each with a 'name'"
+        raise ValueError(msg)
+    names = [f["name"] for f in fields]
+    for key in ("primaryKey",):
+        if not set(schema.get(key) or []) <= set(names):
+            msg = f"its {key} {schema.get(key)} names fields it does not have"
+            raise ValueError(msg)
+    arrow_schema(schema)  # every type maps (raises ValueError naming the field)
+    return schema
+
+
 def read_package(root: Path) -> CuratedPackage:
     """Read the descriptor, every Table Schema and every CSV of the curated package once.
 
@@ -276,7 +298,7 @@ def read_package(root: Path) -> CuratedPackage:
     for resource in descriptor["resources"]:
         name = resource["name"]
         try:
-            schemas[name] = read_table_schema(base / resource["schema"])
+            schemas[name] = _checked_schema(read_table_schema(base / resource["schema"]))
         except (OSError, ValueError) as err:
             problems.append(
                 Problem(

@@ -465,7 +465,7 @@ def _validate(inputs: ReleaseInputs, version: str, *, rules: bool) -> dict[str, 
     """Validate every table once (Table Schemas, then the rules); the tables to write."""
     from leadertravel.build.validate import validate_tables
 
-    log.info("checking %d tables against their Table Schemas and the rules", len(inputs.schemas))
+    log.info("checking %d tables against their Table Schemas", len(inputs.schemas))
     result = validate_tables(
         inputs.tables, inputs.schemas, locations=getattr(inputs, "locations", None), rules=rules
     )

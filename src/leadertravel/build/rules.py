@@ -61,9 +61,10 @@ class _Context:
 
         A repeated key keeps its first row (the repeat is a primary-key problem already).
         """
-        frame = self.tables[table]
-        key = self.key(table)
-        return frame.drop_duplicates(key).set_index(key)[columns]
+        indexed = self.tables[table].set_index(self.key(table))[columns]
+        if indexed.index.is_unique:  # cached: the lookups need it anyway
+            return indexed
+        return indexed[~indexed.index.duplicated()]
 
     def report(
         self,
@@ -204,7 +205,7 @@ def _legs_follow_stops(c: _Context) -> list[Problem]:
     n_legs = legs.groupby("trip_id").size()
     counts = pd.concat([n_stops.rename("stops"), n_legs.rename("legs")], axis=1).fillna(0)
     wrong = counts[(counts["stops"] > 0) & (counts["legs"] != counts["stops"] + 1)]
-    trips = c.tables["trips"].drop_duplicates("trip_id")
+    trips = c.tables["trips"]
     bad_trips = trips[_isin(trips["trip_id"], wrong.index)]
     out += c.report(
         "trips",
@@ -219,9 +220,7 @@ def _legs_follow_stops(c: _Context) -> list[Problem]:
     joined = (
         legs.reset_index()
         .merge(
-            stops.drop_duplicates(["trip_id", "seq"])[
-                ["trip_id", "seq", "place_id", "country_code", "stop_id"]
-            ],
+            stops[["trip_id", "seq", "place_id", "country_code", "stop_id"]],
             on=["trip_id", "seq"],
             how="inner",
         )
@@ -282,8 +281,7 @@ def _crossings(c: _Context) -> list[Problem]:
 
 
 def _trip_overlap(c: _Context) -> list[Problem]:
-    trips = c.tables["trips"].drop_duplicates("trip_id")
-    trips = trips.sort_values(["leader_id", "start_date", "trip_id"], kind="stable")
+    trips = c.tables["trips"].sort_values(["leader_id", "start_date", "trip_id"], kind="stable")
     prev_end = trips.groupby("leader_id")["end_date"].shift(1)
     prev_id = trips.groupby("leader_id")["trip_id"].shift(1)
     overlap = (trips["start_date"] <= prev_end).fillna(False)
@@ -401,7 +399,13 @@ def check_rules(
     """
     locations = locations or {}
     ranks = table_order(schemas)
-    frames = {n: f.reset_index(drop=True) for n, f in tables.items() if n not in unreadable}
+    frames = {
+        n: f
+        if isinstance(f.index, pd.RangeIndex) and f.index.start == 0
+        else f.reset_index(drop=True)
+        for n, f in tables.items()
+        if n not in unreadable
+    }
     locators = {
         n: Locator(
             n,

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leadertravel._schema import arrow_schema, pandas_dtype
+from leadertravel._schema import arrow_schema, enum_of, pandas_dtype
 
 __all__ = [
     "EXPECTED",
@@ -295,6 +295,7 @@ def typed_frame(frame: pd.DataFrame, schema: Mapping[str, Any]) -> pd.DataFrame:
 
 
 _NULLABLE = {
+    pa.string(): pd.StringDtype(),
     pa.int64(): pd.Int64Dtype(),
     pa.int16(): pd.Int16Dtype(),
     pa.float64(): pd.Float64Dtype(),
@@ -311,16 +312,20 @@ def to_frame(
     categoricals and dates ``datetime64[s]``.
     """
     names = [spec["name"] for spec in schema["fields"]]
-    table = pa.Table.from_arrays([columns[n] for n in names], names=names)
+    enums = {s["name"]: pandas_dtype(s) for s in schema["fields"] if enum_of(s) is not None}
+    plain = [n for n in names if n not in enums]
+    table = pa.Table.from_arrays([columns[n] for n in plain], names=plain)
     frame: pd.DataFrame = table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
+    for name, dtype in enums.items():  # codes straight from Arrow; outside the enum → NA
+        vocabulary = pa.array(list(dtype.categories), pa.string())
+        codes = pc.fill_null(pc.index_in(columns[name], value_set=vocabulary), -1)
+        codes_np = np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int32)
+        frame[name] = pd.Categorical.from_codes(codes_np, dtype=dtype)
+    frame = frame[names]
     for spec in schema["fields"]:
         dtype = pandas_dtype(spec)
-        series = frame[spec["name"]]
-        if str(series.dtype) == str(dtype):
-            continue
-        if isinstance(dtype, pd.CategoricalDtype):  # a value outside the enum (reported) → NA
-            series = series.where(series.isin(dtype.categories))
-        frame[spec["name"]] = series.astype(dtype)
+        if str(frame[spec["name"]].dtype) != str(dtype):
+            frame[spec["name"]] = frame[spec["name"]].astype(dtype)
     if index is not None:
         frame.index = index
     return frame

@@ -21,6 +21,7 @@ locating and ordering problems  :class:`leadertravel.build.problems.Locator`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ from leadertravel.build.curated import CuratedPackage, read_package
 from leadertravel.build.problems import Location, Problem
 from leadertravel.build.rules import check_rules
 from leadertravel.build.typed import to_frame
+
+log = logging.getLogger("leadertravel.build")
 
 __all__ = [
     "Curated",
@@ -113,6 +116,7 @@ def validate_tables(
     }
     problems = list(result.problems)
     if rules and not types_only:
+        log.info("checking the semantic rules")
         problems += check_rules(frames, schemas, locations=locations, unreadable=unreadable)
     return Validated(sorted(problems), result.tables, frames)
 
