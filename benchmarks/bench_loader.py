@@ -5,7 +5,10 @@
 2. cold ``lt.load("stops")`` over loopback HTTP ÷ (plain urllib download + the same read)
    (target ≤ 1.20);
 3. ``import leadertravel`` ÷ ``import pandas, pyarrow`` in fresh interpreters (≤ 1.05);
-4. a filtered load of one leader's stops ÷ the full load (≤ 0.2).
+4. a filtered load of one leader's stops ÷ the full load (≤ 0.2);
+5. warm ``lt.load("stops")`` ÷ the same load with the sha256 of the bytes read skipped
+   (the cost of re-verifying every cached file on every load, issue 9 item 1; ≤ 1.05),
+   and the same for the small ``trips`` table.
 
 The release is the synthetic one of ``benchmarks/synthetic.py`` (1M stops by default),
 written once to ``--releases`` (reused if already there) and served by ``http.server`` on
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import http.server
 import os
 import shutil
@@ -27,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +45,14 @@ sys.path.insert(0, str(HERE))
 import leadertravel as lt  # noqa: E402
 
 TABLE = "stops"
-TARGETS = {"warm": 1.10, "cold": 1.20, "import": 1.05, "filtered": 0.20}
+TARGETS = {
+    "warm": 1.10,
+    "cold": 1.20,
+    "import": 1.05,
+    "filtered": 0.20,
+    "verify": 1.05,
+    "verify-small": 1.05,
+}
 
 
 def best_of(fn: Callable[[], Any], repeat: int) -> float:
@@ -90,6 +102,34 @@ def bench_warm(releases: Path, work: Path, repeat: int) -> tuple[float, float]:
         lambda: pq.read_table(path).to_pandas(),
         repeat,
     )
+
+
+class _Unhashed:
+    """A stand-in for :mod:`hashlib` in the loader that returns the expected digest unhashed."""
+
+    def __init__(self, digest: str) -> None:
+        self.digest = digest
+
+    def sha256(self, data: Any) -> Any:
+        return types.SimpleNamespace(hexdigest=lambda: self.digest)
+
+
+def bench_verify(releases: Path, work: Path, repeat: int, table: str) -> tuple[float, float]:
+    """Warm load ÷ warm load without hashing the bytes read (the baseline)."""
+    import leadertravel._fetch as fetch
+
+    cache = work / "warm-cache"
+    path = lt.path(table, source=releases, cache_dir=cache)
+    unhashed = _Unhashed(hashlib.sha256(path.read_bytes()).hexdigest())
+
+    def without_hash() -> None:
+        real, fetch.hashlib = fetch.hashlib, unhashed  # type: ignore[assignment]
+        try:
+            lt.load(table, source=releases, cache_dir=cache)
+        finally:
+            fetch.hashlib = real
+
+    return compare(lambda: lt.load(table, source=releases, cache_dir=cache), without_hash, repeat)
 
 
 def bench_cold(url: str, version: str, work: Path, repeat: int) -> tuple[float, float]:
@@ -177,6 +217,10 @@ def main() -> int:
         results["import"] = (ours, base, "import leadertravel ÷ import pandas, pyarrow")
         ours, base, rows = bench_filtered(releases, work, args.repeat)
         results["filtered"] = (ours, base, f"filtered load (1 leader, {rows} stops) ÷ full load")
+        ours, base = bench_verify(releases, work, args.repeat, TABLE)
+        results["verify"] = (ours, base, "warm load ÷ the same without re-hashing")
+        ours, base = bench_verify(releases, work, max(args.repeat, 21), "trips")
+        results["verify-small"] = (ours, base, "warm load of trips ÷ the same, no re-hash")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     failed = 0

@@ -11,8 +11,11 @@ and usable offline afterwards. See the data dictionary (``leadertravel describe 
 
 Environment variables: ``LEADERTRAVEL_SOURCE`` (release root URL or directory),
 ``LEADERTRAVEL_CACHE_DIR`` (cache root), ``LEADERTRAVEL_OFFLINE=1`` (cache only),
-``LEADERTRAVEL_TIMEOUT`` (network timeout in seconds, default 30) and
-``LEADERTRAVEL_LATEST_TTL`` (seconds a resolved 'latest' is trusted, default 6 hours).
+``LEADERTRAVEL_TIMEOUT`` (network timeout in seconds, default 30),
+``LEADERTRAVEL_LATEST_TTL`` (seconds a resolved 'latest' is trusted, default 6 hours),
+``LEADERTRAVEL_RETRIES`` (retries of transient failures, default 2) and
+``LEADERTRAVEL_LOCK_TIMEOUT`` (seconds to wait for a cache lock, default 120); all are
+read in ``leadertravel._config``.
 """
 
 from leadertravel._api import (
@@ -27,6 +30,8 @@ from leadertravel._api import (
 )
 from leadertravel._errors import (
     BuildError,
+    CacheError,
+    CacheLocked,
     DataValidationError,
     HashMismatch,
     IntegrityError,
@@ -39,6 +44,7 @@ from leadertravel._errors import (
     ReleaseNotFound,
     RemoteFileNotFound,
     ReproducibilityError,
+    SchemaViolation,
     SourceError,
     SourceInputError,
     SourceUnavailable,
@@ -46,6 +52,7 @@ from leadertravel._errors import (
     TruncatedDownload,
     UnsafeManifest,
     UnsupportedFormat,
+    UsageError,
     VersionBumpError,
 )
 from leadertravel._panels import country_years, dyad_years
@@ -55,6 +62,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "CacheError",
+    "CacheLocked",
     "DataValidationError",
     "HashMismatch",
     "IntegrityError",
@@ -67,6 +76,7 @@ __all__ = [
     "ReleaseNotFound",
     "RemoteFileNotFound",
     "ReproducibilityError",
+    "SchemaViolation",
     "SourceError",
     "SourceInputError",
     "SourceUnavailable",
@@ -74,6 +84,7 @@ __all__ = [
     "TruncatedDownload",
     "UnsafeManifest",
     "UnsupportedFormat",
+    "UsageError",
     "VersionBumpError",
     "__version__",
     "cache_info",

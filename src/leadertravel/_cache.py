@@ -4,97 +4,124 @@ Layout (one directory per source, one per version inside it)::
 
     <cache root>/                        platformdirs user cache dir, or LEADERTRAVEL_CACHE_DIR
       <host-or-dir>-<hash of source>/
-        source.json                      the source's location and when index.json was fetched
+        source.json                      the source's location; when index.json was fetched
+                                         and its sha256
         index.json                       last index fetched from the source
         <version>.lock                   file lock held while filling <version>/
+        <version>.lock.owner             who holds (or last held) that lock, for messages
         <version>/
           datapackage.json               the release manifest (immutable once cached)
           <table>.parquet                verified copies of the release files
-          .verified/<table>.parquet.json sha256, size, mtime and "schema_checked" recorded
-                                         after verification
+          .verified/<file>.json          sha256 and size recorded after verification (for
+                                         a Parquet file also that its schema was checked)
 
-A file counts as verified without re-hashing when its stamp names the manifest's sha256
-and size, says its Parquet schema was checked against the manifest's Table Schema, and
-the file's size and modification time are those recorded at verification. A cached file
-is never deleted because it failed a check: only an atomic rename of a verified download
-replaces it (``clear`` is the one way to delete).
+Every load hashes the bytes it reads (see `leadertravel._fetch`), so a cached file that
+rots keeping its size and modification time is never served; the stamps only spare the
+schema check and date the verification. ``datapackage.json`` and ``index.json`` are small
+and checked against the sha256 recorded when they were stored, so a damaged copy is
+fetched again instead of being blamed on the release.
+
+A cache may be read-only (a shared or pre-built cache): everything already cached loads;
+stamps and a refreshed index that cannot be written are kept in memory for the process;
+anything that must be downloaded raises `CacheError` naming the directory. Every other
+I/O fault (disk full, a file where a directory belongs, a lock held too long) is a
+`CacheError` too. A cached file is never deleted because it failed a check: only an
+atomic rename of a verified download replaces it (``clear`` is the one way to delete).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
-import tempfile
+import socket
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from leadertravel._errors import SourceError
+from leadertravel._config import cache_root, lock_timeout
+from leadertravel._errors import CacheError, CacheLocked
+from leadertravel._fsutil import write_atomic
 from leadertravel._manifest import _VERSION_RE, check_version
-
-if TYPE_CHECKING:
-    from filelock import BaseFileLock
 
 __all__ = [
     "CacheEntry",
+    "CacheVanished",
     "SourceCache",
+    "cache_error",
     "cache_root",
+    "clear",
     "iter_entries",
     "write_atomic",
 ]
 
-LOCK_TIMEOUT = 600.0
+logger = logging.getLogger("leadertravel")
+
 _STAMPS = ".verified"
+INDEX = "index.json"
+MANIFEST = "datapackage.json"
+#: Temp files (``.tmp``) older than this are left by a killed process and are removed.
+STALE_SECONDS = 3600.0
+_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+_IN_THE_WAY = {errno.ENOTDIR, errno.EEXIST, errno.EISDIR}
+# Refreshed indexes that could not be written (read-only cache): source dir → (bytes, time)
+_MEMORY_INDEX: dict[str, tuple[bytes, float]] = {}
 
 
-def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Return the cache root: ``cache_dir``, else ``LEADERTRAVEL_CACHE_DIR``, else platformdirs.
-
-    Examples
-    --------
-    >>> cache_root("/tmp/lt-cache")
-    PosixPath('/tmp/lt-cache')
-    """
-    if cache_dir is not None:
-        return Path(cache_dir).expanduser()
-    env = os.environ.get("LEADERTRAVEL_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("leadertravel", appauthor=False))
+class CacheVanished(CacheError):
+    """A cache directory disappeared during an operation (``clear_cache`` meanwhile)."""
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` through a temp file and an atomic rename.
+def cache_error(err: OSError, doing: str, path: Path) -> CacheError:
+    """Return the `CacheError` for an OS error while ``doing`` something to ``path``."""
+    if isinstance(err, FileNotFoundError):
+        return CacheVanished(f"cannot {doing} {path}: it was removed meanwhile ({err.strerror})")
+    code = err.errno
+    if code in _FULL:
+        why = "the disk is full"
+        fix = "free some space, or use another cache (cache_dir= or LEADERTRAVEL_CACHE_DIR)"
+    elif code in _READ_ONLY:
+        why = "the cache is not writable"
+        fix = "use a writable cache directory (cache_dir= or LEADERTRAVEL_CACHE_DIR)"
+    elif code in _IN_THE_WAY:
+        why = "something that is not a directory is in the way, or the reverse"
+        fix = "remove it, or choose another cache directory (cache_dir= or LEADERTRAVEL_CACHE_DIR)"
+    else:
+        why, fix = "an I/O error", "check the disk, or use another cache directory"
+    return CacheError(f"cannot {doing} {path} in the leadertravel cache ({why}: {err}); {fix}")
 
-    ``durable`` fsyncs the bytes before the rename, so a crash cannot leave an empty or
-    torn file under the final name; files whose loss only costs a re-check (stamps,
-    ``source.json``) skip it.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
+
+def _is_soft(err: CacheError) -> bool:
+    """Whether a failed optional write may be ignored (read-only or full cache)."""
+    cause = err.__cause__
+    return isinstance(cause, OSError) and (cause.errno in _READ_ONLY | _FULL)
+
+
+def _read(path: Path) -> bytes | None:
+    """Return a cached file's bytes, or None if it is not there."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise cache_error(err, "read", path) from err
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
+    data = _read(path)
+    if data is None:
+        return None
     try:
-        obj = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        obj = json.loads(data)
+    except (ValueError, RecursionError):
         return None
     return obj if isinstance(obj, dict) else None
 
@@ -102,8 +129,12 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 def _source_key(location: str) -> str:
     slug = re.sub(r"^[a-z]+://", "", location.lower())
     slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:40] or "source"
-    digest = hashlib.sha256(location.encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256(location.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return f"{slug}-{digest}"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class SourceCache:
@@ -118,49 +149,179 @@ class SourceCache:
         """Return the cache of ``location`` under the cache ``root``."""
         return cls(root / _source_key(location), location)
 
-    # -- index ------------------------------------------------------------------------
-    def cached_index(self) -> tuple[bytes, float] | None:
-        """Return the cached ``index.json`` bytes and when they were fetched (epoch s)."""
-        meta = _read_json(self.root / "source.json")
+    # -- writing ----------------------------------------------------------------------
+    def write(self, path: Path, data: bytes, *, durable: bool = True) -> None:
+        """Write a cache file atomically; any OS error becomes a `CacheError`."""
         try:
-            data = (self.root / "index.json").read_bytes()
-        except OSError:
-            return None
-        fetched = meta.get("index_fetched_at") if meta else None
-        return data, float(fetched) if isinstance(fetched, int | float) else 0.0
+            write_atomic(path, data, durable=durable)
+        except OSError as err:
+            raise cache_error(err, "write", path) from err
 
-    def _write_meta(self, *, index_fetched_at: float | None) -> None:
-        meta: dict[str, Any] = {"source": self.location}
-        if index_fetched_at is not None:
-            meta["index_fetched_at"] = index_fetched_at
-        write_atomic(self.root / "source.json", json.dumps(meta, indent=1).encode(), durable=False)
+    def write_optional(self, path: Path, data: bytes) -> bool:
+        """Write a file whose loss only costs a re-check; False if the cache refused it."""
+        try:
+            self.write(path, data, durable=False)
+        except CacheError as err:
+            if not _is_soft(err):
+                raise
+            logger.debug("%s — kept in memory only", err)
+            return False
+        return True
+
+    def ensure_dir(self, path: Path) -> None:
+        """Create a cache directory (and its parents)."""
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise cache_error(err, "create the directory", path) from err
+
+    # -- index ------------------------------------------------------------------------
+    def index_path(self) -> Path:
+        """Path of the cached ``index.json``."""
+        return self.root / INDEX
+
+    def cached_index(self) -> tuple[bytes, float] | None:
+        """Return the cached ``index.json`` bytes and when they were fetched (epoch s).
+
+        A copy whose sha256 differs from the one recorded when it was stored is damaged:
+        it is ignored (with a warning), as if nothing were cached.
+        """
+        meta = _read_json(self.root / "source.json") or {}
+        data = _read(self.index_path())
+        memory = _MEMORY_INDEX.get(str(self.root))
+        fetched = meta.get("index_fetched_at")
+        when = float(fetched) if isinstance(fetched, int | float) else 0.0
+        recorded = meta.get("index_sha256")
+        if data is not None and isinstance(recorded, str) and recorded != _sha(data):
+            logger.warning(
+                "%s is damaged (its sha256 is not the one recorded when it was stored); "
+                "ignoring it",
+                self.index_path(),
+            )
+            data = None
+        if memory is not None and (data is None or memory[1] >= when):
+            return memory
+        return None if data is None else (data, when)
+
+    def _write_meta(self, meta: dict[str, Any]) -> bool:
+        meta = {"source": self.location, **meta}
+        return self.write_optional(self.root / "source.json", json.dumps(meta, indent=1).encode())
 
     def store_index(self, data: bytes) -> None:
-        """Cache a freshly fetched ``index.json``."""
-        write_atomic(self.root / "index.json", data)
-        self._write_meta(index_fetched_at=time.time())
+        """Cache a freshly fetched ``index.json`` (in memory only if the cache is read-only)."""
+        now = time.time()
+        _MEMORY_INDEX[str(self.root)] = (data, now)
+        try:
+            self.write(self.index_path(), data)
+        except CacheError as err:
+            if not _is_soft(err):
+                raise
+            logger.info("%s — using the fetched index in memory only", err)
+            return
+        if self._write_meta({"index_fetched_at": now, "index_sha256": _sha(data)}):
+            _MEMORY_INDEX.pop(str(self.root), None)
 
     # -- versions ---------------------------------------------------------------------
     def version_dir(self, version: str) -> Path:
         """Directory of a (checked) version."""
         return self.root / check_version(version)
 
-    def lock(self, version: str) -> BaseFileLock:
-        """Inter-process lock guarding the filling of a version directory."""
-        from filelock import FileLock
+    @contextmanager
+    def lock(self, version: str, *, doing: str) -> Iterator[None]:
+        """Hold the inter-process lock guarding the filling of a version directory.
 
-        self.root.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self.root / f"{check_version(version)}.lock"), timeout=LOCK_TIMEOUT)
+        Raises `CacheLocked` (naming the holder) after ``LEADERTRAVEL_LOCK_TIMEOUT``
+        seconds, and `CacheError` if the lock file cannot be created.
+        """
+        from filelock import FileLock, Timeout
+
+        self.ensure_dir(self.root)
+        path = self.root / f"{check_version(version)}.lock"
+        owner = path.with_name(path.name + ".owner")
+        wait = lock_timeout()
+        lock = FileLock(str(path), timeout=wait)
+        try:
+            lock.acquire()
+        except Timeout as err:
+            holder = _read_json(owner) or {}
+            who = (
+                f"process {holder.get('pid')} on {holder.get('host')} since "
+                f"{holder.get('since')} ({holder.get('doing')})"
+                if holder
+                else "another process"
+            )
+            msg = (
+                f"waited {wait:g} s (LEADERTRAVEL_LOCK_TIMEOUT) for the cache lock {path}, held "
+                f"by {who}; retry when it is done, or raise LEADERTRAVEL_LOCK_TIMEOUT"
+            )
+            raise CacheLocked(msg) from err
+        except OSError as err:
+            raise cache_error(err, "take the lock", path) from err
+        try:
+            record = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "doing": doing,
+            }
+            self.write_optional(owner, json.dumps(record).encode())
+            yield
+        finally:
+            lock.release()
+
+    def sweep(self, version: str) -> None:
+        """Remove temp files killed processes left in a version directory (hold its lock).
+
+        ``.part`` files are downloads, which only the lock holder makes, so any present
+        is stale; ``.tmp`` files of atomic writes are removed after `STALE_SECONDS`.
+        """
+        vdir = self.version_dir(version)
+        try:
+            names = list(vdir.iterdir()) + list((vdir / _STAMPS).glob(".*.tmp"))
+        except FileNotFoundError:
+            return
+        except OSError as err:
+            raise cache_error(err, "list", vdir) from err
+        now = time.time()
+        for path in names:
+            try:
+                stale = path.name.startswith(".") and (
+                    path.name.endswith(".part")
+                    or (path.name.endswith(".tmp") and now - path.stat().st_mtime > STALE_SECONDS)
+                )
+                if stale:
+                    logger.info("removing %s, left by an interrupted download", path)
+                    path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as err:
+                logger.debug("cannot remove %s: %s", path, err)
 
     def manifest_path(self, version: str) -> Path:
         """Path of a version's cached ``datapackage.json``."""
-        return self.version_dir(version) / "datapackage.json"
+        return self.version_dir(version) / MANIFEST
+
+    def cached_manifest(self, version: str) -> tuple[bytes | None, bool]:
+        """Return a version's cached manifest bytes (None if absent) and whether it is intact.
+
+        Intact means its sha256 is the one recorded when it was stored (or none was
+        recorded, by an older leadertravel).
+        """
+        path = self.manifest_path(version)
+        data = _read(path)
+        if data is None:
+            return None, True
+        stamp = _read_json(self._stamp_path(path))
+        recorded = stamp.get("sha256") if stamp else None
+        return data, not isinstance(recorded, str) or recorded == _sha(data)
 
     def store_manifest(self, version: str, data: bytes) -> None:
-        """Cache a version's fetched ``datapackage.json`` (and name the source, once)."""
-        write_atomic(self.manifest_path(version), data)
+        """Cache a version's fetched ``datapackage.json`` and the sha256 it has."""
+        path = self.manifest_path(version)
+        self.write(path, data)
+        self.stamp(path, sha256=_sha(data), size=len(data), schema_checked=False)
         if not (self.root / "source.json").is_file():
-            self._write_meta(index_fetched_at=None)
+            self._write_meta({})
 
     def file_path(self, version: str, name: str) -> Path:
         """Path of a release file (a checked bare file name) in the cache."""
@@ -171,47 +332,46 @@ class SourceCache:
     def _stamp_path(path: Path) -> Path:
         return path.parent / _STAMPS / f"{path.name}.json"
 
-    def is_verified(self, path: Path, *, sha256: str, size: int) -> bool:
-        """Whether ``path`` was verified against ``sha256``/``size`` and is unchanged since."""
+    def schema_checked(self, path: Path, *, sha256: str, size: int) -> bool:
+        """Whether the schema of ``path`` with these bytes was checked (per its stamp)."""
         stamp = _read_json(self._stamp_path(path))
-        if stamp is None or stamp.get("sha256") != sha256 or stamp.get("bytes") != size:
-            return False
-        if stamp.get("schema_checked") is not True:  # stamped before schemas were checked
-            return False
-        try:
-            st = path.stat()
-        except OSError:
-            return False
-        return st.st_size == size and st.st_mtime_ns == stamp.get("mtime_ns")
+        return (
+            stamp is not None
+            and stamp.get("sha256") == sha256
+            and stamp.get("bytes") == size
+            and stamp.get("schema_checked") is True
+        )
 
-    def stamp(self, path: Path, *, sha256: str, size: int) -> None:
-        """Record that ``path`` (just verified) has the given sha256 and size.
-
-        The stamp also records that its Parquet schema was checked against the manifest's.
-        """
-        st = path.stat()
+    def stamp(self, path: Path, *, sha256: str, size: int, schema_checked: bool = True) -> None:
+        """Record that ``path`` (just verified) has the given sha256 and size (optional)."""
         record = {
             "sha256": sha256,
             "bytes": size,
-            "schema_checked": True,
-            "mtime_ns": st.st_mtime_ns,
+            "schema_checked": schema_checked,
             "verified_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        write_atomic(self._stamp_path(path), json.dumps(record, indent=1).encode(), durable=False)
+        self.write_optional(self._stamp_path(path), json.dumps(record, indent=1).encode())
 
     def unstamp(self, path: Path) -> None:
         """Forget that ``path`` was verified (the file stays until a verified copy replaces it)."""
-        self._stamp_path(path).unlink(missing_ok=True)
+        try:
+            self._stamp_path(path).unlink(missing_ok=True)
+        except OSError as err:
+            logger.debug("cannot remove the stamp of %s: %s", path, err)
 
     def cached_versions(self) -> list[str]:
         """Versions with a cached manifest, in no particular order."""
-        if not self.root.is_dir():
+        try:
+            children = list(self.root.iterdir())
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        found = []
-        for child in self.root.iterdir():
-            if _VERSION_RE.fullmatch(child.name) and (child / "datapackage.json").is_file():
-                found.append(child.name)
-        return found
+        except OSError as err:
+            raise cache_error(err, "list", self.root) from err
+        return [
+            child.name
+            for child in children
+            if _VERSION_RE.fullmatch(child.name) and (child / MANIFEST).is_file()
+        ]
 
 
 class CacheEntry(NamedTuple):
@@ -224,29 +384,60 @@ class CacheEntry(NamedTuple):
     verified_at: str | None
 
 
+def _children(path: Path) -> list[Path]:
+    try:
+        return sorted(path.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as err:
+        raise cache_error(err, "list", path) from err
+
+
 def _source_dirs(root: Path) -> Iterator[tuple[Path, str]]:
-    if not root.is_dir():
-        return
-    for child in sorted(root.iterdir()):
-        meta = _read_json(child / "source.json")
-        if child.is_dir() and meta is not None:
+    for child in _children(root):
+        meta = _read_json(child / "source.json") if child.is_dir() else None
+        if meta is not None:
             yield child, str(meta.get("source", child.name))
 
 
 def iter_entries(root: Path) -> Iterator[CacheEntry]:
     """Yield every cached release file under a cache root, sorted by source, version, file."""
     for src_dir, location in _source_dirs(root):
-        for vdir in sorted(p for p in src_dir.iterdir() if p.is_dir()):
-            for path in sorted(vdir.iterdir()):
-                if not path.is_file() or path.name.startswith("."):
+        for vdir in (p for p in _children(src_dir) if p.is_dir()):
+            for path in _children(vdir):
+                if path.name.startswith("."):
                     continue
                 stamp = _read_json(vdir / _STAMPS / f"{path.name}.json")
                 verified = str(stamp["verified_at"]) if stamp and "verified_at" in stamp else None
-                yield CacheEntry(location, vdir.name, path.name, path.stat().st_size, verified)
+                try:
+                    if not path.is_file():
+                        continue
+                    size = path.stat().st_size
+                except FileNotFoundError:  # removed meanwhile
+                    continue
+                yield CacheEntry(location, vdir.name, path.name, size, verified)
+
+
+def _rmtree(path: Path) -> None:
+    def onexc(func: Any, failed: str, err: BaseException) -> None:
+        if isinstance(err, FileNotFoundError):
+            return  # removed by someone else meanwhile
+        if isinstance(err, OSError):
+            raise cache_error(err, "remove", Path(failed)) from err
+        raise err
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=onexc)
+    else:  # pragma: no cover - Python 3.11
+        shutil.rmtree(path, onerror=lambda f, p, info: onexc(f, p, info[1]))
 
 
 def clear(root: Path, version: str | None = None) -> int:
-    """Delete cached releases (all, or one version of every source); return files removed."""
+    """Delete cached releases (all, or one version of every source); return files removed.
+
+    Each version is removed holding its lock, so a load filling it finishes first; lock
+    files stay (removing one would let two processes hold "the" lock at once).
+    """
     if version is not None:
         check_version(version)
     removed = 0
@@ -257,14 +448,10 @@ def clear(root: Path, version: str | None = None) -> int:
             vdir = cache.version_dir(v)
             if not vdir.is_dir():
                 continue
-            with cache.lock(v):
+            with cache.lock(v, doing="clearing the cache"):
                 removed += sum(1 for p in vdir.rglob("*") if p.is_file())
-                try:
-                    shutil.rmtree(vdir)
-                except OSError as err:
-                    msg = f"cannot remove cached version {v} at {vdir}: {err}"
-                    raise SourceError(msg) from err
-            (src_dir / f"{v}.lock").unlink(missing_ok=True)
+                _rmtree(vdir)
         if version is None:
-            shutil.rmtree(src_dir, ignore_errors=True)
+            _MEMORY_INDEX.pop(str(src_dir), None)
+            _rmtree(src_dir)
     return removed

@@ -41,14 +41,14 @@ def register(subparsers: Any) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     import leadertravel as lt
-    from leadertravel._api import _Session
     from leadertravel._errors import LeadertravelError
     from leadertravel._export import export_frame
+    from leadertravel._resolve import Context
 
     options = {"source": args.source, "cache_dir": args.cache_dir, "offline": args.offline}
     path: Path = args.output or Path(f"{args.table}.{args.fmt}")
     try:  # one resolved version for the schema and the rows
-        release = _Session.make(args.source, args.cache_dir, offline=args.offline).release(
+        release = Context.make(args.source, args.cache_dir, offline=args.offline).release(
             args.release
         )
         resource = release.resource(args.table)

@@ -89,13 +89,13 @@ def _describe(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    import leadertravel as lt
-    from leadertravel._api import _Session
+    from leadertravel._fetch import verified_path
+    from leadertravel._resolve import Context
 
-    session = _Session.make(args.source, args.cache_dir, offline=args.offline)
-    release = session.release(args.release)
-    for name in release.resources:
-        path = lt.path(name, version=release.version, **_options(args))
+    context = Context.make(args.source, args.cache_dir, offline=args.offline)
+    release = context.release(args.release)  # resolved once: every table of one release
+    for res in release.resources.values():
+        path = verified_path(context, release, res)
         logging.getLogger("leadertravel").info("%s", path)
     sys.stdout.write(f"release {release.version}: {len(release.resources)} tables verified\n")
     return 0

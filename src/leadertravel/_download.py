@@ -8,39 +8,19 @@ written next to it so later loads need not hash the file again (see `leadertrave
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-from leadertravel._errors import HashMismatch, TruncatedDownload
+from leadertravel._cache import cache_error
+from leadertravel._errors import HashMismatch, LeadertravelError, TruncatedDownload
+from leadertravel._fsutil import sha256_file
 from leadertravel._progress import progress_bar
 from leadertravel._source import Source
 
-__all__ = ["download_verified", "sha256_file"]
-
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> tuple[str, int]:
-    """Return the sha256 hex digest and the size of a file.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     p = pathlib.Path(tmp) / "x"
-    ...     _ = p.write_bytes(b"abc")
-    ...     sha256_file(p)[0][:16], sha256_file(p)[1]
-    ('ba7816bf8f01cfea', 3)
-    """
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+__all__ = ["check_digest", "download_verified", "sha256_file"]
 
 
 def check_digest(where: str, *, expected: str, got: str, size: int, expected_size: int) -> None:
@@ -102,16 +82,20 @@ def download_verified(
         (the download stops at the first byte too many).
     SourceError
         The source could not be read.
+    CacheError
+        The temporary file could not be written (disk full, directory removed …).
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    except OSError as err:
+        raise cache_error(err, "create a temporary file in", dest.parent) from err
     tmp = Path(tmp_name)
     try:
         digest = hashlib.sha256()
         got = 0
         with (
             os.fdopen(fd, "wb") as out,
-            source.open(name) as stream,
+            source.open(name, size=size) as stream,
             progress_bar(dest.name, size, enabled=progress) as advance,
         ):
             if stream.length is not None and stream.length > size:
@@ -129,6 +113,17 @@ def download_verified(
             source.url(name), expected=sha256, got=digest.hexdigest(), size=got, expected_size=size
         )
         tmp.replace(dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except LeadertravelError:
+        _discard(tmp)
         raise
+    except OSError as err:  # the source's faults are LeadertravelErrors: this is the cache
+        _discard(tmp)
+        raise cache_error(err, "write", tmp) from err
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _discard(tmp: Path) -> None:
+    with contextlib.suppress(OSError):  # the directory went away or became read-only
+        tmp.unlink(missing_ok=True)

@@ -4,15 +4,26 @@ Each leaf also inherits the built-in exception a caller would naturally catch, s
 ``except LookupError`` works as well as ``except leadertravel.ReleaseNotFound``::
 
     LeadertravelError
+    ├── UsageError                  (+ ValueError)    a bad argument (columns, filters, …) or
+    │                                                 LEADERTRAVEL_* setting; nothing was read
     ├── TableNotFound               (+ LookupError)   unknown table name
     ├── ReleaseNotFound             (+ LookupError)   unknown version; lists the available ones
-    ├── SourceError                 (+ OSError)       the release source could not be read
-    │   ├── SourceUnavailable                         connection refused, timeout, HTTP 5xx
+    ├── SourceError                 (+ OSError)       the release source could not be read, or
+    │   │                                             answered in a way the loader refuses
+    │   │                                             (bad URL, cross-origin redirect, encoding)
+    │   ├── SourceUnavailable                         refused, reset or broken connection,
+    │   │                                             timeout, deadline, HTTP 5xx/429 (retried)
     │   ├── RemoteFileNotFound      (+ FileNotFoundError)  HTTP 404 / missing file at the source
-    │   └── OfflineError                              offline (or unreachable) and nothing cached
+    │   └── OfflineError                              offline (or unreachable) and nothing usable
+    │                                                 cached
+    ├── CacheError                  (+ OSError)       the local cache cannot be used: not writable,
+    │   │                                             disk full, not a directory (names the dir)
+    │   └── CacheLocked             (+ TimeoutError)  another process held the cache lock too long
     ├── IntegrityError              (+ ValueError)    a file is not what its manifest promises
     │   ├── HashMismatch                              sha256 differs (expected vs got)
-    │   └── TruncatedDownload                         fewer bytes than the manifest says
+    │   ├── TruncatedDownload                         fewer bytes than the manifest says
+    │   └── SchemaViolation                           a verified file's values break its Table
+    │                                                 Schema (enum, required, non-finite number)
     ├── ManifestError               (+ ValueError)    index.json / datapackage.json unusable
     │   ├── UnsafeManifest                            ``..``, absolute paths, URLs as paths
     │   └── UnsupportedFormat                         format_version newer than this loader
@@ -38,6 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BuildError",
+    "CacheError",
+    "CacheLocked",
     "DataValidationError",
     "HashMismatch",
     "IntegrityError",
@@ -51,6 +64,7 @@ __all__ = [
     "ReleaseNotFound",
     "RemoteFileNotFound",
     "ReproducibilityError",
+    "SchemaViolation",
     "SourceError",
     "SourceInputError",
     "SourceUnavailable",
@@ -58,12 +72,17 @@ __all__ = [
     "TruncatedDownload",
     "UnsafeManifest",
     "UnsupportedFormat",
+    "UsageError",
     "VersionBumpError",
 ]
 
 
 class LeadertravelError(Exception):
     """Base class of every error raised by leadertravel."""
+
+
+class UsageError(LeadertravelError, ValueError):
+    """An argument or a ``LEADERTRAVEL_*`` setting is invalid (checked before any download)."""
 
 
 class TableNotFound(LeadertravelError, LookupError):
@@ -85,7 +104,14 @@ class SourceError(LeadertravelError, OSError):
 
 
 class SourceUnavailable(SourceError):
-    """The source did not answer: connection refused, timed out, or a server error."""
+    """The source did not answer usefully: refused, reset, timed out, or a server error.
+
+    ``transient`` is true for what a retry may cure (HTTP 5xx/429, a reset connection);
+    ``retry_after`` is the server's ``Retry-After`` in seconds, if it sent one.
+    """
+
+    transient: bool = False
+    retry_after: float | None = None
 
 
 class RemoteFileNotFound(SourceError, FileNotFoundError):
@@ -94,6 +120,14 @@ class RemoteFileNotFound(SourceError, FileNotFoundError):
 
 class OfflineError(SourceError):
     """Working offline (by choice or because the source is unreachable) with nothing cached."""
+
+
+class CacheError(LeadertravelError, OSError):
+    """The local cache directory cannot be read or written; the message names it and the fix."""
+
+
+class CacheLocked(CacheError, TimeoutError):
+    """Another process held a cache lock longer than ``LEADERTRAVEL_LOCK_TIMEOUT`` seconds."""
 
 
 class IntegrityError(LeadertravelError, ValueError):
@@ -106,6 +140,14 @@ class HashMismatch(IntegrityError):
 
 class TruncatedDownload(IntegrityError):
     """A download ended before the number of bytes the manifest promises."""
+
+
+class SchemaViolation(IntegrityError):
+    """A file that matches its sha256 holds values its Table Schema forbids.
+
+    A value outside a field's enum, a null in a required field or a non-finite number:
+    the release is inconsistent, so no frame is returned.
+    """
 
 
 class ManifestError(LeadertravelError, ValueError):

@@ -21,6 +21,7 @@ from leadertravel._errors import (
     TableNotFound,
     UnsafeManifest,
     UnsupportedFormat,
+    UsageError,
 )
 
 __all__ = [
@@ -41,6 +42,10 @@ __all__ = [
 
 #: The newest release format this loader reads.
 FORMAT_VERSION = 1
+#: Sizes a manifest may give a Parquet file: its header and footer take 12 bytes; no
+#: table of this dataset comes near the upper bound, so more means a corrupt manifest.
+MIN_FILE_BYTES = 12
+MAX_FILE_BYTES = 64 << 30
 #: A resource's file size in bytes. Not Frictionless' ``bytes``: frictionless reads Parquet
 #: through pyarrow, never counts its bytes, and so reports any declared ``bytes`` as wrong.
 BYTES_KEY = "leadertravel:bytes"
@@ -76,7 +81,9 @@ def _is_hostile(text: str) -> bool:
     return any(part in text for part in _HOSTILE) or text.startswith("~")
 
 
-def check_version(version: object, *, where: str = "version argument") -> str:
+def check_version(
+    version: object, *, where: str = "version argument", in_file: bool = False
+) -> str:
     """Return ``version`` if it is a plain ``MAJOR.MINOR.PATCH`` version string.
 
     Parameters
@@ -85,13 +92,18 @@ def check_version(version: object, *, where: str = "version argument") -> str:
         The candidate version.
     where
         Where the value came from, for the error message.
+    in_file
+        The value was read from ``index.json`` or a manifest (not given by the caller):
+        anything but a version is then a broken file, `ManifestError`.
 
     Raises
     ------
     UnsafeManifest
         If it contains a path separator, ``..``, a URL scheme or a NUL byte.
     ReleaseNotFound
-        If it is otherwise not a version number.
+        If an argument is otherwise not a version number (`ManifestError` with ``in_file``).
+    UsageError
+        If an argument is not a string at all.
 
     Examples
     --------
@@ -104,15 +116,17 @@ def check_version(version: object, *, where: str = "version argument") -> str:
     """
     if not isinstance(version, str):
         msg = f"{where}: expected a version string like '0.2.0', got {version!r}"
-        raise ManifestError(msg)
+        raise ManifestError(msg) if in_file else UsageError(msg)
     if _VERSION_RE.fullmatch(version):
         return version
     msg = (
         f"{where}: {version!r} is not a version number; expected MAJOR.MINOR.PATCH "
-        "such as '0.2.0' (no paths, URLs or pre-release tags)"
+        "such as '0.2.0' (no paths, URLs, prefixes, pre-release tags or whitespace)"
     )
     if _is_hostile(version):
         raise UnsafeManifest(msg)
+    if in_file:
+        raise ManifestError(f"{msg}; the file is corrupt or was not written by leadertravel")
     raise ReleaseNotFound(msg)
 
 
@@ -150,11 +164,43 @@ def check_file_name(name: object, *, where: str) -> str:
     return name
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"key {key!r} appears twice in one object")
+        obj[key] = value
+    return obj
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _load_json(data: bytes, where: str) -> dict[str, Any]:
+    """Parse a release's JSON file; every way it can be broken is a `ManifestError`.
+
+    Refused besides syntax errors: text that is not UTF-8, keys repeated within an object
+    (readers would disagree on which one counts), ``NaN``/``Infinity`` and numbers out of
+    range, integers beyond Python's digit limit, and nesting too deep to parse.
+    """
     try:
-        obj = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        msg = f"{where}: not valid JSON ({err}); the release is damaged or this is not a release"
+        obj = json.loads(
+            data,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constants,
+            parse_float=_finite,
+        )
+    except (ValueError, RecursionError) as err:  # JSONDecodeError and UnicodeError are ValueErrors
+        reason = "nested too deeply" if isinstance(err, RecursionError) else str(err)[:200]
+        msg = f"{where}: not valid JSON ({reason}); the release is damaged or this is not a release"
         raise ManifestError(msg) from err
     if not isinstance(obj, dict):
         msg = f"{where}: expected a JSON object, got {type(obj).__name__}"
@@ -240,7 +286,10 @@ def parse_index(data: bytes, *, where: str) -> Index:
         if not isinstance(raw, dict):
             msg = f"{at}: expected an object, got {raw!r}"
             raise ManifestError(msg)
-        version = check_version(raw.get("version"), where=at)
+        version = check_version(raw.get("version"), where=at, in_file=True)
+        if any(e.version == version for e in entries):
+            msg = f"{at}: version {version} is listed twice; the index is corrupt"
+            raise ManifestError(msg)
         released = _require(raw, "released", str, at)
         if not is_iso_date(released):
             msg = f"{at}: released {released!r} is not an ISO date (YYYY-MM-DD)"
@@ -257,7 +306,9 @@ def parse_index(data: bytes, *, where: str) -> Index:
         msg = f"{where}: lists no versions; nothing is published at this source yet"
         raise ManifestError(msg)
     entries.sort(key=lambda e: version_key(e.version), reverse=True)
-    latest = check_version(obj.get("latest", entries[0].version), where=f"{where}: latest")
+    latest = check_version(
+        obj.get("latest", entries[0].version), where=f"{where}: latest", in_file=True
+    )
     if latest not in {e.version for e in entries}:
         msg = f"{where}: latest {latest!r} is not among the listed versions"
         raise ManifestError(msg)
@@ -295,6 +346,48 @@ class Release(NamedTuple):
             raise TableNotFound(msg) from None
 
 
+_FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year")
+
+
+def _check_table_schema(schema: Mapping[str, Any], at: str) -> None:
+    """Refuse an inline Table Schema the loader could not use (before anything is read)."""
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        msg = f"{at} has no 'fields' list"
+        raise ManifestError(msg)
+    names: set[str] = set()
+    for i, spec in enumerate(fields):
+        bad = ""
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            bad = f"fields[{i}] {spec!r} is not an object with a 'name'"
+        elif spec["name"] in names:
+            bad = f"field {spec['name']!r} appears twice"
+        elif spec.get("type", "string") not in _FIELD_TYPES:
+            bad = f"field {spec['name']!r} has type {spec.get('type')!r}, not one of {_FIELD_TYPES}"
+        elif not isinstance(spec.get("description", ""), str):
+            bad = f"field {spec['name']!r} has a description that is not text"
+        elif not isinstance(spec.get("constraints", {}), dict):
+            bad = f"field {spec['name']!r} has constraints that are not an object"
+        else:
+            enum = spec.get("constraints", {}).get("enum")
+            if enum is not None and (
+                not isinstance(enum, list) or not all(isinstance(v, str) for v in enum)
+            ):
+                bad = f"field {spec['name']!r} has an enum that is not a list of strings"
+            elif not isinstance(spec.get("constraints", {}).get("required", False), bool):
+                bad = f"field {spec['name']!r} has a 'required' that is not true or false"
+        if bad:
+            msg = f"{at}: {bad}; the manifest is corrupt"
+            raise ManifestError(msg)
+        names.add(spec["name"])
+    key = schema.get("primaryKey", [])
+    if isinstance(key, str):
+        key = [key]
+    if not isinstance(key, list) or not all(isinstance(k, str) and k in names for k in key):
+        msg = f"{at}: primaryKey {schema.get('primaryKey')!r} does not name its fields"
+        raise ManifestError(msg)
+
+
 def _parse_resource(raw: object, at: str) -> Resource:
     if not isinstance(raw, dict):
         msg = f"{at}: expected an object, got {raw!r}"
@@ -309,19 +402,30 @@ def _parse_resource(raw: object, at: str) -> Resource:
         msg = f"{at} ({name!r}): hash {raw.get('hash')!r} is not 'sha256:<64 lowercase hex>'"
         raise ManifestError(msg)
     size = _require(raw, BYTES_KEY, int, at)
-    rows = raw.get("rows")
-    schema = _require(raw, "schema", dict, at)
-    if not isinstance(schema.get("fields"), list):
-        msg = f"{at} ({name!r}): the inline schema has no 'fields' list"
+    if not MIN_FILE_BYTES <= size <= MAX_FILE_BYTES:
+        msg = (
+            f"{at} ({name!r}): {BYTES_KEY} {size} is impossible for a Parquet file (expected "
+            f"{MIN_FILE_BYTES} to {MAX_FILE_BYTES}); the manifest is corrupt"
+        )
         raise ManifestError(msg)
+    rows = raw.get("rows")
+    if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0):
+        msg = f"{at} ({name!r}): rows {rows!r} is not a count (an integer >= 0)"
+        raise ManifestError(msg)
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        msg = f"{at} ({name!r}): description {description!r} is not text"
+        raise ManifestError(msg)
+    schema = _require(raw, "schema", dict, at)
+    _check_table_schema(schema, f"{at} ({name!r}): the inline schema")
     return Resource(
         name=name,
         path=path,
         sha256=digest.group(1),
         bytes=int(size),
-        rows=rows if isinstance(rows, int) else None,
+        rows=rows,
         schema=schema,
-        description=str(raw.get("description", "")),
+        description=description,
     )
 
 
@@ -339,7 +443,7 @@ def parse_datapackage(data: bytes, *, where: str, version: str) -> Release:
     """
     obj = _load_json(data, where)
     fmt = _check_format(obj, where)
-    declared = check_version(obj.get("version"), where=f"{where}: version")
+    declared = check_version(obj.get("version"), where=f"{where}: version", in_file=True)
     if declared != version:
         msg = f"{where}: declares version {declared!r} but is published as {version!r}"
         raise ManifestError(msg)
@@ -357,7 +461,7 @@ def parse_datapackage(data: bytes, *, where: str, version: str) -> Release:
     return Release(version, fmt, str(obj.get("created", "")), resources, obj)
 
 
-def check_file_schema(path: Path, res: Resource, *, version: str) -> None:
+def check_file_schema(path: Path, res: Resource, *, version: str, data: Any = None) -> None:
     """Check that a verified Parquet file has the columns and types of its inline schema.
 
     Field names must be those of the manifest's Table Schema, in its order, and each
@@ -371,6 +475,8 @@ def check_file_schema(path: Path, res: Resource, *, version: str) -> None:
         The resource the manifest describes it as.
     version
         The release version, for the message.
+    data
+        The file's bytes (a `pyarrow.Buffer`) if already read; else ``path`` is read.
 
     Raises
     ------
@@ -390,7 +496,7 @@ def check_file_schema(path: Path, res: Resource, *, version: str) -> None:
         msg = f"{at}: the manifest's inline Table Schema is unusable: {err}"
         raise ManifestError(msg) from err
     try:
-        found = pq.read_schema(path)
+        found = pq.read_schema(path if data is None else pa.BufferReader(data))
     except (OSError, pa.ArrowException) as err:
         msg = f"{at}: not a readable Parquet file ({err}) although its sha256 matches the manifest"
         raise ManifestError(msg) from err

@@ -29,10 +29,14 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from leadertravel._errors import SchemaViolation
 
 __all__ = [
     "arrow_field",
     "arrow_schema",
+    "check_values",
     "enum_of",
     "pandas_dtype",
     "read_table_schema",
@@ -152,11 +156,26 @@ def pandas_dtype(field: FieldSpec) -> Any:
     return _PANDAS_SCALARS[field.get("type", "string")]
 
 
+# Arrow types converted straight to the nullable pandas dtype (no detour through float64,
+# which would round integers beyond 2**53 and turn NaN into NA).
+_NULLABLE: dict[pa.DataType, Any] = {
+    pa.int64(): pd.Int64Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+    pa.string(): pd.StringDtype(),
+}
+
+
 def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
     """Convert an Arrow table to a pandas DataFrame typed from the Table Schema.
 
-    Columns of ``table`` not in the schema keep pandas' default conversion; fields of the
-    schema missing from ``table`` (a column selection) are skipped.
+    One pass: integers, numbers, booleans and strings go straight to their nullable
+    pandas dtype; enums become categoricals with the schema's vocabulary (check the
+    values first with `check_values`: a value outside it would become NA); dates become
+    ``datetime64[s]`` and datetimes stay in UTC. Columns of ``table`` not in the schema
+    keep pandas' default conversion; fields missing from ``table`` (a column selection)
+    are skipped.
 
     Parameters
     ----------
@@ -170,11 +189,102 @@ def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
     pandas.DataFrame
         Nullable integer, boolean and string dtypes, categoricals for enums, dates as
         ``datetime64[s]`` and datetimes in UTC.
+
+    Examples
+    --------
+    >>> t = pa.table({"n": pa.array([2**53 + 1, None])})
+    >>> to_pandas(t, {"fields": [{"name": "n", "type": "integer"}]})["n"].tolist()
+    [9007199254740993, <NA>]
     """
-    frame: pd.DataFrame = table.to_pandas(date_as_object=False, self_destruct=False)
+    frame: pd.DataFrame = table.to_pandas(
+        date_as_object=False, self_destruct=False, types_mapper=_NULLABLE.get
+    )
     by_name = {f["name"]: f for f in schema["fields"]}
     for column in frame.columns:
         spec = by_name.get(column)
         if spec is not None:
-            frame[column] = frame[column].astype(pandas_dtype(spec))
+            dtype = pandas_dtype(spec)
+            if frame[column].dtype != dtype:
+                frame[column] = frame[column].astype(dtype)
     return frame
+
+
+def _used_values(column: pa.ChunkedArray, allowed: set[str]) -> set[str]:
+    """Return the distinct non-null values of a (dictionary) column not ``allowed``."""
+    found: set[str] = set()
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            dictionary = chunk.dictionary.to_pylist()
+            if set(dictionary) <= allowed:
+                continue  # every possible value is allowed: nothing to look at
+            used = pc.unique(chunk.indices).drop_null().to_pylist()
+            found.update(str(dictionary[i]) for i in used)
+        else:
+            found.update(str(v) for v in pc.unique(chunk).drop_null().to_pylist())
+    return found - allowed
+
+
+def _first(mask: pa.ChunkedArray | pa.Array) -> int:
+    return int(pc.index(mask, pa.scalar(True)).as_py())
+
+
+def check_values(table: pa.Table, schema: TableSchema, *, where: str) -> None:
+    """Refuse values the Table Schema forbids, before a frame is made of them.
+
+    Checked per field present in ``table``: a ``required`` field holds no null; an enum
+    field holds only its vocabulary; a ``number`` field holds only finite numbers (no
+    NaN, no infinity — they are no measurement).
+
+    Raises
+    ------
+    SchemaViolation
+        Naming ``where`` (the table), each column, the offending value, how many rows
+        hold it and the first such row.
+
+    Examples
+    --------
+    >>> spec = {"name": "mode", "type": "string", "constraints": {"enum": ["air", "rail"]}}
+    >>> t = pa.table({"mode": pa.array(["air", "boat"]).dictionary_encode()})
+    >>> check_values(t, {"fields": [spec]}, where="table 'legs'")
+    Traceback (most recent call last):
+    ...
+    leadertravel._errors.SchemaViolation: table 'legs': column 'mode' holds 'boat' (1 row, ...
+    """
+    problems: list[str] = []
+    for spec in schema["fields"]:
+        name = spec["name"]
+        if name not in table.column_names:
+            continue
+        column = table.column(name)
+        if spec.get("constraints", {}).get("required", False) and column.null_count:
+            first = _first(column.is_null())
+            problems.append(
+                f"column {name!r} is required but holds {column.null_count} null(s) "
+                f"(first at row {first})"
+            )
+        if spec.get("type") == "number" and pa.types.is_floating(column.type):
+            bad = pc.fill_null(pc.invert(pc.is_finite(column)), False)
+            count = pc.sum(bad).as_py() or 0
+            if count:
+                first = _first(bad)
+                problems.append(
+                    f"column {name!r} holds {column[first].as_py()!r} ({count} row(s), first "
+                    f"at row {first}), not a finite number"
+                )
+        vocabulary = enum_of(spec)
+        if vocabulary is not None:
+            for value in sorted(_used_values(column, set(vocabulary))):
+                text = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+                hits = pc.fill_null(pc.equal(text, pa.scalar(value)), False)
+                count = pc.sum(hits).as_py() or 0
+                problems.append(
+                    f"column {name!r} holds {value!r} ({count} row{'s' if count != 1 else ''}, "
+                    f"first at row {_first(hits)}), which is not in its enum {vocabulary}"
+                )
+    if problems:
+        msg = (
+            f"{where}: {'; '.join(problems)}. The file matches its manifest's sha256, so the "
+            "release itself breaks its Table Schema; no frame is returned — report it to its "
+            "publisher"
+        )
+        raise SchemaViolation(msg)

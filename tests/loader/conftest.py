@@ -309,6 +309,11 @@ def _loader_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LEADERTRAVEL_TIMEOUT", "5")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     monkeypatch.setenv("no_proxy", "127.0.0.1")
+    # retries keep their number but not their default back-off (tested on its own)
+    import leadertravel
+
+    if hasattr(leadertravel, "CacheError"):  # (the check against older code runs without)
+        monkeypatch.setattr("leadertravel._http.BACKOFF", 0.01)
 
 
 @pytest.fixture(name="publish")
@@ -320,3 +325,67 @@ def publish_fixture() -> Any:
 @pytest.fixture
 def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "cache"
+
+
+Responder = Any  # (path, socket) -> None: writes a raw answer to the socket
+
+
+@dataclass
+class RawServer:
+    """A TCP server on 127.0.0.1 answering each request with raw bytes (broken HTTP)."""
+
+    sock: socket.socket
+    responders: dict[str, Responder] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+
+    def serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed: the test is over
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                try:
+                    part = conn.recv(65536)
+                except OSError:
+                    return
+                if not part:
+                    return
+                data += part
+            path = urlparse(data.split(b" ")[1].decode()).path.lstrip("/")
+            self.requests.append(path)
+            responder = self.responders.get(path)
+            try:
+                if responder is None:
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                else:
+                    responder(path, conn)
+            except OSError:  # the client hung up
+                return
+
+
+@pytest.fixture
+def raw_server() -> Iterator[RawServer]:
+    """A raw TCP server on 127.0.0.1; set ``responders[path]`` to script its answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    srv = RawServer(sock)
+    thread = threading.Thread(target=srv.serve, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        sock.close()
+        thread.join(timeout=5)

@@ -297,22 +297,23 @@ def test_schema_is_checked_once_per_verified_file(
     read_schema = pq.read_schema
 
     def spy(where: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(Path(where).name)
-        return read_schema(where, *args, **kwargs)
+        schema = read_schema(where, *args, **kwargs)
+        calls.append(".".join(schema.names[:1]))
+        return schema
 
     monkeypatch.setattr(pq, "read_schema", spy)
     lt.load("stops", source=server.url)
-    assert calls == ["stops.parquet"]
+    assert calls == ["stop_id"]
     (stamp,) = cache_dir.rglob(".verified/stops.parquet.json")
     assert json.loads(stamp.read_text(encoding="utf-8"))["schema_checked"] is True
     lt.load("stops", source=server.url)
-    assert calls == ["stops.parquet"]  # a warm load trusts the stamp
+    assert calls == ["stop_id"]  # a warm load trusts the stamp
     # a stamp written before schemas were checked is not trusted: re-hash and check once
     record = json.loads(stamp.read_text(encoding="utf-8"))
     del record["schema_checked"]
     stamp.write_text(json.dumps(record), encoding="utf-8")
     lt.load("stops", source=server.url)
-    assert calls == ["stops.parquet", "stops.parquet"]
+    assert calls == ["stop_id", "stop_id"]
     assert server.count("stops.parquet") == 1
 
 
@@ -332,3 +333,44 @@ def test_download_is_fsynced_before_the_rename(
     monkeypatch.setattr(os, "fsync", spy)
     lt.load("trips", source=server.url)
     assert any(Path(p).name.startswith(".trips.parquet.") for p in synced), synced
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("LEADERTRAVEL_TIMEOUT", "abc"),
+        ("LEADERTRAVEL_TIMEOUT", "0"),
+        ("LEADERTRAVEL_LATEST_TTL", "nan"),
+        ("LEADERTRAVEL_RETRIES", "-1"),
+        ("LEADERTRAVEL_LOCK_TIMEOUT", "inf"),
+    ],
+)
+def test_bad_settings_are_usage_errors(
+    server: ReleaseServer, monkeypatch: pytest.MonkeyPatch, var: str, value: str
+) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(lt.UsageError, match=var) as err:
+        lt.load("trips", source=server.url)
+    assert isinstance(err.value, ValueError)
+
+
+def test_bad_arguments_are_usage_errors(server: ReleaseServer, cache_dir: Path) -> None:
+    import pyarrow.compute as pc
+
+    for kwargs in (
+        {"columns": "trip_id"},
+        {"columns": ["trip_id", "trip_id"]},
+        {"dtype_backend": "arrow"},
+        {"filters": pc.field("trip_id") > 3},
+        {"filters": [("trip_id", "==")]},
+    ):
+        with pytest.raises(lt.UsageError):
+            lt.load("trips", source=server.url, **kwargs)
+    with pytest.raises(lt.UsageError, match="offline"):
+        lt.load("trips", source=server.url, offline="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("source", ["", "   ", b"releases"])
+def test_empty_or_bytes_source_is_a_usage_error(source: Any) -> None:
+    with pytest.raises(lt.UsageError, match="source="):
+        lt.load("trips", source=source)

@@ -218,9 +218,9 @@ def test_cache_info_and_clear(server: ReleaseServer, cache_dir: Path, publish: A
     assert info[info["file"] == "trips.parquet"]["version"].tolist() == [V1, "0.2.0"]
     assert info["source"].unique().tolist() == [server.url]
     assert info[info["file"] == "trips.parquet"]["verified_at"].notna().all()
-    assert lt.clear_cache(V1) == 3
+    assert lt.clear_cache(V1) == 4  # manifest, table, and their stamps
     assert lt.cache_info()["version"].unique().tolist() == ["0.2.0"]
-    assert lt.clear_cache() == 3
+    assert lt.clear_cache() == 4
     assert lt.cache_info().empty
 
 

@@ -36,9 +36,9 @@ def _package(**res: object) -> bytes:
         "name": "trips",
         "path": "trips.parquet",
         "hash": GOOD_HASH,
-        BYTES_KEY: 10,
+        BYTES_KEY: 1000,
         "rows": 1,
-        "schema": {"fields": []},
+        "schema": {"fields": [{"name": "trip_id", "type": "string"}]},
     }
     resource.update(res)
     return json.dumps({"format_version": 1, "version": "0.1.0", "resources": [resource]}).encode()
@@ -114,14 +114,16 @@ def test_malformed_versions_are_not_found(bad: str) -> None:
         check_version(bad)
 
 
-@pytest.mark.parametrize("bad", ["0.1.0\n", "0.1.0 ", " 0.1.0", "0.1.0\r"])
+@pytest.mark.parametrize("bad", ["0.1.0\n", "0.1.0 ", " 0.1.0", "0.1.0\r", "v0.1.0"])
 def test_versions_with_trailing_characters_are_refused(bad: str) -> None:
     # '$' matches before a final newline: every whole-string check must use fullmatch
     with pytest.raises(lt.ReleaseNotFound, match=r"MAJOR\.MINOR\.PATCH"):
         check_version(bad)
+    # in index.json it is a broken file, not an unknown version (issue 9, item 8)
     entry = {"version": bad, "released": "2026-11-01", "path": f"{bad}/datapackage.json"}
-    with pytest.raises(lt.ReleaseNotFound, match="is not a version number"):
+    with pytest.raises(lt.ManifestError, match="is not a version number") as err:
         parse_index(_index(latest=bad, versions=[entry]), where="i")
+    assert not isinstance(err.value, lt.ReleaseNotFound)
 
 
 def test_trailing_newlines_in_dates_hashes_and_paths_are_refused() -> None:
@@ -134,3 +136,37 @@ def test_trailing_newlines_in_dates_hashes_and_paths_are_refused() -> None:
         parse_datapackage(_package(path="trips.parquet\n"), where="dp", version="0.1.0")
     with pytest.raises(lt.UnsafeManifest):
         check_file_name("trips.parquet\n", where="w")
+
+
+@pytest.mark.parametrize(
+    ("res", "text"),
+    [
+        ({BYTES_KEY: -5}, "bytes -5 is impossible"),
+        ({BYTES_KEY: 0}, "bytes 0 is impossible"),
+        ({BYTES_KEY: 10**30}, "is impossible for a Parquet file"),
+        ({"rows": -1}, "not a count"),
+        ({"rows": "6"}, "not a count"),
+        ({"schema": {"fields": ["trip_id"]}}, "is not an object with a 'name'"),
+        ({"schema": {"fields": [{"name": "a"}, {"name": "a"}]}}, "appears twice"),
+        ({"schema": {"fields": [{"name": "a", "type": "geopoint"}]}}, "has type 'geopoint'"),
+        ({"schema": {"fields": [{"name": "a", "constraints": {"enum": [1]}}]}}, "list of strings"),
+        ({"schema": {"fields": [{"name": "a"}], "primaryKey": ["b"]}}, "does not name"),
+        ({"description": ["x"]}, "is not text"),
+    ],
+)
+def test_nonsensical_resources_are_refused_at_parse_time(res: dict, text: str) -> None:
+    with pytest.raises(lt.ManifestError, match=text):
+        parse_datapackage(_package(**res), where="dp", version="0.1.0")
+
+
+def test_duplicate_versions_and_keys_in_the_index() -> None:
+    entry = {"version": "0.1.0", "released": "2026-11-01", "path": "0.1.0/datapackage.json"}
+    with pytest.raises(lt.ManifestError, match="listed twice"):
+        parse_index(_index(latest="0.1.0", versions=[entry, entry]), where="i")
+    with pytest.raises(lt.ManifestError, match="appears twice"):
+        parse_index(b'{"format_version": 1, "latest": "0.1.0", "latest": "0.2.0"}', where="i")
+
+
+def test_version_argument_of_the_wrong_type_is_a_usage_error() -> None:
+    with pytest.raises(lt.UsageError, match="expected a version string"):
+        check_version(1.0)

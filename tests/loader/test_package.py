@@ -71,7 +71,7 @@ def test_cli_versions_show_describe_fetch_cache(
     out = capsys.readouterr().out
     assert str(cache_dir) in out and "stops.parquet" in out
     assert main(["cache", "clear", "--version", "0.1.0"]) == 0
-    assert "removed 7 cached file(s)" in capsys.readouterr().out
+    assert "removed 8 cached file(s)" in capsys.readouterr().out
     with caplog.at_level(logging.ERROR, logger="leadertravel"):
         assert main(["show", "trips", "--offline", *src]) == 1
     assert "error: working offline" in caplog.text

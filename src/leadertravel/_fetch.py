@@ -1,0 +1,171 @@
+"""A verified release file: hash what is read, fetch what fails, never serve other bytes.
+
+Every load reads the cached file's bytes once, checks their size and sha256 against the
+manifest and parses exactly those bytes, so a cached file that rotted, was truncated or
+was edited in place (whatever its size and modification time say) is never served: it
+is fetched again under the version's lock (offline: `OfflineError` naming the file and
+``clear_cache``). Hashing costs about a millisecond per megabyte, the same order as
+reading the file (``benchmarks/bench_loader.py`` measures it); the Parquet schema check
+is done once per verified file and recorded in its stamp.
+
+Downloads stream to a temporary file, are verified, renamed into place and re-read
+through the same check; transient source failures are retried with back-off, a file
+failing verification is fetched once more. If ``clear_cache`` removes the version
+directory meanwhile, the fetch starts over (a bounded number of times).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+
+from leadertravel._cache import CacheVanished, cache_error
+from leadertravel._errors import CacheError, HashMismatch, IntegrityError
+from leadertravel._http import retrying
+from leadertravel._manifest import Release, Resource, check_file_schema
+from leadertravel._resolve import Context
+
+__all__ = ["verified_bytes", "verified_path"]
+
+logger = logging.getLogger("leadertravel")
+
+#: Times a fetch starts over when the cache directory vanishes under it.
+ATTEMPTS = 3
+
+
+def _read_copy(path: Path, size: int) -> bytes | None:
+    """Up to ``size + 1`` bytes of a cached file (one more shows it is too long)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(size + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise cache_error(err, "read", path) from err
+
+
+def _verified(
+    context: Context, dest: Path, res: Resource, version: str, *, warn: bool
+) -> pa.Buffer | None:
+    """Return the bytes of the cached copy if they are the manifest's, else None."""
+    data = _read_copy(dest, res.bytes)
+    if data is None:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) != res.bytes or digest != res.sha256:
+        if warn:
+            logger.warning(
+                "%s: cached copy fails verification (sha256 %s, %s bytes; manifest %s, %d "
+                "bytes); it is no longer used and will be replaced by a verified download",
+                dest,
+                digest,
+                f"{len(data)}" if len(data) <= res.bytes else f"more than {res.bytes}",
+                res.sha256,
+                res.bytes,
+            )
+            context.cache.unstamp(dest)
+        return None
+    buf = pa.py_buffer(data)
+    if not context.cache.schema_checked(dest, sha256=res.sha256, size=res.bytes):
+        check_file_schema(dest, res, version=version, data=buf)
+        context.cache.stamp(dest, sha256=res.sha256, size=res.bytes)
+    return buf
+
+
+def _download(context: Context, release: Release, res: Resource, dest: Path) -> None:
+    """Download a file into ``dest`` (atomically, verified): retried, then tried twice."""
+    from leadertravel._download import download_verified
+
+    name = f"{release.version}/{res.path}"
+    context.cache.ensure_dir(dest.parent)
+    try:
+        free = shutil.disk_usage(dest.parent).free
+    except OSError as err:
+        raise cache_error(err, "inspect", dest.parent) from err
+    if free < res.bytes:
+        msg = (
+            f"cannot download {name} ({res.bytes} bytes) into the leadertravel cache "
+            f"{dest.parent}: only {free} bytes are free; free some space, or use another "
+            "cache directory (cache_dir= or LEADERTRAVEL_CACHE_DIR)"
+        )
+        raise CacheError(msg)
+    for attempt in (1, 2):
+        try:
+            retrying(
+                lambda: download_verified(
+                    context.source,
+                    name,
+                    dest,
+                    sha256=res.sha256,
+                    size=res.bytes,
+                    progress=context.progress,
+                )
+            )
+            break
+        except IntegrityError as err:
+            if attempt == 2:
+                raise
+            logger.warning("%s — discarded; fetching it once more", err)
+    logger.info("downloaded and verified %s", context.source.url(name))
+
+
+def _fill(context: Context, release: Release, res: Resource, dest: Path) -> pa.Buffer:
+    """Return the verified bytes, downloading them if needed (hold the version's lock)."""
+    context.cache.sweep(release.version)
+    buf = _verified(context, dest, res, release.version, warn=True)
+    if buf is not None:
+        return buf  # another process fetched it while we waited
+    what = f"{res.path} of version {release.version} is not"
+    if dest.exists():  # a copy is there, but it failed its sha256 or size check
+        what = (
+            f"{res.path} of version {release.version} has only a copy failing its sha256 "
+            f"({dest}; remove it with leadertravel.clear_cache({release.version!r})) and no "
+            "good copy is"
+        )
+    context.online(lambda: _download(context, release, res, dest), what=what, cached=False)
+    buf = _verified(context, dest, res, release.version, warn=True)
+    if buf is None:
+        msg = (
+            f"{dest}: changed on disk right after it was downloaded and verified; the disk "
+            "or the file system may be failing"
+        )
+        raise HashMismatch(msg)
+    return buf
+
+
+def verified_bytes(context: Context, release: Release, res: Resource) -> pa.Buffer:
+    """Return the verified bytes of a release file, from the cache or downloaded."""
+    dest = context.cache.file_path(release.version, res.path)
+    buf = _verified(context, dest, res, release.version, warn=bool(context.offline))
+    if buf is not None:
+        if context.offline:
+            logger.info("offline: %s %s from the cache", res.name, release.version)
+        return buf
+    if context.offline:  # never lock (a read-only cache) just to say it is not there
+        what = f"{res.path} of version {release.version} is not"
+        if dest.exists():
+            what = (
+                f"{res.path} of version {release.version} has only a copy failing its sha256 "
+                f"({dest}; connect to fetch it again, or remove it with "
+                f"leadertravel.clear_cache({release.version!r})) and no good copy is"
+            )
+        raise context.offline_error(what)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with context.cache.lock(release.version, doing=f"fetching {res.path}"):
+                return _fill(context, release, res, dest)
+        except CacheVanished as err:
+            if attempt == ATTEMPTS:
+                raise
+            logger.info("%s — starting over", err)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def verified_path(context: Context, release: Release, res: Resource) -> Path:
+    """Return the cached file of a release table, its bytes verified just now."""
+    verified_bytes(context, release, res)
+    return context.cache.file_path(release.version, res.path)
