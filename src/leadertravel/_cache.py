@@ -227,16 +227,19 @@ class SourceCache:
         return self.root / check_version(version)
 
     @contextmanager
-    def lock(self, version: str, *, doing: str) -> Iterator[None]:
-        """Hold the inter-process lock guarding the filling of a version directory.
+    def lock(self, version: str, *, doing: str, name: str | None = None) -> Iterator[None]:
+        """Hold the inter-process lock of a version directory, or of one file in it.
 
-        Raises `CacheLocked` (naming the holder) after ``LEADERTRAVEL_LOCK_TIMEOUT``
-        seconds, and `CacheError` if the lock file cannot be created.
+        The version's lock guards its manifest and ``clear``; a file's lock (``name``) its
+        download, so the files of one version are fetched in parallel. Raises
+        `CacheLocked` (naming the holder) after ``LEADERTRAVEL_LOCK_TIMEOUT`` seconds, and
+        `CacheError` if the lock file cannot be created.
         """
         from filelock import FileLock, Timeout
 
         self.ensure_dir(self.root)
-        path = self.root / f"{check_version(version)}.lock"
+        stem = check_version(version) if name is None else f"{check_version(version)}.{name}"
+        path = self.root / f"{stem}.lock"
         owner = path.with_name(path.name + ".owner")
         wait = lock_timeout()
         lock = FileLock(str(path), timeout=wait)
@@ -269,11 +272,11 @@ class SourceCache:
         finally:
             lock.release()
 
-    def sweep(self, version: str) -> None:
-        """Remove temp files killed processes left in a version directory (hold its lock).
+    def sweep(self, version: str, name: str) -> None:
+        """Remove temp files killed processes left in a version directory (hold ``name``'s lock).
 
-        ``.part`` files are downloads, which only the lock holder makes, so any present
-        is stale; ``.tmp`` files of atomic writes are removed after `STALE_SECONDS`.
+        ``.part`` files of ``name`` are downloads, which only its lock holder makes, so any
+        present is stale; ``.tmp`` files of atomic writes are removed after `STALE_SECONDS`.
         """
         vdir = self.version_dir(version)
         try:
@@ -286,7 +289,7 @@ class SourceCache:
         for path in names:
             try:
                 stale = path.name.startswith(".") and (
-                    path.name.endswith(".part")
+                    (path.name.startswith(f".{name}.") and path.name.endswith(".part"))
                     or (path.name.endswith(".tmp") and now - path.stat().st_mtime > STALE_SECONDS)
                 )
                 if stale:

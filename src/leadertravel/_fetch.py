@@ -29,12 +29,14 @@ from leadertravel._http import retrying
 from leadertravel._manifest import Release, Resource, check_file_schema
 from leadertravel._resolve import Context
 
-__all__ = ["verified_bytes", "verified_path"]
+__all__ = ["WORKERS", "verified_all", "verified_bytes", "verified_path"]
 
 logger = logging.getLogger("leadertravel")
 
 #: Times a fetch starts over when the cache directory vanishes under it.
 ATTEMPTS = 3
+#: Files of one release fetched at once by ``load_all`` and ``leadertravel fetch``.
+WORKERS = 4
 
 
 def _read_copy(path: Path, size: int) -> bytes | None:
@@ -115,7 +117,7 @@ def _download(context: Context, release: Release, res: Resource, dest: Path) -> 
 
 def _fill(context: Context, release: Release, res: Resource, dest: Path) -> pa.Buffer:
     """Return the verified bytes, downloading them if needed (hold the version's lock)."""
-    context.cache.sweep(release.version)
+    context.cache.sweep(release.version, res.path)
     buf = _verified(context, dest, res, release.version, warn=True)
     if buf is not None:
         return buf  # another process fetched it while we waited
@@ -156,7 +158,8 @@ def verified_bytes(context: Context, release: Release, res: Resource) -> pa.Buff
         raise context.offline_error(what)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            with context.cache.lock(release.version, doing=f"fetching {res.path}"):
+            lock = context.cache.lock(release.version, doing=f"fetching {res.path}", name=res.path)
+            with lock:
                 return _fill(context, release, res, dest)
         except CacheVanished as err:
             if attempt == ATTEMPTS:
@@ -169,3 +172,22 @@ def verified_path(context: Context, release: Release, res: Resource) -> Path:
     """Return the cached file of a release table, its bytes verified just now."""
     verified_bytes(context, release, res)
     return context.cache.file_path(release.version, res.path)
+
+
+def verified_all(context: Context, release: Release) -> dict[str, pa.Buffer]:
+    """Return the verified bytes of every table of a release, fetched `WORKERS` at a time.
+
+    Table name → bytes, in the manifest's order. With a progress bar (one at a time can
+    be drawn) the files are fetched one after the other.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leadertravel._progress import wants_progress
+
+    resources = list(release.resources.values())
+    workers = 1 if wants_progress(context.progress) else min(WORKERS, len(resources))
+    if workers <= 1:
+        return {r.name: verified_bytes(context, release, r) for r in resources}
+    with ThreadPoolExecutor(workers, thread_name_prefix="leadertravel-fetch") as pool:
+        found = pool.map(lambda r: verified_bytes(context, release, r), resources)
+        return {r.name: data for r, data in zip(resources, found, strict=True)}
