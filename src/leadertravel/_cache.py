@@ -13,13 +13,15 @@ Layout (one directory per source, one per version inside it)::
           datapackage.json               the release manifest (immutable once cached)
           <table>.parquet                verified copies of the release files
           .verified/<file>.json          sha256 and size recorded after verification (for
-                                         a Parquet file also that its schema was checked)
+                                         a Parquet file also its CRC-32 and that its schema
+                                         was checked)
 
-Every load hashes the bytes it reads (see `leadertravel._fetch`), so a cached file that
-rots keeping its size and modification time is never served; the stamps only spare the
-schema check and date the verification. ``datapackage.json`` and ``index.json`` are small
-and checked against the sha256 recorded when they were stored, so a damaged copy is
-fetched again instead of being blamed on the release.
+Every load checks the bytes it reads (see `leadertravel._fetch`), so a cached file that
+rots keeping its size and modification time is never served; the stamps hold the CRC-32
+of the verified bytes for that check, spare the schema check and date the verification.
+``datapackage.json`` and ``index.json`` are small and checked against the sha256 recorded
+when they were stored, so a damaged copy is fetched again instead of being blamed on the
+release.
 
 A cache may be read-only (a shared or pre-built cache): everything already cached loads;
 stamps and a refreshed index that cannot be written are kept in memory for the process;
@@ -335,24 +337,34 @@ class SourceCache:
     def _stamp_path(path: Path) -> Path:
         return path.parent / _STAMPS / f"{path.name}.json"
 
-    def schema_checked(self, path: Path, *, sha256: str, size: int) -> bool:
-        """Whether the schema of ``path`` with these bytes was checked (per its stamp)."""
+    def stamp_of(self, path: Path, *, sha256: str, size: int) -> dict[str, Any] | None:
+        """Return the stamp of ``path`` if it records these bytes (sha256 and size)."""
         stamp = _read_json(self._stamp_path(path))
-        return (
-            stamp is not None
-            and stamp.get("sha256") == sha256
-            and stamp.get("bytes") == size
-            and stamp.get("schema_checked") is True
-        )
+        if stamp is None or stamp.get("sha256") != sha256 or stamp.get("bytes") != size:
+            return None
+        return stamp
 
-    def stamp(self, path: Path, *, sha256: str, size: int, schema_checked: bool = True) -> None:
-        """Record that ``path`` (just verified) has the given sha256 and size (optional)."""
-        record = {
+    def stamp(
+        self,
+        path: Path,
+        *,
+        sha256: str,
+        size: int,
+        schema_checked: bool = True,
+        crc32: int | None = None,
+    ) -> None:
+        """Record that ``path`` (just verified) has the given sha256 and size (optional).
+
+        ``crc32`` of the verified bytes lets later loads check them at memory speed.
+        """
+        record: dict[str, Any] = {
             "sha256": sha256,
             "bytes": size,
             "schema_checked": schema_checked,
             "verified_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+        if crc32 is not None:
+            record["crc32"] = crc32
         self.write_optional(self._stamp_path(path), json.dumps(record, indent=1).encode())
 
     def unstamp(self, path: Path) -> None:
