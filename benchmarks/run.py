@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPTS = ("bench_build.py", "bench_loader.py", "bench_plots.py")
+SCRIPTS = ("bench_build.py", "bench_loader.py", "bench_latency.py", "bench_plots.py")
 
 
 def main() -> int:

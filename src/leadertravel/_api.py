@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from leadertravel._config import cache_root
 from leadertravel._errors import IntegrityError, ManifestError, SchemaViolation, UsageError
-from leadertravel._fetch import verified_bytes, verified_path
+from leadertravel._fetch import verified_all, verified_bytes, verified_path
 from leadertravel._filters import typed_filters
 from leadertravel._manifest import Resource
 from leadertravel._resolve import Context
@@ -374,8 +374,8 @@ def load_all(
     context = Context.make(source, cache_dir, offline=offline, refresh=refresh, progress=progress)
     release = context.release(version)
     frames = {}
-    for name, res in release.resources.items():
-        data = verified_bytes(context, release, res)
+    for name, data in verified_all(context, release).items():
+        res = release.resources[name]
         arrow = _read(data, res, version=release.version, columns=None, filters=None)
         frames[name] = _to_frame(arrow, res, dtype_backend, version=release.version)
     return frames

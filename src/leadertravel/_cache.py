@@ -13,13 +13,15 @@ Layout (one directory per source, one per version inside it)::
           datapackage.json               the release manifest (immutable once cached)
           <table>.parquet                verified copies of the release files
           .verified/<file>.json          sha256 and size recorded after verification (for
-                                         a Parquet file also that its schema was checked)
+                                         a Parquet file also its CRC-32 and that its schema
+                                         was checked)
 
-Every load hashes the bytes it reads (see `leadertravel._fetch`), so a cached file that
-rots keeping its size and modification time is never served; the stamps only spare the
-schema check and date the verification. ``datapackage.json`` and ``index.json`` are small
-and checked against the sha256 recorded when they were stored, so a damaged copy is
-fetched again instead of being blamed on the release.
+Every load checks the bytes it reads (see `leadertravel._fetch`), so a cached file that
+rots keeping its size and modification time is never served; the stamps hold the CRC-32
+of the verified bytes for that check, spare the schema check and date the verification.
+``datapackage.json`` and ``index.json`` are small and checked against the sha256 recorded
+when they were stored, so a damaged copy is fetched again instead of being blamed on the
+release.
 
 A cache may be read-only (a shared or pre-built cache): everything already cached loads;
 stamps and a refreshed index that cannot be written are kept in memory for the process;
@@ -227,16 +229,19 @@ class SourceCache:
         return self.root / check_version(version)
 
     @contextmanager
-    def lock(self, version: str, *, doing: str) -> Iterator[None]:
-        """Hold the inter-process lock guarding the filling of a version directory.
+    def lock(self, version: str, *, doing: str, name: str | None = None) -> Iterator[None]:
+        """Hold the inter-process lock of a version directory, or of one file in it.
 
-        Raises `CacheLocked` (naming the holder) after ``LEADERTRAVEL_LOCK_TIMEOUT``
-        seconds, and `CacheError` if the lock file cannot be created.
+        The version's lock guards its manifest and ``clear``; a file's lock (``name``) its
+        download, so the files of one version are fetched in parallel. Raises
+        `CacheLocked` (naming the holder) after ``LEADERTRAVEL_LOCK_TIMEOUT`` seconds, and
+        `CacheError` if the lock file cannot be created.
         """
         from filelock import FileLock, Timeout
 
         self.ensure_dir(self.root)
-        path = self.root / f"{check_version(version)}.lock"
+        stem = check_version(version) if name is None else f"{check_version(version)}.{name}"
+        path = self.root / f"{stem}.lock"
         owner = path.with_name(path.name + ".owner")
         wait = lock_timeout()
         lock = FileLock(str(path), timeout=wait)
@@ -269,11 +274,11 @@ class SourceCache:
         finally:
             lock.release()
 
-    def sweep(self, version: str) -> None:
-        """Remove temp files killed processes left in a version directory (hold its lock).
+    def sweep(self, version: str, name: str) -> None:
+        """Remove temp files killed processes left in a version directory (hold ``name``'s lock).
 
-        ``.part`` files are downloads, which only the lock holder makes, so any present
-        is stale; ``.tmp`` files of atomic writes are removed after `STALE_SECONDS`.
+        ``.part`` files of ``name`` are downloads, which only its lock holder makes, so any
+        present is stale; ``.tmp`` files of atomic writes are removed after `STALE_SECONDS`.
         """
         vdir = self.version_dir(version)
         try:
@@ -286,7 +291,7 @@ class SourceCache:
         for path in names:
             try:
                 stale = path.name.startswith(".") and (
-                    path.name.endswith(".part")
+                    (path.name.startswith(f".{name}.") and path.name.endswith(".part"))
                     or (path.name.endswith(".tmp") and now - path.stat().st_mtime > STALE_SECONDS)
                 )
                 if stale:
@@ -332,24 +337,34 @@ class SourceCache:
     def _stamp_path(path: Path) -> Path:
         return path.parent / _STAMPS / f"{path.name}.json"
 
-    def schema_checked(self, path: Path, *, sha256: str, size: int) -> bool:
-        """Whether the schema of ``path`` with these bytes was checked (per its stamp)."""
+    def stamp_of(self, path: Path, *, sha256: str, size: int) -> dict[str, Any] | None:
+        """Return the stamp of ``path`` if it records these bytes (sha256 and size)."""
         stamp = _read_json(self._stamp_path(path))
-        return (
-            stamp is not None
-            and stamp.get("sha256") == sha256
-            and stamp.get("bytes") == size
-            and stamp.get("schema_checked") is True
-        )
+        if stamp is None or stamp.get("sha256") != sha256 or stamp.get("bytes") != size:
+            return None
+        return stamp
 
-    def stamp(self, path: Path, *, sha256: str, size: int, schema_checked: bool = True) -> None:
-        """Record that ``path`` (just verified) has the given sha256 and size (optional)."""
-        record = {
+    def stamp(
+        self,
+        path: Path,
+        *,
+        sha256: str,
+        size: int,
+        schema_checked: bool = True,
+        crc32: int | None = None,
+    ) -> None:
+        """Record that ``path`` (just verified) has the given sha256 and size (optional).
+
+        ``crc32`` of the verified bytes lets later loads check them at memory speed.
+        """
+        record: dict[str, Any] = {
             "sha256": sha256,
             "bytes": size,
             "schema_checked": schema_checked,
             "verified_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+        if crc32 is not None:
+            record["crc32"] = crc32
         self.write_optional(self._stamp_path(path), json.dumps(record, indent=1).encode())
 
     def unstamp(self, path: Path) -> None:

@@ -89,13 +89,13 @@ def _describe(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from leadertravel._fetch import verified_path
+    from leadertravel._fetch import verified_all
     from leadertravel._resolve import Context
 
     context = Context.make(args.source, args.cache_dir, offline=args.offline)
     release = context.release(args.release)  # resolved once: every table of one release
-    for res in release.resources.values():
-        path = verified_path(context, release, res)
+    for name in verified_all(context, release):
+        path = context.cache.file_path(release.version, release.resources[name].path)
         logging.getLogger("leadertravel").info("%s", path)
     sys.stdout.write(f"release {release.version}: {len(release.resources)} tables verified\n")
     return 0

@@ -2,8 +2,8 @@
 
 The destination only ever appears complete and verified: bytes go to a temporary file in
 the same directory, are hashed while they are written, and the file is atomically renamed
-into place only when its size and sha256 match the manifest. A verification stamp is then
-written next to it so later loads need not hash the file again (see `leadertravel._cache`).
+into place only when its size and sha256 match the manifest. Every later load hashes the
+bytes it reads again (see `leadertravel._fetch`).
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """A verified release file: hash what is read, fetch what fails, never serve other bytes.
 
-Every load reads the cached file's bytes once, checks their size and sha256 against the
-manifest and parses exactly those bytes, so a cached file that rotted, was truncated or
-was edited in place (whatever its size and modification time say) is never served: it
-is fetched again under the version's lock (offline: `OfflineError` naming the file and
-``clear_cache``). Hashing costs about a millisecond per megabyte, the same order as
-reading the file (``benchmarks/bench_loader.py`` measures it); the Parquet schema check
-is done once per verified file and recorded in its stamp.
+Every load reads the cached file's bytes once, checks them and parses exactly those
+bytes, so a cached file that rotted, was truncated or was edited in place (whatever its
+size and modification time say) is never served: it is fetched again under its lock
+(offline: `OfflineError` naming the file and ``clear_cache``). The check is the CRC-32
+recorded in the file's stamp when its sha256 was verified (about 0.3 ms per MB; it
+detects every burst of up to 32 flipped bits), else (no stamp, a read-only cache, or
+``refresh=True``) the sha256 itself (about 1 ms per MB); ``benchmarks/bench_loader.py``
+measures the cost. The Parquet schema check is done once per verified file.
 
 Downloads stream to a temporary file, are verified, renamed into place and re-read
 through the same check; transient source failures are retried with back-off, a file
@@ -19,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import zlib
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -29,12 +32,14 @@ from leadertravel._http import retrying
 from leadertravel._manifest import Release, Resource, check_file_schema
 from leadertravel._resolve import Context
 
-__all__ = ["verified_bytes", "verified_path"]
+__all__ = ["WORKERS", "verified_all", "verified_bytes", "verified_path"]
 
 logger = logging.getLogger("leadertravel")
 
 #: Times a fetch starts over when the cache directory vanishes under it.
 ATTEMPTS = 3
+#: Files of one release fetched at once by ``load_all`` and ``leadertravel fetch``.
+WORKERS = 4
 
 
 def _read_copy(path: Path, size: int) -> bytes | None:
@@ -48,6 +53,24 @@ def _read_copy(path: Path, size: int) -> bytes | None:
         raise cache_error(err, "read", path) from err
 
 
+def _intact(data: bytes, res: Resource, stamp: dict[str, Any] | None, *, full: bool) -> str:
+    """Return '' if ``data`` are the manifest's bytes, else what was found instead.
+
+    With a stamp recording the CRC-32 of the verified bytes (and not ``full``), the CRC is
+    compared: it catches every burst of up to 32 flipped bits, which is what rot, a torn
+    write or a truncation do, at memory speed. Otherwise the sha256 is.
+    """
+    if len(data) != res.bytes:
+        size = f"{len(data)}" if len(data) <= res.bytes else f"more than {res.bytes}"
+        return f"{size} bytes; manifest {res.bytes} bytes"
+    crc = stamp.get("crc32") if stamp is not None else None
+    if not full and isinstance(crc, int) and not isinstance(crc, bool):
+        got = zlib.crc32(data)
+        return "" if got == crc else f"crc32 {got:08x}, verified {crc:08x}"
+    digest = hashlib.sha256(data).hexdigest()
+    return "" if digest == res.sha256 else f"sha256 {digest}; manifest {res.sha256}"
+
+
 def _verified(
     context: Context, dest: Path, res: Resource, version: str, *, warn: bool
 ) -> pa.Buffer | None:
@@ -55,24 +78,22 @@ def _verified(
     data = _read_copy(dest, res.bytes)
     if data is None:
         return None
-    digest = hashlib.sha256(data).hexdigest()
-    if len(data) != res.bytes or digest != res.sha256:
+    stamp = context.cache.stamp_of(dest, sha256=res.sha256, size=res.bytes)
+    found = _intact(data, res, stamp, full=context.refresh)
+    if found:
         if warn:
             logger.warning(
-                "%s: cached copy fails verification (sha256 %s, %s bytes; manifest %s, %d "
-                "bytes); it is no longer used and will be replaced by a verified download",
+                "%s: cached copy fails verification (%s); it is no longer used and will be "
+                "replaced by a verified download",
                 dest,
-                digest,
-                f"{len(data)}" if len(data) <= res.bytes else f"more than {res.bytes}",
-                res.sha256,
-                res.bytes,
+                found,
             )
             context.cache.unstamp(dest)
         return None
     buf = pa.py_buffer(data)
-    if not context.cache.schema_checked(dest, sha256=res.sha256, size=res.bytes):
+    if stamp is None or stamp.get("schema_checked") is not True or "crc32" not in stamp:
         check_file_schema(dest, res, version=version, data=buf)
-        context.cache.stamp(dest, sha256=res.sha256, size=res.bytes)
+        context.cache.stamp(dest, sha256=res.sha256, size=res.bytes, crc32=zlib.crc32(data))
     return buf
 
 
@@ -115,7 +136,7 @@ def _download(context: Context, release: Release, res: Resource, dest: Path) -> 
 
 def _fill(context: Context, release: Release, res: Resource, dest: Path) -> pa.Buffer:
     """Return the verified bytes, downloading them if needed (hold the version's lock)."""
-    context.cache.sweep(release.version)
+    context.cache.sweep(release.version, res.path)
     buf = _verified(context, dest, res, release.version, warn=True)
     if buf is not None:
         return buf  # another process fetched it while we waited
@@ -156,7 +177,8 @@ def verified_bytes(context: Context, release: Release, res: Resource) -> pa.Buff
         raise context.offline_error(what)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            with context.cache.lock(release.version, doing=f"fetching {res.path}"):
+            lock = context.cache.lock(release.version, doing=f"fetching {res.path}", name=res.path)
+            with lock:
                 return _fill(context, release, res, dest)
         except CacheVanished as err:
             if attempt == ATTEMPTS:
@@ -169,3 +191,22 @@ def verified_path(context: Context, release: Release, res: Resource) -> Path:
     """Return the cached file of a release table, its bytes verified just now."""
     verified_bytes(context, release, res)
     return context.cache.file_path(release.version, res.path)
+
+
+def verified_all(context: Context, release: Release) -> dict[str, pa.Buffer]:
+    """Return the verified bytes of every table of a release, fetched `WORKERS` at a time.
+
+    Table name → bytes, in the manifest's order. With a progress bar (one at a time can
+    be drawn) the files are fetched one after the other.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leadertravel._progress import wants_progress
+
+    resources = list(release.resources.values())
+    workers = 1 if wants_progress(context.progress) else min(WORKERS, len(resources))
+    if workers <= 1:
+        return {r.name: verified_bytes(context, release, r) for r in resources}
+    with ThreadPoolExecutor(workers, thread_name_prefix="leadertravel-fetch") as pool:
+        found = pool.map(lambda r: verified_bytes(context, release, r), resources)
+        return {r.name: data for r, data in zip(resources, found, strict=True)}

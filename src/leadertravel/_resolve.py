@@ -15,6 +15,7 @@ fetched again rather than blamed on the release; offline, the error names the fi
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -55,6 +56,22 @@ logger = logging.getLogger("leadertravel")
 
 T = TypeVar("T")
 PathLike = str | os.PathLike[str]
+
+
+# Manifests parsed in this process, by version and sha256 of their bytes: a warm load
+# reads and checks the cached bytes, but parses a given manifest only once.
+_PARSED: dict[tuple[str, str], Release] = {}
+
+
+def _parse_manifest(data: bytes, *, where: str, version: str) -> Release:
+    key = (version, hashlib.sha256(data).hexdigest())
+    release = _PARSED.get(key)
+    if release is None:
+        release = parse_datapackage(data, where=where, version=version)
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        _PARSED[key] = release
+    return release
 
 
 class Context:
@@ -204,7 +221,7 @@ class Context:
         where = str(self.cache.manifest_path(version))
         if intact:
             try:
-                return parse_datapackage(data, where=where, version=version), data, False
+                return _parse_manifest(data, where=where, version=version), data, False
             except ManifestError as err:
                 logger.warning("the cached manifest is damaged (%s)", err)
         else:
@@ -213,6 +230,15 @@ class Context:
 
     def _fetch_manifest(self, version: str, index: Index | None) -> tuple[Release, bytes, str]:
         """Fetch and parse a version's ``datapackage.json``: the release, its bytes, its URL."""
+        if index is None:  # pinned: the manifest's path is fixed, no need to ask the index
+            name = f"{version}/datapackage.json"
+            try:
+                data = self.source.read(name)
+            except RemoteFileNotFound:
+                pass  # not there: the index says which versions are
+            else:
+                where = self.source.url(name)
+                return _parse_manifest(data, where=where, version=version), data, where
         if index is None or version not in index.names():
             index, fresh = self.index(max_age=latest_ttl())
             if version not in index.names():  # perhaps published since the index was cached
@@ -222,7 +248,7 @@ class Context:
         entry = index.entry(version)
         data = self.source.read(entry.path)
         where = self.source.url(entry.path)
-        return parse_datapackage(data, where=where, version=version), data, where
+        return _parse_manifest(data, where=where, version=version), data, where
 
     def _accept(
         self, release: Release, data: bytes, cached: bytes | None, *, where: str

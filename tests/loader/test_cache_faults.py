@@ -147,7 +147,7 @@ def test_cache_dir_is_a_file(server: ReleaseServer, tmp_path: Path) -> None:
 
 def test_lock_path_is_a_directory(server: ReleaseServer, cache_dir: Path) -> None:
     lt.load("leaders", source=server.url)
-    lock = _source_dir(cache_dir) / f"{V1}.lock"
+    lock = _source_dir(cache_dir) / f"{V1}.trips.parquet.lock"
     if lock.exists():
         lock.unlink()
     lock.mkdir()
@@ -164,7 +164,7 @@ def test_lock_held_too_long_names_the_holder(
     code = (
         "import sys, time; from pathlib import Path; from leadertravel._cache import SourceCache\n"
         f"c = SourceCache(Path({str(src)!r}), 'x')\n"
-        "with c.lock('0.1.0', doing='a test holding it'):\n"
+        "with c.lock('0.1.0', doing='a test holding it', name='trips.parquet'):\n"
         "    print('held', flush=True); time.sleep(30)\n"
     )
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)

@@ -25,7 +25,7 @@ def test_eight_processes_cold_load_the_same_version(server: ReleaseServer, cache
         paths = pool.starmap(fetch, [()] * 8, chunksize=1)
     assert len(set(paths)) == 1
     assert len(lt.load("stops", version="0.1.0", source=server.url, cache_dir=cache_dir)) == 12
-    assert server.count("index.json") >= 2, server.requests  # several were cold at once
+    assert server.count("datapackage.json") >= 2, server.requests  # several were cold at once
     assert server.count("stops.parquet") == 1  # the lock made the others wait, not refetch
     assert not list(cache_dir.rglob("*.part")) and not list(cache_dir.rglob("*.tmp"))
     assert len(list(cache_dir.rglob("stops.parquet"))) == 1

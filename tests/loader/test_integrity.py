@@ -171,3 +171,29 @@ def test_large_integers_keep_every_digit(server: ReleaseServer) -> None:
     seq = lt.load("stops", source=server.url)["seq"]
     assert str(seq.dtype) == "Int64"
     assert seq.iloc[0] == big and seq.isna().iloc[1]
+
+
+def test_warm_loads_check_the_recorded_crc_and_refresh_the_sha256(
+    server: ReleaseServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib as real_hashlib
+
+    import leadertravel._fetch as fetch
+
+    path = lt.path("trips", source=server.url)
+    (stamp,) = path.parent.glob(".verified/trips.parquet.json")
+    record = json.loads(stamp.read_text(encoding="utf-8"))
+    assert record["crc32"] == __import__("zlib").crc32(path.read_bytes())
+    hashed: list[int] = []
+
+    class Spy:
+        @staticmethod
+        def sha256(data: bytes) -> Any:
+            hashed.append(len(data))
+            return real_hashlib.sha256(data)
+
+    monkeypatch.setattr(fetch, "hashlib", Spy)
+    lt.load("trips", source=server.url)
+    assert hashed == []  # the CRC of the verified bytes sufficed
+    lt.load("trips", source=server.url, refresh=True)
+    assert hashed == [path.stat().st_size]  # refresh=True re-hashes

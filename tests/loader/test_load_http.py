@@ -278,3 +278,19 @@ def test_filter_values_must_fit_the_column_type(
     with pytest.raises(ValueError, match=text):
         lt.load("stops", source=server.url, filters=[clause])
     assert not any(r.endswith("stops.parquet") for r in server.requests)  # checked first
+
+
+def test_pinned_cold_load_does_not_ask_the_index(server: ReleaseServer) -> None:
+    assert len(lt.load("trips", version=V1, source=server.url)) == 6
+    assert server.requests == [f"{V1}/datapackage.json", f"{V1}/trips.parquet"]
+
+
+def test_load_all_fetches_the_tables_concurrently(server: ReleaseServer) -> None:
+    import time
+
+    for table in ("leaders", "stops", "trips"):
+        server.fault(f"{V1}/{table}.parquet", "slow", times=1, delay=0.5)
+    start = time.monotonic()
+    frames = lt.load_all(version=V1, source=server.url, progress=False)
+    assert time.monotonic() - start < 1.2  # three 0.5 s answers at once, not one by one
+    assert {k: len(v) for k, v in frames.items()} == {"leaders": 3, "stops": 12, "trips": 6}
