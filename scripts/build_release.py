@@ -1,6 +1,6 @@
 """Build a versioned release: ``python scripts/build_release.py [--sources DIR] [--releases DIR]``.
 
-A thin wrapper around ``leadertravel build`` (logic in ``leadertravel.build.release``);
+A thin wrapper around ``leadertravel build`` (logic in ``leadertravel.pipeline.release.builder``);
 ``--help`` lists the options, ``--check VERSION`` rebuilds and compares hashes.
 """
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from leadertravel.build.countries import write_countries
-from leadertravel.build.project import project_root
+from leadertravel.pipeline.countries import write_countries
+from leadertravel.pipeline.project import project_root
 
 
 def main() -> None:

@@ -12,9 +12,9 @@ import argparse
 import logging
 from pathlib import Path
 
-from leadertravel.build.historian._pins import pins_path, read_pins, write_pins
-from leadertravel.build.importers import registered
-from leadertravel.build.project import DEFAULT_SOURCES, project_root
+from leadertravel.pipeline.importers import registered
+from leadertravel.pipeline.importers.historian._pins import pins_path, read_pins, write_pins
+from leadertravel.pipeline.project import DEFAULT_SOURCES, project_root
 
 
 def main(argv: list[str] | None = None) -> int:

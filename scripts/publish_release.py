@@ -1,6 +1,6 @@
 """Publish a built release: ``python scripts/publish_release.py VERSION --from DIR --to DIR``.
 
-A thin wrapper around ``leadertravel publish`` (logic in ``leadertravel.build.publish``).
+A thin wrapper around ``leadertravel publish`` (logic in ``leadertravel.pipeline.release.publish``).
 """
 
 import sys

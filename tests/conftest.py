@@ -67,7 +67,7 @@ def shipped_release(tmp_path_factory: pytest.TempPathFactory, historian_sources:
 
     Read-only for tests: load from it with ``source=shipped_release``.
     """
-    from leadertravel.build.release import build_release
+    from leadertravel.pipeline.release.builder import build_release
 
     releases = tmp_path_factory.mktemp("shipped") / "releases"
     build_release(root=REPO, releases=releases, sources=historian_sources)

@@ -135,7 +135,7 @@ def test_demo_with_missing_sources_is_one_line(
 def test_demo_after_a_data_edit_says_to_bump_the_version(
     repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
-    from leadertravel.build import release
+    from leadertravel.pipeline.release import builder as release
 
     def differs(*args: Any, **kwargs: Any) -> list[str]:  # what a rebuild of edited data gives
         raise ReproducibilityError("rebuilding 0.1.0 gave different files: trips.parquet")
@@ -152,7 +152,7 @@ def test_demo_after_a_data_edit_says_to_bump_the_version(
 def test_an_unexpected_error_is_one_line_and_a_traceback_with_v(
     repo_root: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
-    from leadertravel.build import validate
+    from leadertravel.pipeline import validate
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("division by zero")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from leadertravel._cli import main
-from leadertravel.build._cli_release import _print_coverage
+from leadertravel.pipeline._cli_release import _print_coverage
 
 
 def test_build_then_demo_rebuilds_and_loads(

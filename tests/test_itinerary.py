@@ -11,7 +11,7 @@ import pytest
 
 from leadertravel._cli import main
 from leadertravel._itinerary import render_itinerary
-from leadertravel.build.validate import read_curated
+from leadertravel.pipeline.validate import read_curated
 
 HANOI = "kim-jong-un-2019-02-23"
 PANMUNJOM_2018 = "kim-jong-un-2018-04-27"

@@ -17,8 +17,8 @@ import yaml
 
 from leadertravel._cli import main
 from leadertravel._source import DEFAULT_SOURCE
-from leadertravel.build.descriptor import GAZETTEERS
-from leadertravel.build.dictionary import project_tables, render_dictionary
+from leadertravel.pipeline.dictionary import project_tables, render_dictionary
+from leadertravel.pipeline.release.descriptor import GAZETTEERS
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

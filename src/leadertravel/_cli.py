@@ -28,10 +28,10 @@ log = logging.getLogger("leadertravel")
 
 # Modules that contribute sub-commands, in the order they appear in --help.
 _COMMAND_MODULES = (
-    "leadertravel.build._cli_demo",
-    "leadertravel.build._cli_validate",
-    "leadertravel.build._cli_release",
-    "leadertravel.build._cli_docs",
+    "leadertravel.pipeline._cli_demo",
+    "leadertravel.pipeline._cli_validate",
+    "leadertravel.pipeline._cli_release",
+    "leadertravel.pipeline._cli_docs",
     "leadertravel._cli_loader",
     "leadertravel._cli_export",
     "leadertravel._cli_itinerary",

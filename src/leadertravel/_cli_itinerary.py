@@ -48,8 +48,8 @@ def register(sub: Any) -> None:
 
 
 def _from_checkout(root: Path | None) -> dict[str, pd.DataFrame]:
-    from leadertravel.build.project import project_root
-    from leadertravel.build.validate import read_curated
+    from leadertravel.pipeline.project import project_root
+    from leadertravel.pipeline.validate import read_curated
 
     return read_curated(root or project_root()).tables
 

@@ -3,7 +3,7 @@
 `write_release` writes one version in the release format (``docs/release-format.md``):
 typed Parquet files, ``datapackage.json`` with inline schemas, hashes and sizes,
 ``SHA256SUMS``, and an updated ``index.json``. It is deliberately minimal — the real
-builder is ``leadertravel.build.release`` — and exists so that examples run offline.
+builder is ``leadertravel.pipeline.release.builder`` — and exists so that examples run offline.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ they name and the sources cited for any of them into plain text, in travel order
 (leg 1, stop 1, leg 2, … with each crossing under its leg), so a reviewer can read a trip
 against its sources without joining the CSVs by hand. It works on any mapping of table
 name to frame with the package's columns: the curated CSVs read by
-:func:`leadertravel.build.validate.read_curated` or the tables of a published release.
+:func:`leadertravel.pipeline.validate.read_curated` or the tables of a published release.
 """
 
 from __future__ import annotations
@@ -219,8 +219,8 @@ def render_itinerary(tables: Mapping[str, pd.DataFrame], trip_id: str) -> str:
 
     Examples
     --------
-    >>> from leadertravel.build.validate import read_curated
-    >>> from leadertravel.build.project import project_root
+    >>> from leadertravel.pipeline.validate import read_curated
+    >>> from leadertravel.pipeline.project import project_root
     >>> tables = read_curated(project_root()).tables
     >>> text = render_itinerary(tables, "kim-jong-un-2019-04-24")
     >>> print(text.splitlines()[0])

@@ -60,7 +60,7 @@ class Problem:
         What is wrong and, where it helps, how to fix it.
     rank
         Position of the problem's table in the package's dependency order (set by
-        :class:`leadertravel.build.problems.Locator`; 0 otherwise).
+        :class:`leadertravel.pipeline.problems.Locator`; 0 otherwise).
 
     Examples
     --------

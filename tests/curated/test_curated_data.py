@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from leadertravel._schema import read_table_schema
-from leadertravel.build.validate import read_curated
+from leadertravel.pipeline.validate import read_curated
 
 CURATED: tuple[str, ...] = ("sources", "leaders", "terms", "places", "trips", "stops", "legs")
 CURATED += ("border_crossings", "citations")

@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leadertravel.build.historian import HistorianImport, import_historian
-from leadertravel.build.historian._shared import HistorianBase, historian_base
-from leadertravel.build.validate import read_curated
-from leadertravel.build.visits import VisitsImport, import_visits
+from leadertravel.pipeline.importers.historian import HistorianImport, import_historian
+from leadertravel.pipeline.importers.historian._shared import HistorianBase, historian_base
+from leadertravel.pipeline.importers.visits import VisitsImport, import_visits
+from leadertravel.pipeline.validate import read_curated
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = (ROOT / "../shared/sources").resolve()

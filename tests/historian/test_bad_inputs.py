@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from leadertravel._errors import SourceInputError
-from leadertravel.build.historian import import_historian
-from leadertravel.build.historian._pins import pins_path, write_pins
+from leadertravel.pipeline.importers.historian import import_historian
+from leadertravel.pipeline.importers.historian._pins import pins_path, write_pins
 
 BIDEN = "president-travels/biden-joseph-r.xml"
 

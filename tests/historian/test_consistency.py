@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from leadertravel.build.historian import HistorianImport
-from leadertravel.build.validate import read_curated
+from leadertravel.pipeline.importers.historian import HistorianImport
+from leadertravel.pipeline.validate import read_curated
 
 from .conftest import ROOT
 

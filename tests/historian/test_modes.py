@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from leadertravel import DataValidationError
-from leadertravel.build.historian import HistorianImport
-from leadertravel.build.modes import infer_modes, mode_agreement, read_mode_rules
-from leadertravel.build.typed import typed_frame
-from leadertravel.build.validate import read_curated
+from leadertravel.pipeline.importers.historian import HistorianImport
+from leadertravel.pipeline.modes import infer_modes, mode_agreement, read_mode_rules
+from leadertravel.pipeline.typed import typed_frame
+from leadertravel.pipeline.validate import read_curated
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("legs", "stops", "trips", "places", "border_crossings")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from leadertravel.build.historian._geocode import OfflineGeocoder
+from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder
 
 COUNTRIES = {"IRL": "IE", "GBR": "GB"}
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from leadertravel._schema import pandas_dtype, read_table_schema
-from leadertravel.build.historian import HistorianImport
+from leadertravel.pipeline.importers.historian import HistorianImport
 
 from .conftest import ROOT
 
@@ -432,7 +432,7 @@ def test_curated_places_are_reused_not_duplicated(historian: HistorianImport) ->
 
 
 def test_the_release_rules_hold(historian: HistorianImport) -> None:
-    from leadertravel.build.rules import check_rules
+    from leadertravel.pipeline.rules import check_rules
 
     places = historian.tables["places"]
     curated = set(places.loc[places["origin"] == "curated", "place_id"])

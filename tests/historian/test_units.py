@@ -7,13 +7,16 @@ import datetime as dt
 import pytest
 
 from leadertravel._errors import SourceInputError
-from leadertravel.build.historian._countries import load_country_codes, load_current_codes
-from leadertravel.build.historian._coverage import OutlineChecker
-from leadertravel.build.historian._dedupe import Visit, merge_duplicates
-from leadertravel.build.historian._geocode import OfflineGeocoder, read_gazetteer
-from leadertravel.build.historian._group import GAP, SAME_REMARKS, group_visits
-from leadertravel.build.historian._locales import split_locale
-from leadertravel.build.historian._parse import Record
+from leadertravel.pipeline.importers.historian._countries import (
+    load_country_codes,
+    load_current_codes,
+)
+from leadertravel.pipeline.importers.historian._coverage import OutlineChecker
+from leadertravel.pipeline.importers.historian._dedupe import Visit, merge_duplicates
+from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder, read_gazetteer
+from leadertravel.pipeline.importers.historian._group import GAP, SAME_REMARKS, group_visits
+from leadertravel.pipeline.importers.historian._locales import split_locale
+from leadertravel.pipeline.importers.historian._parse import Record
 
 from .conftest import ROOT
 

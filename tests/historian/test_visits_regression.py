@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from leadertravel._schema import read_table_schema
-from leadertravel.build.rules import check_rules
-from leadertravel.build.visits import VisitsImport
+from leadertravel.pipeline.importers.visits import VisitsImport
+from leadertravel.pipeline.rules import check_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 

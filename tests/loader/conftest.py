@@ -278,8 +278,9 @@ def server(release_root: Path) -> Iterator[ReleaseServer]:
 
 @pytest.fixture(scope="module")
 def built_release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReleaseServer]:
-    """A release written by the project's builder (leadertravel.build.release.write_release)
-    from the synthetic tables of benchmarks/synthetic.py, served over HTTP."""
+    """A release written by the project's builder
+    (leadertravel.pipeline.release.builder.write_release) from the synthetic tables of
+    benchmarks/synthetic.py, served over HTTP."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
         from synthetic import build_synthetic_release

@@ -1,7 +1,7 @@
 """The loader against a release written by the project's own builder, over HTTP.
 
 The release is the synthetic one of ``benchmarks/synthetic.py`` (every table of the data
-package, 400 stops) written by ``leadertravel.build.release.write_release``.
+package, 400 stops) written by ``leadertravel.pipeline.release.builder.write_release``.
 """
 
 from __future__ import annotations

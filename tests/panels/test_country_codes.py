@@ -11,7 +11,7 @@ import pytest
 
 from leadertravel._errors import DataValidationError, SourceInputError
 from leadertravel._schema import read_table_schema
-from leadertravel.build.panels import (
+from leadertravel.pipeline.panels import (
     CROSSWALK,
     DERIVED_TABLES,
     add_panels,
@@ -20,8 +20,8 @@ from leadertravel.build.panels import (
     read_crosswalk,
     read_membership,
 )
-from leadertravel.build.typed import typed_frame
-from leadertravel.build.validate import read_curated
+from leadertravel.pipeline.typed import typed_frame
+from leadertravel.pipeline.validate import read_curated
 
 REPO = Path(__file__).resolve().parents[2]
 STATES = (REPO / "../shared/sources/state-system").resolve()
@@ -161,7 +161,7 @@ def _project(tmp_path: Path, crosswalk: str) -> Path:
 def test_crosswalk_problems_one_line_each(tmp_path: Path) -> None:
     text = (REPO / CROSSWALK).read_text(encoding="utf-8")
     text += "QQQ,2,2,,,\nUSA,2,2,1990-01-01,1980-01-01,\nFRA,221,9999,,,\n"
-    from leadertravel.build.panels import _check_crosswalk
+    from leadertravel.pipeline.panels import _check_crosswalk
 
     countries = read_curated(REPO).tables["countries"]
     crosswalk = read_crosswalk(_project(tmp_path, text))

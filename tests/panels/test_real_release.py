@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import leadertravel as lt
-from leadertravel.build.assemble import assemble
-from leadertravel.build.release import write_release
+from leadertravel.pipeline.assemble import assemble
+from leadertravel.pipeline.release.builder import write_release
 
 pytestmark = pytest.mark.slow
 

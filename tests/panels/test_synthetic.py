@@ -25,8 +25,8 @@ import pytest
 
 from leadertravel._panels import build_panels, country_years_from, dyad_years_from
 from leadertravel._schema import read_table_schema
-from leadertravel.build.checks import check_tables
-from leadertravel.build.typed import typed_frame
+from leadertravel.pipeline.checks import check_tables
+from leadertravel.pipeline.typed import typed_frame
 
 HOS, HOG, FM = "head_of_state", "head_of_government", "foreign_minister"
 HOSG, TRAVELS = "head_of_state_and_government", "history-state-travels"

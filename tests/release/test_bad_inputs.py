@@ -14,7 +14,7 @@ from leadertravel._errors import (
     ReleaseExists,
     VersionBumpError,
 )
-from leadertravel.build.release import build_release, write_release
+from leadertravel.pipeline.release.builder import build_release, write_release
 
 Tables = dict[str, pd.DataFrame]
 

@@ -14,8 +14,8 @@ import pytest
 from leadertravel._cli import main
 from leadertravel._errors import HashMismatch, ReleaseNotFound, ReproducibilityError
 from leadertravel._manifest import BYTES_KEY
-from leadertravel.build.descriptor import resource_schema
-from leadertravel.build.release import build_release, check_release, write_release
+from leadertravel.pipeline.release.builder import build_release, check_release, write_release
+from leadertravel.pipeline.release.descriptor import resource_schema
 
 REPO = Path(__file__).resolve().parents[2]
 # every table the package describes (the descriptor is the one list)

@@ -12,11 +12,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-import leadertravel.build.release as release_module
-from leadertravel.build import changelog
-from leadertravel.build.changelog import LISTED, TableDiff, diff_table
-from leadertravel.build.release import write_release
-from leadertravel.build.semver import schema_changes
+import leadertravel.pipeline.release.builder as release_module
+from leadertravel.pipeline.release import changelog
+from leadertravel.pipeline.release.builder import write_release
+from leadertravel.pipeline.release.changelog import LISTED, TableDiff, diff_table
+from leadertravel.pipeline.release.versioning import schema_changes
 
 
 def test_changelog_lists_row_changes(tmp_path: Path, inputs: Callable[..., Any]) -> None:

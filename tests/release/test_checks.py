@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from leadertravel._schema import read_table_schema
-from leadertravel.build.checks import check_tables
-from leadertravel.build.curated import read_csv
+from leadertravel.pipeline.checks import check_tables
+from leadertravel.pipeline.curated import read_csv
 
 REPO = Path(__file__).resolve().parents[2]
 

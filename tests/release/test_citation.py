@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from leadertravel.build.descriptor import GAZETTEERS
-from leadertravel.build.dictionary import DICTIONARY, manifest_tables, render_dictionary
-from leadertravel.build.release import write_release
+from leadertravel.pipeline.dictionary import DICTIONARY, manifest_tables, render_dictionary
+from leadertravel.pipeline.release.builder import write_release
+from leadertravel.pipeline.release.descriptor import GAZETTEERS
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 

@@ -13,7 +13,7 @@ import pytest
 import leadertravel as lt
 from leadertravel._cli import main
 from leadertravel._export import STATA_LABEL, stata_label
-from leadertravel.build.release import write_release
+from leadertravel.pipeline.release.builder import write_release
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from leadertravel._manifest import BYTES_KEY
-from leadertravel.build.release import write_release
-from leadertravel.build.release_checks import check_release_files, frictionless_problems
+from leadertravel.pipeline.release.builder import write_release
+from leadertravel.pipeline.release.checks import check_release_files, frictionless_problems
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from leadertravel.build.release import build_release
+from leadertravel.pipeline.release.builder import build_release
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -26,8 +26,8 @@ import pytest
 
 from leadertravel._cli import main
 from leadertravel._manifest import BYTES_KEY
-from leadertravel.build.release import write_release
-from leadertravel.build.site import PAGE, render_page
+from leadertravel.pipeline.release.builder import write_release
+from leadertravel.pipeline.release.site import PAGE, render_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

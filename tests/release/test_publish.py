@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from leadertravel._errors import HashMismatch, ReleaseExists, ReleaseNotFound
-from leadertravel.build.publish import publish_release
-from leadertravel.build.release import write_release
+from leadertravel.pipeline.release.builder import write_release
+from leadertravel.pipeline.release.publish import publish_release
 
 
 def test_publish_copies_verifies_and_indexes(

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from leadertravel._schema import arrow_schema, enum_of
-from leadertravel.build.release import write_release
+from leadertravel.pipeline.release.builder import write_release
 
 DUCKDB = {
     "string": "VARCHAR",

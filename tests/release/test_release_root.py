@@ -21,9 +21,9 @@ from leadertravel._errors import (
     ReleaseExists,
     VersionBumpError,
 )
-from leadertravel.build import release as release_module
-from leadertravel.build.publish import publish_release
-from leadertravel.build.release import lock_path, write_release
+from leadertravel.pipeline.release import builder as release_module
+from leadertravel.pipeline.release.builder import lock_path, write_release
+from leadertravel.pipeline.release.publish import publish_release
 
 
 def _dated(inputs: Any, created: str) -> Any:
@@ -147,11 +147,11 @@ def test_release_date_must_not_go_backwards(
     with pytest.raises(BuildError, match=r"dated 2026-11-01, before .*0\.1\.0 \(2026-11-23\)"):
         write_release(_dated(inputs("0.1.1"), "2026-11-01T00:00:00Z"), releases=releases)
     assert snap(releases) == before
-    with caplog.at_level(logging.WARNING, logger="leadertravel.build"):
+    with caplog.at_level(logging.WARNING, logger="leadertravel.pipeline"):
         write_release(_dated(inputs("0.1.1"), "2026-11-23T12:00:00Z"), releases=releases)
     assert "update" in caplog.text and "'created'" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="leadertravel.build"):
+    with caplog.at_level(logging.WARNING, logger="leadertravel.pipeline"):
         write_release(_dated(inputs("0.1.2"), "2026-12-01T00:00:00Z"), releases=releases)
     assert "'created'" not in caplog.text
     index = json.loads((releases / "index.json").read_text())
@@ -237,7 +237,7 @@ def test_a_failed_first_build_removes_its_root_but_not_the_lock(
 _KILL_AT_INDEX = """
 import os, signal, sys
 from pathlib import Path
-import leadertravel.build.release as release
+import leadertravel.pipeline.release.builder as release
 
 real = release._write_atomic
 
@@ -269,7 +269,7 @@ def test_a_build_killed_before_its_index_is_recovered_by_the_next(
     assert killed.returncode == -9, killed.stderr.decode()
     assert (releases / "0.2.0" / "SHA256SUMS").is_file()  # in place, but never listed
     assert (releases / "index.json").read_bytes() == index
-    with caplog.at_level(logging.WARNING, logger="leadertravel.build"):
+    with caplog.at_level(logging.WARNING, logger="leadertravel.pipeline"):
         assert release_module.build_release(root=project, releases=releases, version="0.2.0")
     assert any("removing" in r.message and "0.2.0" in r.message for r in caplog.records)
     listed = [v["version"] for v in json.loads((releases / "index.json").read_text())["versions"]]

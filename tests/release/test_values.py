@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from leadertravel._errors import DataValidationError
-from leadertravel.build.checks import check_tables
-from leadertravel.build.curated import read_csv
-from leadertravel.build.release import build_release
+from leadertravel.pipeline.checks import check_tables
+from leadertravel.pipeline.curated import read_csv
+from leadertravel.pipeline.release.builder import build_release
 
 HUGE = "99999999999999999999"  # beyond int64: frictionless accepts it, Parquet cannot
 SCHEMA = {

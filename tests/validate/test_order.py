@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from leadertravel._problems import Problem
-from leadertravel.build.validate import validate_package
+from leadertravel.pipeline.validate import validate_package
 
 from .conftest import MiniPackage, Rows
 

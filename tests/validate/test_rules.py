@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from leadertravel._problems import Problem
-from leadertravel.build.validate import validate_package
+from leadertravel.pipeline.validate import validate_package
 
 from .conftest import ROWS, TRIP, MiniPackage
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from leadertravel._schema import arrow_schema, enum_of
-from leadertravel.build.countries import country_rows, render_csv
-from leadertravel.build.panels import DERIVED_TABLES
+from leadertravel.pipeline.countries import country_rows, render_csv
+from leadertravel.pipeline.panels import DERIVED_TABLES
 
 
 def _descriptor(repo_root: Path) -> dict[str, Any]:

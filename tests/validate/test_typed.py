@@ -6,8 +6,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from leadertravel.build.checks import check_tables
-from leadertravel.build.typed import BadValueError, parse_column, typed_frame
+from leadertravel.pipeline.checks import check_tables
+from leadertravel.pipeline.typed import BadValueError, parse_column, typed_frame
 
 INT = {"fields": [{"name": "x", "type": "integer"}]}
 NUM = {"fields": [{"name": "x", "type": "number"}]}

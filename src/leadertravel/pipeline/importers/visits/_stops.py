@@ -1,0 +1,125 @@
+"""The U.S. places a visit's description names, in text order.
+
+Rule (``data/visits/us_places.csv``: ``pattern, locality, state, from_date, remarks``):
+every row's pattern (a case-sensitive regular expression, never matched inside a longer
+word) is searched in the description; each match names the row's ``locality``. Matches are
+taken in text order; where two overlap, the one starting first (then the longer) wins; a
+locality named again later is not a second stop. Rows with a ``from_date`` apply only to
+visits starting on or after it (the United Nations sits in New York from 1946-10-23). A row's
+``state`` (a U.S. postal code) restricts the GeoNames lookup to that state, so "Rochester"
+for the Mayo Clinic is Rochester, Minnesota. Rows whose pattern names an institution rather
+than a place (the United Nations, the White House, an address to Congress) place the stop
+at the institution's seat, and the stop's remarks say so (the row's ``remarks``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leadertravel._errors import SourceInputError
+from leadertravel.pipeline.importers.historian._csv import read_rows
+
+__all__ = ["NamedPlace", "USPlaces", "read_us_places"]
+
+
+@dataclass(frozen=True)
+class NamedPlace:
+    """A place named by a description: the stop's locality, its state, the row's remark."""
+
+    locality: str
+    state: str | None
+    remarks: str
+    text: str  # the words of the description that named it
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    pattern: re.Pattern[str]
+    place: NamedPlace
+    from_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class USPlaces:
+    """The ordered patterns of ``us_places.csv``."""
+
+    rows: tuple[_Row, ...]
+    any_row: re.Pattern[str] | None = None
+    """All patterns in one, to pass over descriptions that name no place at once."""
+    _found: dict[tuple[str, tuple[bool, ...]], list[NamedPlace]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Answers by description (many records share one) and which dated rows apply."""
+
+    def find(self, description: str, day: dt.date) -> list[NamedPlace]:
+        """Return the places ``description`` names, in text order, each once.
+
+        Examples
+        --------
+        >>> rows = (
+        ...     _Row(2, re.compile(r"(?<![A-Za-z])(?:Camp David)(?![A-Za-z])"),
+        ...          NamedPlace("Camp David", None, "", ""), None),
+        ...     _Row(3, re.compile(r"(?<![A-Za-z])(?:New York City)(?![A-Za-z])"),
+        ...          NamedPlace("New York City", "NY", "", ""), None),
+        ... )
+        >>> [p.locality for p in USPlaces(rows).find(
+        ...     "Visited New York City and Camp David; New York City again.", dt.date(1990, 1, 1))]
+        ['New York City', 'Camp David']
+        """
+        key = (description, tuple(r.from_date is None or day >= r.from_date for r in self.rows))
+        if key not in self._found:
+            self._found[key] = self._find(description, day)
+        return list(self._found[key])
+
+    def _find(self, description: str, day: dt.date) -> list[NamedPlace]:
+        if self.any_row is not None and self.any_row.search(description) is None:
+            return []
+        hits: list[tuple[int, int, NamedPlace]] = []
+        for row in self.rows:
+            if row.from_date is not None and day < row.from_date:
+                continue
+            for m in row.pattern.finditer(description):
+                place = NamedPlace(
+                    row.place.locality, row.place.state, row.place.remarks, m.group(0)
+                )
+                hits.append((m.start(), -(m.end() - m.start()), place))
+        hits.sort(key=lambda h: (h[0], h[1]))
+        found: list[NamedPlace] = []
+        end = -1
+        for start, neg_len, place in hits:
+            if start < end:
+                continue  # overlaps an earlier, longer match
+            end = start - neg_len
+            if all(p.locality != place.locality for p in found):
+                found.append(place)
+        return found
+
+
+def read_us_places(path: Path) -> USPlaces:
+    """Read ``us_places.csv``.
+
+    Raises
+    ------
+    SourceInputError
+        On unexpected columns, an invalid pattern or date, or a row without a locality.
+    """
+    expected = ["pattern", "locality", "state", "from_date", "remarks"]
+    rows = []
+    for lineno, row in read_rows(path, expected):
+        if not row["locality"]:
+            msg = f"{path}:{lineno}: pattern {row['pattern']!r} names no locality"
+            raise SourceInputError(msg)
+        try:
+            pattern = re.compile(f"(?<![A-Za-z])(?:{row['pattern']})(?![A-Za-z])")
+            start = dt.date.fromisoformat(row["from_date"]) if row["from_date"] else None
+        except (re.error, ValueError) as err:
+            msg = f"{path}:{lineno}: invalid pattern or from_date: {err}"
+            raise SourceInputError(msg) from err
+        place = NamedPlace(row["locality"], row["state"] or None, row["remarks"], "")
+        rows.append(_Row(lineno, pattern, place, start))
+    combined = re.compile("|".join(f"(?:{row.pattern.pattern})" for row in rows))
+    return USPlaces(tuple(rows), combined)
