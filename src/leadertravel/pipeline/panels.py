@@ -30,7 +30,8 @@ from typing import Any
 import pandas as pd
 
 from leadertravel._errors import DataValidationError, SourceInputError
-from leadertravel._panels import _texts, build_panels
+from leadertravel._panels import build_panels
+from leadertravel._panels._arrays import texts
 from leadertravel._problems import Problem
 from leadertravel._schema import read_table_schema
 from leadertravel.pipeline.curated import read_csv
@@ -191,7 +192,7 @@ def _check_crosswalk(
     """Codes known, state codes in their lists, periods of one code disjoint and ordered."""
     problems = []
     rows = [int(r) for r in crosswalk.index]  # CSV row numbers (read_csv_typed)
-    codes = _texts(crosswalk["code"])
+    codes = texts(crosswalk["code"])
     known = set(countries["code"].astype(str))
     for row, code in zip(rows, codes, strict=True):
         if code not in known:
@@ -199,7 +200,7 @@ def _check_crosswalk(
     for system in _LISTS:
         listed = {int(v) for v in membership.loc[membership["system"] == system, "state_code"]}
         column = f"{system}_code"
-        for row, value in zip(rows, _texts(crosswalk[column]), strict=True):
+        for row, value in zip(rows, texts(crosswalk[column]), strict=True):
             if value is not None and int(value) not in listed:
                 problems.append(
                     _problem(
@@ -342,8 +343,8 @@ def _coverage_problems(coverage: pd.DataFrame, leaders: pd.DataFrame) -> list[Pr
     problems = []
     starts = _ordinals(coverage["covered_from"], _FIRST_DAY)
     ends = _ordinals(coverage["covered_to"], _OPEN_DAY)
-    leader_ids = _texts(coverage["leader_id"])
-    origins = _texts(coverage["origin_country_code"])
+    leader_ids = texts(coverage["leader_id"])
+    origins = texts(coverage["origin_country_code"])
     for position, (start, end, leader, origin) in enumerate(
         zip(starts, ends, leader_ids, origins, strict=True)
     ):
