@@ -31,11 +31,13 @@ from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE, Gsh, GshL
 from leadertravel.pipeline.importers.historian._pins import pins_path, verify_sources
 from leadertravel.pipeline.importers.historian._places import Places, place_rows
 from leadertravel.pipeline.importers.historian._visit_types import VisitTypes, read_visit_types
+from leadertravel.pipeline.typed import rows_frame
 
 __all__ = [
     "Citations",
     "HistorianBase",
     "historian_base",
+    "import_tables",
     "prepared_base",
     "read_country_places",
     "records_note",
@@ -280,3 +282,42 @@ class Citations:
             )
             if place["geocoded_by"] == "gsh":
                 self.cite("places", place["place_id"], "coordinates", source_id=GSH_SOURCE)
+
+
+def import_tables(
+    base: HistorianBase,
+    rows: dict[str, list[dict[str, Any]]],
+    cites: Citations,
+    *,
+    used_places: set[str],
+    places_support: str,
+) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]]]:
+    """Finish one importer's tables: its places, sources and citations added, all typed.
+
+    ``rows`` holds the importer's own tables (leaders, trips, stops …) as row dicts;
+    ``used_places`` the ids of the places they name (their rows come from the shared
+    registry and are cited with ``places_support``). The importer's source row is added,
+    and the Office's gazetteer's where it gave coordinates. Every table is typed by its
+    Table Schema and sorted by its primary key.
+
+    Returns
+    -------
+    tuple
+        The typed tables (``rows``' tables, then places, sources, citations) and the place
+        rows.
+    """
+    place_rows = base.place_table_rows(used_places)
+    cites.cite_places(place_rows, places_support)
+    sources = [base.source_row(cites.source_id)]
+    if any(p["geocoded_by"] == "gsh" for p in place_rows):
+        sources.append(base.source_row(GSH_SOURCE))
+    every = {**rows, "places": place_rows, "sources": sources, "citations": cites.rows}
+    schemas = base.root / "datapackage" / "schemas"
+    tables = {}
+    for name, table in every.items():
+        try:
+            tables[name] = rows_frame(table, read_table_schema(schemas / f"{name}.schema.json"))
+        except ValueError as err:
+            msg = f"{name}: {err}"
+            raise ValueError(msg) from err
+    return tables, place_rows
