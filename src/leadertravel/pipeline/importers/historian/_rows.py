@@ -90,20 +90,13 @@ def journey_rows(
         for stop, rid in stops:
             out["stops"].append(stop)
             cites.cite("stops", stop["stop_id"], records_note([rid]))
-        legs, crossings = derive_legs(
-            trip["trip_id"],
-            group.start,
-            group.end,
-            nodes,
-            base.places.rows,
-            home=home,
+        legs = derive_legs(
+            trip["trip_id"], group.start, group.end, nodes, base.places.rows, home=home,
             origin=SOURCE_ID,
-        )
-        out["legs"].extend(legs)
-        out["border_crossings"].extend(crossings)
-        cites.cite_legs(
+        )  # fmt: skip
+        cites.add_legs(
+            out,
             legs,
-            crossings,
             legs_note="derived by rule from the consecutive visits",
             crossings_note="inferred by rule from consecutive visits in different countries",
         )

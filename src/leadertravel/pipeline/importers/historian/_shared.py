@@ -258,18 +258,24 @@ class Citations:
             }
         )
 
-    def cite_legs(
+    def add_legs(
         self,
-        legs: list[dict[str, Any]],
-        crossings: list[dict[str, Any]],
+        out: dict[str, list[dict[str, Any]]],
+        legs: tuple[list[dict[str, Any]], list[dict[str, Any]]],
         *,
         legs_note: str,
         crossings_note: str,
     ) -> None:
-        """Cite derived legs and inferred crossings, saying which rule made them."""
-        for leg in legs:
+        """Add one trip's derived legs and inferred crossings to ``out``, each cited.
+
+        ``legs`` is what :func:`~._legs.derive_legs` returns; the notes say which rule
+        made them.
+        """
+        for leg in legs[0]:
+            out["legs"].append(leg)
             self.cite("legs", leg["leg_id"], legs_note)
-        for crossing in crossings:
+        for crossing in legs[1]:
+            out["border_crossings"].append(crossing)
             self.cite("border_crossings", crossing["crossing_id"], crossings_note)
 
     def cite_places(self, places: list[dict[str, Any]], supports: str) -> None:
