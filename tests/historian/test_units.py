@@ -209,7 +209,7 @@ def test_one_shared_gazetteer_index_per_process() -> None:
     first, again = Gazetteers.shared(), Gazetteers.shared()
     assert first is again
     assert first.country_index("IS") is again.country_index("IS")  # built once
-    city = first.country_index("IS")["reykjavik"][0]
+    (city,) = first.cities_named("IS", "reykjavik")
     assert city["geonameid"] == 3413829 and city["countrycode"] == "IS"
 
 
