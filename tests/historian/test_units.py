@@ -226,3 +226,18 @@ def test_bulk_setup_restores_the_collector() -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_frozen_objects_are_finalised_at_exit() -> None:
+    """After bulk_setup's freeze, extension objects alive then are still finalised at exit."""
+    import subprocess
+    import sys
+
+    code = (
+        "import duckdb\n"
+        "from leadertravel.pipeline.importers.historian._geocode import bulk_setup\n"
+        "with bulk_setup():\n"
+        "    pass\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "leaked" not in done.stderr, done.stderr[:300]

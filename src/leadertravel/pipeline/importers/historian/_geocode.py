@@ -28,6 +28,7 @@ the source's text was read), empty for gazetteer hits; it is not part of the pla
 
 from __future__ import annotations
 
+import atexit
 import csv
 import functools
 import gc
@@ -166,8 +167,19 @@ def bulk_setup(*, freeze: bool = True) -> Iterator[None]:
     finally:
         if freeze:
             gc.freeze()
+            _unfreeze_at_exit()
         if enabled:
             gc.enable()
+
+
+@functools.cache
+def _unfreeze_at_exit() -> None:
+    """Give the frozen objects back to the collector when the interpreter exits (once).
+
+    Its last collection then sees them, so extension types among them are finalised
+    (otherwise, e.g., duckdb's bindings report leaked instances at exit).
+    """
+    atexit.register(gc.unfreeze)
 
 
 class Gazetteers:
