@@ -92,7 +92,10 @@ def _read(
 
     at = f"table {res.name!r} of release {version}"
     try:
-        table = pq.read_table(pa.BufferReader(data), columns=columns, filters=filters)
+        if filters is None:  # the file reader alone: without the dataset layer's set-up
+            table = pq.ParquetFile(pa.BufferReader(data)).read(columns=columns)
+        else:
+            table = pq.read_table(pa.BufferReader(data), columns=columns, filters=filters)
     except (pa.ArrowException, OSError, ValueError, TypeError) as err:
         if filters is not None:
             msg = f"{at}: the filters {filters!r} cannot be applied ({err})"

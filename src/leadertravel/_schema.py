@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -156,26 +157,103 @@ def pandas_dtype(field: FieldSpec) -> Any:
     return _PANDAS_SCALARS[field.get("type", "string")]
 
 
-# Arrow types converted straight to the nullable pandas dtype (no detour through float64,
-# which would round integers beyond 2**53 and turn NaN into NA).
-_NULLABLE: dict[pa.DataType, Any] = {
+# Arrow types converted straight to their pandas dtype by the dtype's ``__from_arrow__`` (no
+# detour through float64, which would round integers beyond 2**53 and turn NaN into NA).
+_FROM_ARROW: dict[pa.DataType, Any] = {
     pa.int64(): pd.Int64Dtype(),
     pa.int16(): pd.Int16Dtype(),
     pa.float64(): pd.Float64Dtype(),
     pa.bool_(): pd.BooleanDtype(),
     pa.string(): pd.StringDtype(),
+    pa.timestamp("us", tz="UTC"): pd.DatetimeTZDtype("us", "UTC"),
 }
+_SECONDS = pa.timestamp("s")
+
+
+class _Column:
+    """How one field of a Table Schema becomes a pandas column (built once per schema)."""
+
+    __slots__ = ("dtype", "vocabulary")
+
+    def __init__(self, spec: FieldSpec) -> None:
+        self.dtype = pandas_dtype(spec)
+        values = enum_of(spec) if spec.get("type", "string") == "string" else None
+        self.vocabulary = None if values is None else pa.array(values, pa.string())
+
+    def convert(self, column: pa.ChunkedArray) -> Any:
+        """Return the pandas array of ``column``, of dtype ``self.dtype``."""
+        if self.vocabulary is not None:
+            return pd.Categorical.from_codes(
+                _codes(column, self.vocabulary), dtype=self.dtype, validate=False
+            )
+        if pa.types.is_date32(column.type) and self.dtype == "datetime64[s]":
+            return _writable(column.cast(_SECONDS).to_numpy())
+        return _default(column, self.dtype)
+
+
+def _writable(array: Any) -> Any:
+    """``array``, copied if it is a read-only view of Arrow memory (frames are editable)."""
+    return array if array.flags.writeable else array.copy()
+
+
+def _codes(column: pa.ChunkedArray, vocabulary: pa.Array) -> Any:
+    """Positions of the values of a (dictionary) string column in ``vocabulary``; -1 is NA.
+
+    A dictionary chunk is mapped through its (small) dictionary, so the work per row is
+    one lookup; values outside the vocabulary become -1 (`check_values` refuses them).
+    """
+    parts = []
+    for chunk in column.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = chunk.cast(pa.string()).dictionary_encode()
+        found = pc.index_in(chunk.dictionary, value_set=vocabulary)
+        lookup = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+        indices = chunk.indices
+        if indices.null_count:  # a null points past the dictionary, at -1
+            lookup = np.append(lookup, np.int32(-1))
+            indices = indices.fill_null(len(chunk.dictionary))
+        parts.append(lookup[indices.to_numpy(zero_copy_only=False)])
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.empty(0, np.int32)
+
+
+def _default(column: pa.ChunkedArray, dtype: Any = None) -> Any:
+    """Return the nullable pandas array of ``column`` (else pandas' default), as ``dtype``."""
+    target = _FROM_ARROW.get(column.type)
+    array = target.__from_arrow__(column) if target is not None else column.to_pandas().array
+    if dtype is not None and array.dtype != dtype:  # e.g. an int32 column of an integer field
+        array = pd.Series(array, copy=False).astype(dtype).array
+    return array
+
+
+# Conversion plans by id of the schema they were built for; each entry keeps its schema
+# alive, so the id cannot be reused while the entry is here.
+_PLANS: dict[int, tuple[TableSchema, dict[str, _Column]]] = {}
+
+
+def _plan(schema: TableSchema) -> dict[str, _Column]:
+    hit = _PLANS.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    plan = {f["name"]: _Column(f) for f in schema["fields"]}
+    if len(_PLANS) >= 256:
+        _PLANS.clear()
+    _PLANS[id(schema)] = (schema, plan)
+    return plan
 
 
 def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
     """Convert an Arrow table to a pandas DataFrame typed from the Table Schema.
 
-    One pass: integers, numbers, booleans and strings go straight to their nullable
-    pandas dtype; enums become categoricals with the schema's vocabulary (check the
-    values first with `check_values`: a value outside it would become NA); dates become
-    ``datetime64[s]`` and datetimes stay in UTC. Columns of ``table`` not in the schema
-    keep pandas' default conversion; fields missing from ``table`` (a column selection)
-    are skipped.
+    One pass, each column straight to its final dtype (the per-field conversions are
+    worked out once per schema and reused): integers, numbers, booleans, strings and
+    datetimes through the nullable pandas dtype's ``__from_arrow__``; enums as
+    categoricals with the schema's vocabulary, in its order, made from the Arrow
+    dictionary codes (check the values first with `check_values`: a value outside the
+    vocabulary would become NA); dates as ``datetime64[s]``. Columns of ``table`` not in
+    the schema get the nullable dtype of their Arrow type, or pandas' default; fields
+    missing from ``table`` (a column selection) are skipped.
 
     Parameters
     ----------
@@ -188,24 +266,32 @@ def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Nullable integer, boolean and string dtypes, categoricals for enums, dates as
-        ``datetime64[s]`` and datetimes in UTC.
+        ``datetime64[s]`` and datetimes in UTC, with a default ``RangeIndex``.
 
     Examples
     --------
-    >>> t = pa.table({"n": pa.array([2**53 + 1, None])})
-    >>> to_pandas(t, {"fields": [{"name": "n", "type": "integer"}]})["n"].tolist()
-    [9007199254740993, <NA>]
+    >>> t = pa.table({"n": pa.array([2**53 + 1, None]),
+    ...               "m": pa.array(["rail", None, "air"][:2]).dictionary_encode()})
+    >>> fields = [{"name": "n", "type": "integer"},
+    ...           {"name": "m", "type": "string", "constraints": {"enum": ["air", "rail"]}}]
+    >>> frame = to_pandas(t, {"fields": fields})
+    >>> frame["n"].tolist(), frame["m"].tolist(), list(frame["m"].cat.categories)
+    ([9007199254740993, <NA>], ['rail', nan], ['air', 'rail'])
     """
-    frame: pd.DataFrame = table.to_pandas(
-        date_as_object=False, self_destruct=False, types_mapper=_NULLABLE.get
-    )
-    by_name = {f["name"]: f for f in schema["fields"]}
-    for column in frame.columns:
-        spec = by_name.get(column)
-        if spec is not None:
-            dtype = pandas_dtype(spec)
-            if frame[column].dtype != dtype:
-                frame[column] = frame[column].astype(dtype)
+    if not table.num_columns:
+        empty: pd.DataFrame = table.to_pandas()  # columns=[]: the rows, without columns
+        return empty
+    plan = _plan(schema)
+    arrays = {}
+    for position, column in enumerate(table.columns):
+        how = plan.get(table.field(position).name)
+        arrays[position] = _default(column) if how is None else how.convert(column)
+    index = pd.RangeIndex(table.num_rows)
+    names = table.column_names
+    if len(set(names)) == len(names):
+        return pd.DataFrame(dict(zip(names, arrays.values(), strict=True)), index=index, copy=False)
+    frame = pd.DataFrame(arrays, index=index, copy=False)  # not from a release: names repeat
+    frame.columns = pd.Index(names)
     return frame
 
 
