@@ -116,7 +116,7 @@ def _to_frame(
         if dtype_backend == "pyarrow":
             frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
             return frame
-        return to_pandas(table, res.schema)
+        return to_pandas(table, res.schema, owned=True)  # the table is dropped here
     except (pa.ArrowException, ValueError, TypeError) as err:  # e.g. a repeated dictionary value
         msg = (
             f"table {res.name!r} of release {version}: the file matches its sha256 but its "

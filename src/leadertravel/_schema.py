@@ -170,52 +170,92 @@ _FROM_ARROW: dict[pa.DataType, Any] = {
 _SECONDS = pa.timestamp("s")
 
 
+# Nullable integer dtypes whose values are taken over from Arrow's buffers without a copy.
+_MASKED: dict[pa.DataType, tuple[Any, Any]] = {
+    pa.int64(): (np.int64, pd.arrays.IntegerArray),
+    pa.int16(): (np.int16, pd.arrays.IntegerArray),
+}
+
+
 class _Column:
     """How one field of a Table Schema becomes a pandas column (built once per schema)."""
 
-    __slots__ = ("dtype", "vocabulary")
+    __slots__ = ("dtype", "lookup_type", "vocabulary")
 
     def __init__(self, spec: FieldSpec) -> None:
         self.dtype = pandas_dtype(spec)
         values = enum_of(spec) if spec.get("type", "string") == "string" else None
         self.vocabulary = None if values is None else pa.array(values, pa.string())
+        # the smallest code type pandas keeps for this many categories (no recast)
+        size = 0 if values is None else len(values)
+        self.lookup_type = pa.int8() if size < 127 else pa.int16() if size < 32767 else pa.int32()
 
-    def convert(self, column: pa.ChunkedArray) -> Any:
+    def convert(self, column: pa.ChunkedArray, *, owned: bool) -> Any:
         """Return the pandas array of ``column``, of dtype ``self.dtype``."""
         if self.vocabulary is not None:
-            return pd.Categorical.from_codes(
-                _codes(column, self.vocabulary), dtype=self.dtype, validate=False
-            )
+            codes = _codes(column, self.vocabulary, self.lookup_type)
+            return pd.Categorical.from_codes(codes, dtype=self.dtype, validate=False)
         if pa.types.is_date32(column.type) and self.dtype == "datetime64[s]":
-            return _writable(column.cast(_SECONDS).to_numpy())
+            seconds = column.cast(_SECONDS)  # new buffers, ours: viewed without a copy
+            view = _values(seconds, np.dtype("datetime64[s]"))
+            if view is not None:
+                return view
+            values = seconds.to_numpy()  # nulls become NaT in a copy Arrow writes
+            return values if values.flags.writeable else values.copy()
+        if owned and column.type in _MASKED and self.dtype == _FROM_ARROW[column.type]:
+            numpy_type, array_type = _MASKED[column.type]
+            data = _values(column, np.dtype(numpy_type))
+            if data is not None:
+                return array_type(data, _missing(column), copy=False)
         return _default(column, self.dtype)
 
 
-def _writable(array: Any) -> Any:
-    """``array``, copied if it is a read-only view of Arrow memory (frames are editable)."""
-    return array if array.flags.writeable else array.copy()
+def _values(column: pa.ChunkedArray, dtype: Any) -> Any:
+    """Return a writable numpy view of the values of a one-chunk column, or None.
+
+    Only where Arrow allocated the values for this table alone (a mutable buffer:
+    decoded from Parquet, or computed just now); a column that is a view of other bytes
+    (an immutable buffer, an offset into a larger one) is copied by the caller instead.
+    Nulls keep whatever value Arrow left under them, masked as missing by the caller.
+    """
+    if column.num_chunks != 1:
+        return None
+    chunk = column.chunk(0)
+    buffers = chunk.buffers()
+    if chunk.offset or len(buffers) != 2 or buffers[1] is None or not buffers[1].is_mutable:
+        return None
+    view = np.frombuffer(buffers[1], dtype=dtype, count=len(chunk))
+    if not view.flags.writeable or (chunk.null_count and dtype.kind == "M"):
+        return None  # nulls of datetimes must read NaT: let Arrow write them
+    return view
 
 
-def _codes(column: pa.ChunkedArray, vocabulary: pa.Array) -> Any:
+def _missing(column: pa.ChunkedArray) -> Any:
+    """Return the boolean mask of the nulls of ``column`` (True is missing)."""
+    if not column.null_count:
+        return np.zeros(len(column), dtype=bool)
+    return column.is_null().to_numpy(zero_copy_only=False)
+
+
+def _codes(column: pa.ChunkedArray, vocabulary: pa.Array, lookup_type: pa.DataType) -> Any:
     """Positions of the values of a (dictionary) string column in ``vocabulary``; -1 is NA.
 
     A dictionary chunk is mapped through its (small) dictionary, so the work per row is
-    one lookup; values outside the vocabulary become -1 (`check_values` refuses them).
+    one lookup, done by Arrow into a buffer of its own that becomes the codes without a
+    copy; values outside the vocabulary become -1 (`check_values` refuses them).
     """
     parts = []
     for chunk in column.chunks:
         if not pa.types.is_dictionary(chunk.type):
             chunk = chunk.cast(pa.string()).dictionary_encode()
-        found = pc.index_in(chunk.dictionary, value_set=vocabulary)
-        lookup = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-        indices = chunk.indices
-        if indices.null_count:  # a null points past the dictionary, at -1
-            lookup = np.append(lookup, np.int32(-1))
-            indices = indices.fill_null(len(chunk.dictionary))
-        parts.append(lookup[indices.to_numpy(zero_copy_only=False)])
-    if len(parts) == 1:
-        return parts[0]
-    return np.concatenate(parts) if parts else np.empty(0, np.int32)
+        found = pc.index_in(chunk.dictionary, value_set=vocabulary).fill_null(-1)
+        parts.append(found.cast(lookup_type).take(chunk.indices).fill_null(-1))
+    codes = pa.chunked_array(parts, type=lookup_type)
+    if codes.num_chunks > 1:
+        codes = pa.chunked_array([codes.combine_chunks()])
+    numpy_type = np.dtype(lookup_type.to_pandas_dtype())
+    view = _values(codes, numpy_type) if codes.num_chunks else None
+    return view if view is not None else codes.to_numpy().astype(numpy_type)
 
 
 def _default(column: pa.ChunkedArray, dtype: Any = None) -> Any:
@@ -243,7 +283,7 @@ def _plan(schema: TableSchema) -> dict[str, _Column]:
     return plan
 
 
-def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
+def to_pandas(table: pa.Table, schema: TableSchema, *, owned: bool = False) -> pd.DataFrame:
     """Convert an Arrow table to a pandas DataFrame typed from the Table Schema.
 
     One pass, each column straight to its final dtype (the per-field conversions are
@@ -261,6 +301,10 @@ def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
         Arrow table read from a release's Parquet file.
     schema
         The Table Schema of that table.
+    owned
+        ``True`` hands ``table`` over (the loader, which made it and drops it): integer
+        columns then become the frame's without a copy, so ``table`` must not be used
+        afterwards (editing the frame would change it).
 
     Returns
     -------
@@ -285,7 +329,7 @@ def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
     arrays = {}
     for position, column in enumerate(table.columns):
         how = plan.get(table.field(position).name)
-        arrays[position] = _default(column) if how is None else how.convert(column)
+        arrays[position] = _default(column) if how is None else how.convert(column, owned=owned)
     index = pd.RangeIndex(table.num_rows)
     names = table.column_names
     if len(set(names)) == len(names):

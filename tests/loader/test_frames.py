@@ -10,6 +10,7 @@ held the same values).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -141,3 +142,45 @@ def test_the_plan_is_built_once_per_schema_object() -> None:
     assert _schema._PLANS[id(schema)] is plan and plan[0] is schema
     other = {"fields": [{"name": "n", "type": "string"}]}  # same names, another schema
     assert str(to_pandas(pa.table({"n": ["1"]}), other)["n"].dtype) == "string"
+
+
+def test_without_owned_the_table_is_never_changed_by_editing_the_frame() -> None:
+    table = _table(chunks=1)
+    before = table.to_pydict()
+    frame = to_pandas(table, SCHEMA)
+    frame.loc[0, ["n", "year", "km"]] = [1, 2, 3.0]
+    frame.loc[0, "day"] = pd.Timestamp("1999-01-01")
+    frame.loc[0, "mode"] = "air"
+    assert table.to_pydict() == before
+
+
+def test_owned_takes_the_integers_over_and_gives_the_same_frame() -> None:
+    import pyarrow.parquet as pq
+
+    buffer = pa.BufferOutputStream()
+    pq.write_table(_table(chunks=1), buffer)
+    data = buffer.getvalue()
+
+    def read() -> pa.Table:
+        return pq.ParquetFile(pa.BufferReader(data)).read()
+
+    owned = to_pandas(read(), SCHEMA, owned=True)
+    pd.testing.assert_frame_equal(owned, to_pandas(read(), SCHEMA), check_exact=True)
+    assert owned["n"].iloc[0] == 2**53 + 1 and pd.isna(owned["n"].iloc[1])
+    owned.loc[1, "n"] = 3  # a null slot becomes a value: the mask is the frame's own
+    assert owned["n"].iloc[1] == 3 and not owned["n"].isna().any()
+
+
+def test_loaded_frames_are_editable_and_independent(tmp_path: Path) -> None:
+    import leadertravel as lt
+    from leadertravel._example import example_release
+
+    root = example_release(tmp_path / "root")
+    cache = tmp_path / "cache"
+    first = lt.load("trips", source=root, cache_dir=cache)
+    good = first.copy(deep=True)
+    first.loc[0, "stops"] = 99
+    first.loc[0, "start_date"] = pd.Timestamp("1900-01-01")
+    first.loc[0, "visit_type"] = first["visit_type"].cat.categories[-1]
+    again = lt.load("trips", source=root, cache_dir=cache)
+    pd.testing.assert_frame_equal(again, good, check_exact=True)
