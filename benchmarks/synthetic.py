@@ -409,18 +409,26 @@ def follow_up_tables(
     return out
 
 
+#: Release date of a synthetic first release: its own, not the live descriptor's, so
+#: that tests pinning it do not change when the real data is bumped.
+SYNTHETIC_CREATED = "2026-11-23T00:00:00Z"
+
+
 def synthetic_inputs(
     n_stops: int, *, seed: int = 0, version: str = "0.1.0", follow_up: bool = False
 ) -> SyntheticInputs:
     """Return release inputs (descriptor, schemas, tables) with synthetic tables.
 
-    With ``follow_up``, the tables are those of :func:`follow_up_tables` (a second release
-    of the same data with corrections), for ``version`` (e.g. 0.2.0) after 0.1.0.
+    The descriptor is the project's, with its own ``version`` and the date
+    :data:`SYNTHETIC_CREATED`. With ``follow_up``, the tables are those of
+    :func:`follow_up_tables` (a second release of the same data with corrections), for
+    ``version`` (e.g. 0.2.0) after 0.1.0, dated the day after.
     """
     package, schemas = _descriptor(project_root())
     package = {
         **package,
         "version": version,
+        "created": SYNTHETIC_CREATED,
         "title": "leadertravel synthetic benchmark data",
         "description": "Synthetic tables for benchmarks; they describe no real journeys.",
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -141,7 +142,8 @@ def test_demo_after_a_data_edit_says_to_bump_the_version(
         raise ReproducibilityError("rebuilding 0.1.0 gave different files: trips.parquet")
 
     monkeypatch.setattr(release, "check_release", differs)
-    (tmp_path / "r" / "0.1.0").mkdir(parents=True)
+    descriptor = json.loads((repo_root / "datapackage" / "datapackage.json").read_text())
+    (tmp_path / "r" / descriptor["version"]).mkdir(parents=True)  # the live version exists
     args = ["demo", "--root", str(repo_root), "--sources", str(tmp_path),
             "--releases", str(tmp_path / "r")]  # fmt: skip
     assert main(args) == 1

@@ -28,7 +28,8 @@ def test_build_then_demo_rebuilds_and_loads(
 ) -> None:
     releases, cache = tmp_path / "releases", tmp_path / "cache"
     shutil.copytree(shipped_release, releases)
-    release = releases / "0.1.0"
+    version = json.loads((repo_root / "datapackage" / "datapackage.json").read_text())["version"]
+    release = releases / version  # the version the descriptor declares
     _print_coverage(release)  # what `leadertravel build` prints after the release path
     out = capsys.readouterr().out
     assert "Import coverage" in out and "records_read: " in out

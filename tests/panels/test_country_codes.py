@@ -161,11 +161,11 @@ def _project(tmp_path: Path, crosswalk: str) -> Path:
 def test_crosswalk_problems_one_line_each(tmp_path: Path) -> None:
     text = (REPO / CROSSWALK).read_text(encoding="utf-8")
     text += "QQQ,2,2,,,\nUSA,2,2,1990-01-01,1980-01-01,\nFRA,221,9999,,,\n"
-    from leadertravel.pipeline.panels import _check_crosswalk
+    from leadertravel.pipeline.panels._inputs import check_crosswalk
 
     countries = read_curated(REPO).tables["countries"]
     crosswalk = read_crosswalk(_project(tmp_path, text))
-    problems = _check_crosswalk(crosswalk, countries, _membership())
+    problems = check_crosswalk(crosswalk, countries, _membership())
     lines = sum(1 for _ in text.splitlines())
     got = {(p.row, p.field, p.rule, p.value) for p in problems}
     assert got == {

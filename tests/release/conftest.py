@@ -79,10 +79,15 @@ def inputs(small: Any, synthetic: ModuleType) -> Callable[..., Any]:
     return make
 
 
+#: The version and date of a throw-away project: its own, never the live descriptor's.
+PROJECT_VERSION, PROJECT_CREATED = "0.1.0", "2026-11-23T00:00:00Z"
+
+
 def write_project(root: Path, tables: dict[str, pd.DataFrame]) -> Path:
-    """Create a project checkout at ``root``: the real datapackage/, tables as CSVs."""
+    """Create a project checkout at ``root``: the real datapackage/ (declaring
+    :data:`PROJECT_VERSION` of :data:`PROJECT_CREATED`), tables as CSVs."""
     shutil.copytree(REPO / "datapackage", root / "datapackage", symlinks=True)
-    descriptor = json.loads((root / "datapackage" / "datapackage.json").read_text())
+    descriptor = pin_descriptor(root / "datapackage" / "datapackage.json")
     for resource in descriptor["resources"]:
         path = (root / "datapackage" / resource["path"]).resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +99,14 @@ def write_project(root: Path, tables: dict[str, pd.DataFrame]) -> Path:
                 frame[column] = frame[column].map({True: "true", False: "false"})
         frame.to_csv(path, index=False, lineterminator="\n")
     return root
+
+
+def pin_descriptor(path: Path) -> dict[str, Any]:
+    """Set a copied descriptor's version and date to the project's own; return it."""
+    descriptor: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    descriptor |= {"version": PROJECT_VERSION, "created": PROJECT_CREATED}
+    path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    return descriptor
 
 
 @pytest.fixture(scope="session")

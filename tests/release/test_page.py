@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 
 from leadertravel._cli import main
-from leadertravel._manifest import BYTES_KEY
+from leadertravel._format import BYTES_KEY, PAGE
 from leadertravel.pipeline.release.builder import write_release
-from leadertravel.pipeline.release.site import PAGE, render_page
+from leadertravel.pipeline.release.site import render_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

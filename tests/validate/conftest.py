@@ -233,7 +233,13 @@ def write_mini_package(
     rows = json.loads(json.dumps(ROWS))
     if edit is not None:
         edit(rows)
-    descriptor = json.loads((root / "datapackage" / "datapackage.json").read_text())
+    # The minimal package has its own version and date, whatever the live data declares.
+    path = root / "datapackage" / "datapackage.json"
+    descriptor = json.loads(path.read_text()) | {
+        "version": "0.1.0",
+        "created": "2026-11-23T00:00:00Z",
+    }
+    path.write_text(json.dumps(descriptor, indent=2) + "\n")
     for resource in descriptor["resources"]:
         if resource["name"] not in rows:  # reference tables: the real ones
             continue

@@ -20,7 +20,7 @@ from leadertravel._plot._geo import (
 )
 from leadertravel._plot._outlines import NATURAL_EARTH, Outline, outlines, outlines_in
 from leadertravel._plot._style import GAP, ModeStyle, mode_style
-from leadertravel._plot._trip import StopView, TripView
+from leadertravel._plot._views import StopView, TripView
 
 __all__ = ["Label", "Line", "Marker", "Scene", "make_scene"]
 

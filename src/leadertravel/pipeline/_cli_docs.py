@@ -54,7 +54,8 @@ def register(subparsers: Any) -> None:
 
 
 def _dictionary(args: argparse.Namespace) -> int:
-    from leadertravel.pipeline.dictionary import DICTIONARY, project_tables, render_dictionary
+    from leadertravel._format import DICTIONARY
+    from leadertravel.pipeline.dictionary import project_tables, render_dictionary
     from leadertravel.pipeline.project import project_root
 
     root = project_root()
@@ -81,10 +82,11 @@ def _dictionary(args: argparse.Namespace) -> int:
 
 def _page(args: argparse.Namespace) -> int:
     from leadertravel._errors import LeadertravelError
+    from leadertravel._format import INDEX
     from leadertravel.pipeline.release.site import write_page
 
-    if not (args.releases / "index.json").is_file():
-        log.error("%s has no index.json: build or publish a release into it first", args.releases)
+    if not (args.releases / INDEX).is_file():
+        log.error("%s has no %s: build or publish a release into it first", args.releases, INDEX)
         return 1
     try:
         path = write_page(args.releases)

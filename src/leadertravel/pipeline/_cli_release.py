@@ -94,7 +94,9 @@ def _sources(args: argparse.Namespace, root: Path) -> Path | None:
 
 
 def _print_coverage(release: Path) -> None:
-    path = release / "coverage.json"
+    from leadertravel._format import COVERAGE
+
+    path = release / COVERAGE
     if not path.is_file():
         return
     coverage = json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,213 @@
+"""The panels: inputs prepared for one system, counted into dyad-years and country-years."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from leadertravel._panels._arrays import day_numbers, pack, unpack, year_of
+from leadertravel._panels._coverage import complete_keys
+from leadertravel._panels._defs import INPUT_COLUMNS, MADE, NO_DAY, PANEL_OFFICES, RECEIVED, SYSTEMS
+from leadertravel._panels._presence import TripDays, trip_days, unit_presence
+from leadertravel._panels._units import Units, code_index, system_units
+
+
+def _years(tables: Mapping[str, pd.DataFrame], years: Iterable[int] | None) -> list[int]:
+    if years is not None:
+        return sorted({int(y) for y in years})
+    trips, coverage = tables["trips"], tables["coverage"]
+    columns = [trips["start_date"], trips["end_date"]]
+    columns += [coverage["covered_from"], coverage["covered_to"]]
+    days = np.concatenate([day_numbers(c) for c in columns])
+    days = days[days != NO_DAY]
+    if len(days) == 0:
+        return []
+    values = year_of(days)
+    return list(range(int(values.min()), int(values.max()) + 1))
+
+
+def _office_filter(offices: Iterable[str] | None) -> list[int]:
+    if offices is None:
+        return list(range(len(PANEL_OFFICES)))
+    chosen = [offices] if isinstance(offices, str) else list(offices)
+    unknown = [o for o in chosen if o not in PANEL_OFFICES]
+    if unknown:
+        msg = f"unknown office(s) {unknown}; expected some of {list(PANEL_OFFICES)}"
+        raise ValueError(msg)
+    return [PANEL_OFFICES.index(o) for o in chosen]
+
+
+def _combine_offices(frame: pd.DataFrame, chosen: list[int], keys: list[str]) -> pd.DataFrame:
+    """Cells complete for every chosen office, as one office (-1)."""
+    subset = frame[frame["office"].isin(chosen)]
+    counts = subset.groupby(keys, sort=False).size()
+    whole = counts[counts == len(chosen)].reset_index()[keys]
+    return whole.assign(office=-1)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    units: Units
+    presence: pd.DataFrame
+    cells: pd.DataFrame
+    made: pd.DataFrame
+    received: pd.DataFrame
+    years: list[int]
+
+
+def prepare(
+    tables: Mapping[str, pd.DataFrame],
+    system: str,
+    offices: Iterable[str] | None,
+    years: Iterable[int] | None,
+    by_office: bool,
+    days: TripDays | None = None,
+) -> Inputs:
+    if system not in SYSTEMS:
+        msg = f"unknown system {system!r}; expected one of {list(SYSTEMS)}"
+        raise ValueError(msg)
+    missing = [name for name in INPUT_COLUMNS if name not in tables]
+    if missing:
+        msg = f"the panels need the tables {missing}; pass every table of one release"
+        raise KeyError(msg)
+    chosen = _office_filter(offices)
+    year_list = _years(tables, years)
+    units = system_units(system, tables["country_codes"], tables["system_membership"], year_list)
+    if days is None:
+        days = trip_days(tables, units.codes)
+    presence = unit_presence(days, units)
+    presence = presence[presence["office"].isin(chosen) & presence["year"].isin(year_list)]
+    cells, made, received = complete_keys(tables, units, year_list)
+    if by_office:
+        cells = cells[cells["office"].isin(chosen)]
+        made = made[made["office"].isin(chosen)]
+        received = received[received["office"].isin(chosen)]
+    else:
+        presence = presence.assign(office=-1)
+        cells = _combine_offices(cells, chosen, ["o", "d", "year"])
+        made = _combine_offices(made, chosen, ["u", "year"])
+        received = _combine_offices(received, chosen, ["u", "year"])
+    return Inputs(units, presence, cells, made, received, year_list)
+
+
+def count_distinct(presence: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Distinct trips, leaders and days per group of ``keys`` (integer columns)."""
+    names = {"trip": "trips", "leader": "leaders", "day": "days"}
+    if presence.empty:
+        columns = [*keys, *names.values()]
+        return pd.DataFrame({c: np.array([], dtype=np.int64) for c in columns})
+    packed, bounds = pack([presence[k].to_numpy(dtype=np.int64) for k in keys])
+    group, uniques = pd.factorize(packed)
+    out = dict(zip(keys, unpack(np.asarray(uniques, dtype=np.int64), bounds), strict=True))
+    for column, name in names.items():
+        values = presence[column].to_numpy(dtype=np.int64)
+        values = values - values.min()
+        radix = int(values.max()) + 1
+        pairs = pd.unique(group.astype(np.int64) * radix + values)
+        out[name] = np.bincount(pairs // radix, minlength=len(uniques))
+    return pd.DataFrame(out)
+
+
+def office_labels(codes: pd.Series) -> pd.Series:
+    return pd.Series(
+        pd.Categorical.from_codes(
+            codes.to_numpy(dtype=np.int64), categories=pd.Index(list(PANEL_OFFICES))
+        ),
+        index=codes.index,
+    )
+
+
+def dyad_counts(inputs: Inputs) -> pd.DataFrame:
+    keys = ["o", "d", "year", "office"]
+    observed = count_distinct(inputs.presence, keys)
+    cells = inputs.cells.assign(complete=True)
+    out = observed.merge(cells, on=keys, how="outer")
+    out["complete"] = out["complete"].fillna(False).astype(bool)
+    for column in ("trips", "leaders", "days"):
+        out[column] = out[column].fillna(0).astype(np.int64)
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def country_counts(inputs: Inputs) -> pd.DataFrame:
+    keys = ["u", "year", "office"]
+    made = count_distinct(inputs.presence.rename(columns={"o": "u"}), keys)
+    made = made.rename(
+        columns={"trips": "trips_made", "leaders": "leaders_travelling", "days": "days_abroad"}
+    )
+    received = count_distinct(inputs.presence.rename(columns={"d": "u"}), keys)
+    received = received.rename(
+        columns={"trips": "visits_received", "leaders": "visiting_leaders", "days": "days_hosting"}
+    )
+    out = made.merge(received, on=keys, how="outer")
+    out = out.merge(inputs.made.assign(complete_made=True), on=keys, how="outer")
+    out = out.merge(inputs.received.assign(complete_received=True), on=keys, how="outer")
+    for flag, columns in (
+        ("complete_made", ("trips_made", "leaders_travelling", "days_abroad")),
+        ("complete_received", ("visits_received", "visiting_leaders", "days_hosting")),
+    ):
+        out[flag] = out[flag].fillna(False).astype(bool)
+        for column in columns:
+            values = out[column].astype("Int64")
+            out[column] = values.mask(values.isna() & out[flag], 0)
+    out = out[[*keys, *MADE, *RECEIVED]]
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def build_panels(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Return the release tables ``dyad_years`` and ``country_years`` (COW and G&W).
+
+    Parameters
+    ----------
+    tables
+        At least ``trips``, ``stops``, ``leaders``, ``country_codes``,
+        ``system_membership`` and ``coverage`` of one release.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``dyad_years`` and ``country_years`` with the columns of their Table Schemas
+        (untyped; the builder types them), rows in primary-key order.
+    """
+    dyads, countries = [], []
+    days = trip_days(tables, code_index(tables["country_codes"]))
+    for system in ("cow", "gw"):
+        inputs = prepare(tables, system, None, None, by_office=True, days=days)
+        labels = inputs.units.labels
+        d = dyad_counts(inputs)
+        dyads.append(
+            pd.DataFrame(
+                {
+                    "system": system,
+                    "code1": d["o"],
+                    "abb1": d["o"].map(labels),
+                    "code2": d["d"],
+                    "abb2": d["d"].map(labels),
+                    "year": d["year"],
+                    "office": office_labels(d["office"]).astype(str),
+                    "trips": d["trips"],
+                    "leaders": d["leaders"],
+                    "days": d["days"],
+                    "complete": d["complete"],
+                }
+            )
+        )
+        c = country_counts(inputs)
+        countries.append(
+            pd.DataFrame(
+                {
+                    "system": system,
+                    "code": c["u"],
+                    "abb": c["u"].map(labels),
+                    "year": c["year"],
+                    "office": office_labels(c["office"]).astype(str),
+                    **{k: c[k] for k in (*MADE, *RECEIVED)},
+                }
+            )
+        )
+    return {
+        "dyad_years": pd.concat(dyads, ignore_index=True),
+        "country_years": pd.concat(countries, ignore_index=True),
+    }

@@ -1,0 +1,139 @@
+"""Key checks: repeated values, the primary key and foreign keys, on whole columns."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leadertravel.pipeline.problems import Locator, Problem, show
+from leadertravel.pipeline.typed import mask
+
+TableSchema = Mapping[str, Any]
+
+
+def _codes(values: pa.Array) -> np.ndarray:
+    """Hash-encode a column: equal values get equal integer codes (null: -1)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    return np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
+
+
+def repeated(columns: Sequence[pa.Array]) -> np.ndarray:
+    """Mask of rows whose values (across ``columns``) appeared in an earlier row."""
+    n = len(columns[0])
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    if len(columns) == 1:
+        codes = _codes(columns[0])
+    else:
+        stacked = np.column_stack([_codes(c) for c in columns])
+        _, codes = np.unique(stacked, axis=0, return_inverse=True)
+        codes = codes.reshape(-1)
+    _, first = np.unique(codes, return_index=True)
+    repeated = np.ones(n, dtype=bool)
+    repeated[first] = False
+    return repeated
+
+
+def _key_values(typed: Mapping[str, pa.Array], names: Sequence[str], pos: np.ndarray) -> list[str]:
+    index = pa.array(pos, pa.int64())
+    parts = [
+        [None if v is None else show(v) for v in typed[n].take(index).to_pylist()] for n in names
+    ]
+    return [", ".join("" if v is None else v for v in row) for row in zip(*parts, strict=True)]
+
+
+def check_primary_key(
+    typed: Mapping[str, pa.Array], schema: TableSchema, where: Locator
+) -> list[Problem]:
+    key = list(schema.get("primaryKey") or [])
+    if not key:
+        return []
+    columns = [typed[k] for k in key]
+    all_null = np.logical_and.reduce([mask(pc.is_null(c)) for c in columns])
+    dup = np.flatnonzero(repeated(columns) & ~all_null)
+    names = ", ".join(key)
+    nulls = np.flatnonzero(all_null)
+    return where.problems(
+        nulls,
+        field=names,
+        rule="primary-key",
+        values=[""] * len(nulls),
+        message=f'cells composing the primary key ({names}) are all "None"',
+    ) + where.problems(
+        dup,
+        field=names,
+        rule="primary-key",
+        values=_key_values(typed, key, dup),
+        message=f"the primary key ({names}) is the same as in an earlier row",
+    )
+
+
+def _fields(value: Any) -> list[str]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def check_foreign_keys(
+    name: str,
+    typed: Mapping[str, Mapping[str, pa.Array]],
+    schema: TableSchema,
+    locators: Mapping[str, Locator],
+    unreadable: Collection[str],
+) -> list[Problem]:
+    where = locators[name]
+    problems: list[Problem] = []
+    for fk in schema.get("foreignKeys") or []:
+        fields = _fields(fk["fields"])
+        ref = fk["reference"]
+        ref_name = ref.get("resource") or name
+        ref_fields = _fields(ref["fields"])
+        if ref_name in unreadable:
+            continue  # its own problems say why; every row here would only repeat them
+        if ref_name not in typed:
+            problems.append(
+                where.whole(
+                    field=", ".join(fields),
+                    rule="foreign-key",
+                    value=ref_name,
+                    message=f"the referenced table {ref_name!r} is missing",
+                )
+            )
+            continue
+        present = np.logical_and.reduce([mask(pc.is_valid(typed[name][f])) for f in fields])
+        if len(fields) == 1:
+            found = mask(pc.is_in(typed[name][fields[0]], value_set=typed[ref_name][ref_fields[0]]))
+        else:
+            own = pd.DataFrame({f: typed[name][f].to_pandas() for f in fields})
+            target = pd.DataFrame(
+                {f: typed[ref_name][r].to_pandas() for f, r in zip(fields, ref_fields, strict=True)}
+            )
+            merged = own.merge(target.drop_duplicates(), how="left", on=fields, indicator=True)
+            found = (merged["_merge"] == "both").to_numpy()
+        pos = np.flatnonzero(present & ~found)
+        if len(pos) and len(typed[ref_name][ref_fields[0]]) == 0:
+            problems.append(  # the root cause of every line below
+                locators[ref_name].whole(
+                    field=", ".join(ref_fields),
+                    rule="no-rows",
+                    value="",
+                    message="the table has no rows, but other tables refer to it; add its records",
+                )
+            )
+        if len(pos):
+            problems += where.problems(
+                pos,
+                field=", ".join(fields),
+                rule="foreign-key",
+                values=_key_values(typed[name], fields, pos),
+                message=(
+                    f'for "{", ".join(fields)}": values not found in the lookup table '
+                    f'"{ref_name}" as "{", ".join(ref_fields)}"'
+                ),
+            )
+    return problems

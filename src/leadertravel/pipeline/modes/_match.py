@@ -1,0 +1,118 @@
+"""Which rules' conditions hold on each leg (whatever its mode is now)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from leadertravel.pipeline.modes._rules import NEVER_OCEAN, ModeRules
+
+_IMPORTER_NOTE = " [importer]"
+
+
+def _source_remarks(remarks: pd.Series) -> pd.Series:
+    text = remarks.astype("string").fillna("")
+    return text.str.split(_IMPORTER_NOTE, n=1, regex=False).str[0].str.strip()
+
+
+def _stop_ends(tables: dict[str, pd.DataFrame], legs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """For each leg, the stop it arrives at and the stop it departs from (NA at home)."""
+    stops = tables["stops"]
+    kinds = tables["places"].set_index("place_id")["kind"].astype("string")
+    frame = pd.DataFrame(
+        {
+            "trip_id": stops["trip_id"].astype("string").to_numpy(),
+            "seq": stops["seq"].astype("int64").to_numpy(),
+            "remarks": _source_remarks(stops["remarks"]).to_numpy(),
+            "kind": stops["place_id"].astype("string").map(kinds).to_numpy(),
+        }
+    ).sort_values(["trip_id", "seq"], kind="stable")
+    # A run of consecutive stops with the same remarks is one record split into places:
+    # its remarks speak of arriving at the first and leaving from the last.
+    same_prev = (frame["trip_id"] == frame["trip_id"].shift()) & (
+        frame["remarks"] == frame["remarks"].shift()
+    )
+    same_next = (frame["trip_id"] == frame["trip_id"].shift(-1)) & (
+        frame["remarks"] == frame["remarks"].shift(-1)
+    )
+    frame["arrive_remarks"] = frame["remarks"].where(~same_prev, "")
+    frame["depart_remarks"] = frame["remarks"].where(~same_next, "")
+    key = pd.MultiIndex.from_arrays([frame["trip_id"], frame["seq"]])
+    indexed = frame.set_index(key)
+    trip = legs["trip_id"].astype("string").to_numpy()
+    seq = legs["seq"].astype("int64").to_numpy()
+    arriving = indexed.reindex(pd.MultiIndex.from_arrays([trip, seq]))
+    departing = indexed.reindex(pd.MultiIndex.from_arrays([trip, seq - 1]))
+    return {
+        "arriving": arriving.reset_index(drop=True),
+        "departing": departing.reset_index(drop=True),
+    }
+
+
+def _region_masks(
+    tables: dict[str, pd.DataFrame], legs: pd.DataFrame, rules: ModeRules
+) -> tuple[np.ndarray, np.ndarray]:
+    places = tables["places"].set_index("place_id")["country_code"].astype("string")
+    last = legs.groupby("trip_id", sort=False)["seq"].transform("max")
+    masks = []
+    for end, home in (("from", legs["seq"] == 1), ("to", legs["seq"] == last)):
+        place_country = legs[f"{end}_place_id"].astype("string").map(places)
+        by_place = place_country.map(rules.home_regions)
+        country = legs[f"{end}_country_code"].astype("string")
+        by_country = country.map(rules.home_regions).where(home, country.map(rules.all_regions))
+        mask = by_place.where(place_country.notna(), by_country)
+        masks.append(pd.to_numeric(mask).fillna(0).astype("int64").to_numpy())
+    return masks[0], masks[1]
+
+
+def match_rules(tables: dict[str, pd.DataFrame], rules: ModeRules) -> pd.DataFrame:
+    """Return, for every leg, which rules' conditions hold (whatever its mode is now).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One boolean column per rule (in rule order), one row per leg of
+        ``tables["legs"]`` (same order, fresh index).
+    """
+    legs = tables["legs"].reset_index(drop=True)
+    ends = _stop_ends(tables, legs)
+    starts = (
+        legs["trip_id"].astype("string").map(tables["trips"].set_index("trip_id")["start_date"])
+    )
+    start = pd.to_datetime(starts).to_numpy()
+    distance = pd.to_numeric(legs["distance_km"]).to_numpy(dtype="float64", na_value=np.nan)
+    a, b = _region_masks(tables, legs, rules)
+    ocean = (a > 0) & (b > 0) & ((a & b) == 0) & (((a | b) & NEVER_OCEAN) == 0)
+    has_from_stop = ends["departing"]["seq"].notna().to_numpy()
+    has_to_stop = ends["arriving"]["seq"].notna().to_numpy()
+    out: dict[str, np.ndarray] = {}
+    for rule in rules.rules:
+        ok = np.ones(len(legs), dtype=bool)
+        if rule.stop_remarks is not None or rule.stop_place_kind:
+            at = np.zeros(len(legs), dtype=bool)
+            sides = ("arriving", "departing") if rule.legs == "both" else (rule.legs,)
+            for side in sides:
+                stop = ends[side]
+                hit = np.ones(len(legs), dtype=bool)
+                if rule.stop_remarks is not None:
+                    text = stop["arrive_remarks" if side == "arriving" else "depart_remarks"]
+                    search = rule.stop_remarks.search
+                    hit &= np.fromiter(
+                        (bool(search(x)) for x in text.fillna("")), dtype=bool, count=len(legs)
+                    )
+                if rule.stop_place_kind:
+                    hit &= stop["kind"].isin(rule.stop_place_kind).to_numpy()
+                at |= hit
+            ok &= at
+        if rule.min_km is not None:
+            ok &= np.nan_to_num(distance, nan=-1.0) >= rule.min_km
+        if rule.crossing == "ocean":
+            ok &= ocean
+        if rule.between_stops:
+            ok &= has_from_stop & has_to_stop
+        if rule.from_date is not None:
+            ok &= start >= np.datetime64(rule.from_date)
+        if rule.to_date is not None:
+            ok &= start < np.datetime64(rule.to_date)
+        out[rule.rule] = ok
+    return pd.DataFrame(out, index=legs.index, columns=[r.rule for r in rules.rules])
