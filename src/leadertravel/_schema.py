@@ -248,7 +248,10 @@ def _codes(column: pa.ChunkedArray, vocabulary: pa.Array, lookup_type: pa.DataTy
     for chunk in column.chunks:
         if not pa.types.is_dictionary(chunk.type):
             chunk = chunk.cast(pa.string()).dictionary_encode()
-        found = pc.index_in(chunk.dictionary, value_set=vocabulary).fill_null(-1)
+        dictionary = chunk.dictionary
+        if dictionary.type != pa.string():  # e.g. large_string, or numbers written as an enum
+            dictionary = dictionary.cast(pa.string())
+        found = pc.index_in(dictionary, value_set=vocabulary).fill_null(-1)
         parts.append(found.cast(lookup_type).take(chunk.indices).fill_null(-1))
     codes = pa.chunked_array(parts, type=lookup_type)
     if codes.num_chunks > 1:

@@ -184,3 +184,18 @@ def test_loaded_frames_are_editable_and_independent(tmp_path: Path) -> None:
     first.loc[0, "visit_type"] = first["visit_type"].cat.categories[-1]
     again = lt.load("trips", source=root, cache_dir=cache)
     pd.testing.assert_frame_equal(again, good, check_exact=True)
+
+
+def test_enum_dictionaries_of_other_value_types() -> None:
+    large = pa.array(["sea", "air", None], pa.large_string()).dictionary_encode()
+    numbers = pa.array([1, 2, 1]).dictionary_encode()
+    schema = {
+        "fields": [
+            FIELDS[1],
+            {"name": "k", "type": "string", "constraints": {"enum": ["1", "2"]}},
+        ]
+    }
+    frame = to_pandas(pa.table({"mode": large, "k": numbers}), schema)
+    assert frame["mode"].tolist()[:2] == ["sea", "air"] and pd.isna(frame["mode"].iloc[2])
+    assert frame["k"].tolist() == ["1", "2", "1"]
+    assert list(frame["k"].cat.categories) == ["1", "2"]
