@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable
+import http.server
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +78,62 @@ def shipped_release(tmp_path_factory: pytest.TempPathFactory, historian_sources:
     releases = tmp_path_factory.mktemp("shipped") / "releases"
     build_release(root=REPO, releases=releases, sources=historian_sources)
     return releases
+
+
+class _Recorder(http.server.SimpleHTTPRequestHandler):
+    """Serve a folder and record every request (``"GET /path"``, ``"CONNECT host"``).
+
+    It may also be a browser's proxy: a request for any other host is recorded and refused,
+    so nothing a page asks for can leave the machine.
+    """
+
+    seen: list[str]
+    origin: str
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
+        pass
+
+    def do_CONNECT(self) -> None:
+        self.seen.append(f"CONNECT {self.path}")
+        self.send_error(403, "no requests outside the served folder")
+
+    def do_GET(self) -> None:
+        self.seen.append(f"GET {self.path}")
+        url = urllib.parse.urlsplit(self.path)
+        if url.netloc and url.netloc != self.origin:
+            self.send_error(403, "no requests outside the served folder")
+            return
+        self.path = url.path + (f"?{url.query}" if url.query else "")
+        super().do_GET()
+
+
+@dataclass(frozen=True)
+class Served:
+    """A folder served on 127.0.0.1: its origin (``http://127.0.0.1:PORT``) and requests."""
+
+    url: str
+    seen: list[str]
+
+
+@pytest.fixture
+def serve_folder() -> Iterator[Callable[[Path], Served]]:
+    """Serve folders over HTTP on a free loopback port until the test ends."""
+    servers: list[tuple[http.server.ThreadingHTTPServer, threading.Thread]] = []
+
+    def serve(folder: Path) -> Served:
+        seen: list[str] = []
+        handler = type("Handler", (_Recorder,), {"seen": seen, "origin": ""})
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+        )
+        handler.origin = f"127.0.0.1:{server.server_address[1]}"
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return Served(f"http://{handler.origin}", seen)
+
+    yield serve
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

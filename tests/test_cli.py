@@ -165,3 +165,20 @@ def test_an_unexpected_error_is_one_line_and_a_traceback_with_v(
     assert "ZeroDivisionError" in record.message and "-v" in record.message
     with pytest.raises(ZeroDivisionError):
         main(["-v", "validate", "--root", str(repo_root)])
+
+
+def test_every_command_is_registered_with_a_handler_and_a_help_line() -> None:
+    import argparse
+
+    from leadertravel._cli import _COMMAND_MODULES, _parser
+
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help for choice in sub._choices_actions}
+    commands = dict(sub.choices)
+    assert len(commands) >= len(_COMMAND_MODULES)  # each module adds one command or more
+    for name, parser in commands.items():
+        assert helps[name], name
+        groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        runs = [parser] if not groups else list(groups[0].choices.values())  # plot KIND
+        for each in runs:
+            assert callable(each.get_default("func")), name

@@ -50,8 +50,8 @@ from typing import Any, NamedTuple
 
 from leadertravel._config import cache_root, lock_timeout
 from leadertravel._errors import CacheError, CacheLocked
+from leadertravel._format import INDEX, MANIFEST, VERSION_RE, check_version
 from leadertravel._fsutil import write_atomic
-from leadertravel._manifest import _VERSION_RE, check_version
 
 __all__ = [
     "CacheEntry",
@@ -67,8 +67,6 @@ __all__ = [
 logger = logging.getLogger("leadertravel")
 
 _STAMPS = ".verified"
-INDEX = "index.json"
-MANIFEST = "datapackage.json"
 #: Temp files (``.tmp``) older than this are left by a killed process and are removed.
 STALE_SECONDS = 3600.0
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
@@ -385,7 +383,7 @@ class SourceCache:
         return [
             child.name
             for child in children
-            if _VERSION_RE.fullmatch(child.name) and (child / MANIFEST).is_file()
+            if VERSION_RE.fullmatch(child.name) and (child / MANIFEST).is_file()
         ]
 
 

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from leadertravel._cli_args import add_command, add_release_options
+
 __all__ = ["register"]
 
 log = logging.getLogger("leadertravel")
@@ -18,10 +20,10 @@ log = logging.getLogger("leadertravel")
 
 def register(subparsers: Any) -> None:
     """Add the ``export`` command to the ``leadertravel`` command line."""
-    from leadertravel._cli_loader import _common
-
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "export",
+        _export,
         help="write a table as CSV, Excel or Stata, typed, with the field descriptions",
         description=(
             "Load TABLE of a release (verified, cached) and write it as CSV (with its "
@@ -35,8 +37,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "-o", "--output", type=Path, default=None, help="file to write (default: TABLE.FORMAT)"
     )
-    _common(p)
-    p.set_defaults(func=_export)
+    add_release_options(p)
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from leadertravel._cli_args import add_command, add_release_options, add_root
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -24,27 +26,22 @@ log = logging.getLogger("leadertravel")
 
 def register(sub: Any) -> None:
     """Add the ``itinerary`` command."""
-    parser: argparse.ArgumentParser = sub.add_parser(
+    parser = add_command(
+        sub,
         "itinerary",
+        run_itinerary,
         help="print one trip as a timeline: stops, legs, crossings, places, sources",
         description=__doc__,
     )
     parser.add_argument("trip_id", help="trip id, e.g. kim-jong-un-2019-04-24")
-    parser.add_argument(
-        "--root", type=Path, default=None, help="project checkout to read (default: found)"
-    )
+    add_root(parser)
     parser.add_argument(
         "--release",
         default=None,
         metavar="VERSION",
         help="read a published release instead of the checkout, e.g. latest or 0.2.0",
     )
-    parser.add_argument("--source", help="release root URL or directory (with --release)")
-    parser.add_argument("--cache-dir", help="loader cache root (with --release)")
-    parser.add_argument(
-        "--offline", action="store_true", default=None, help="with --release: cache only"
-    )
-    parser.set_defaults(func=run_itinerary)
+    add_release_options(parser, version=False)  # with --release
 
 
 def _from_checkout(root: Path | None) -> dict[str, pd.DataFrame]:

@@ -9,37 +9,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from leadertravel._cli_args import add_command, add_release_options, guarded
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["register"]
-
-Handler = Callable[[argparse.Namespace], int]
-
-
-def _common(parser: argparse.ArgumentParser, *, version: bool = True) -> None:
-    parser.add_argument(
-        "--source", help="release root URL or directory (default: $LEADERTRAVEL_SOURCE)"
-    )
-    parser.add_argument(
-        "--cache-dir", help="cache root (default: $LEADERTRAVEL_CACHE_DIR or the user cache)"
-    )
-    parser.add_argument(
-        "--offline",
-        action="store_true",
-        default=None,
-        help="use the cache only, never connect",
-    )
-    if version:
-        parser.add_argument(
-            "--version",
-            dest="release",
-            default="latest",
-            help="release version, e.g. 0.2.0 (default: latest)",
-        )
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -118,44 +95,33 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
-def _guarded(handler: Handler) -> Handler:
-    """Turn leadertravel errors into a one-line message and exit status 1."""
-
-    def run(args: argparse.Namespace) -> int:
-        from leadertravel._errors import LeadertravelError
-
-        try:
-            return handler(args)
-        except LeadertravelError as err:
-            logging.getLogger("leadertravel").error("error: %s", err)
-            return 1
-
-    return run
-
-
 def register(subparsers: Any) -> None:
     """Add the loader commands to the ``leadertravel`` command line."""
-    p = subparsers.add_parser("versions", help="list published versions, newest first")
-    _common(p, version=False)
-    p.set_defaults(func=_guarded(_versions))
+    p = add_command(
+        subparsers, "versions", guarded(_versions), help="list published versions, newest first"
+    )
+    add_release_options(p, version=False)
 
-    p = subparsers.add_parser("show", help="print the first rows of a table")
+    p = add_command(subparsers, "show", guarded(_show), help="print the first rows of a table")
     p.add_argument("table", help="table name, e.g. trips")
     p.add_argument("--limit", type=int, default=20, help="rows to print (default 20)")
-    _common(p)
-    p.set_defaults(func=_guarded(_show))
+    add_release_options(p)
 
-    p = subparsers.add_parser("describe", help="fields, types and descriptions of a table")
+    p = add_command(
+        subparsers,
+        "describe",
+        guarded(_describe),
+        help="fields, types and descriptions of a table",
+    )
     p.add_argument("table", help="table name, e.g. trips")
-    _common(p)
-    p.set_defaults(func=_guarded(_describe))
+    add_release_options(p)
 
-    p = subparsers.add_parser("fetch", help="download and verify every table of a release")
-    _common(p)
-    p.set_defaults(func=_guarded(_fetch))
+    p = add_command(
+        subparsers, "fetch", guarded(_fetch), help="download and verify every table of a release"
+    )
+    add_release_options(p)
 
-    p = subparsers.add_parser("cache", help="show or clear the local cache")
+    p = add_command(subparsers, "cache", guarded(_cache), help="show or clear the local cache")
     p.add_argument("action", choices=["info", "clear"])
     p.add_argument("--cache-dir", help="cache root")
     p.add_argument("--version", dest="release", default=None, help="clear only this version")
-    p.set_defaults(func=_guarded(_cache))

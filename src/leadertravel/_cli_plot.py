@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from leadertravel._cli_loader import _common, _guarded
+from leadertravel._cli_args import add_command, add_release_options, guarded
 
 __all__ = ["register"]
 
@@ -96,8 +96,10 @@ def _selection(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     """Add ``map`` and ``plot`` to the ``leadertravel`` command line."""
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "map",
+        guarded(_map),
         help="draw one trip's itinerary map (.html interactive, or .png/.svg/.pdf)",
         description="Draw one trip's itinerary: stops, legs by transport mode, border "
         "crossings. HTML pages are self-contained and work offline. Needs the plot extra: "
@@ -112,8 +114,7 @@ def register(subparsers: Any) -> None:
         help="FILE.html, FILE.png, FILE.svg or FILE.pdf",
     )
     p.add_argument("--dpi", type=float, default=110, help="resolution of a PNG (default 110)")
-    _common(p)
-    p.set_defaults(func=_guarded(_map))
+    add_release_options(p)
 
     plot = subparsers.add_parser(
         "plot", help="overview plots of a release (trips per year, world map)"
@@ -139,7 +140,7 @@ def register(subparsers: Any) -> None:
                 action="store_true",
                 help="visits received by --country, coloured by the visitors' countries",
             )
-        _common(p)
+        add_release_options(p)
         p.set_defaults(func=_checked(p))
 
 
@@ -149,6 +150,6 @@ def _checked(parser: argparse.ArgumentParser) -> Any:
     def run(args: argparse.Namespace) -> int:
         if getattr(args, "received", False) and args.country is None:
             parser.error("--received needs --country (the country whose visitors to show)")
-        return _guarded(_overview)(args)
+        return guarded(_overview)(args)
 
     return run

@@ -2,15 +2,15 @@
 
 `write_release` writes one version in the release format (``docs/release-format.md``):
 typed Parquet files, ``datapackage.json`` with inline schemas, hashes and sizes,
-``SHA256SUMS``, and an updated ``index.json``. It is deliberately minimal — the real
-builder is ``leadertravel.pipeline.release.builder`` — and exists so that examples run offline.
+``SHA256SUMS``, and an updated ``index.json``, rendered by the same functions as the real
+builder's (`leadertravel._format`, `leadertravel._index`, `leadertravel._manifest`). It is
+deliberately minimal — no validation, changelog or citation; the real builder is
+``leadertravel.pipeline.release.builder`` — and exists so that examples run offline.
 """
 
 from __future__ import annotations
 
 import atexit
-import hashlib
-import json
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -19,7 +19,19 @@ from typing import Any
 
 import pyarrow as pa
 
-from leadertravel._manifest import BYTES_KEY, FORMAT_VERSION, check_version, version_key
+from leadertravel._format import (
+    DEFAULT_NAME,
+    INDEX,
+    MANIFEST,
+    SUMS,
+    check_version,
+    manifest_path,
+    render_sums,
+    table_file,
+)
+from leadertravel._fsutil import sha256_file
+from leadertravel._index import parse_index, render_index
+from leadertravel._manifest import render_manifest, render_resource
 from leadertravel._schema import arrow_schema
 
 __all__ = ["EXAMPLE_TRIPS_SCHEMA", "example_release", "write_release"]
@@ -93,50 +105,23 @@ def write_release(
     for name in sorted(tables):
         schema, columns = tables[name]
         table = pa.Table.from_pydict(dict(columns), schema=arrow_schema(schema))
-        path = vdir / f"{name}.parquet"
+        path = vdir / table_file(name)
         pq.write_table(table, path, compression="zstd", row_group_size=row_group_size)
-        data = path.read_bytes()
+        digest, size = sha256_file(path)
         resources.append(
-            {
-                "name": name,
-                "path": path.name,
-                "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
-                BYTES_KEY: len(data),
-                "rows": table.num_rows,
-                "schema": dict(schema),
-            }
+            render_resource(name, sha256=digest, size=size, rows=table.num_rows, schema=schema)
         )
-    descriptor = {
-        "name": "leadertravel",
-        "version": version,
-        "format_version": FORMAT_VERSION,
-        "created": f"{released}T00:00:00Z",
-        "resources": resources,
-    }
-    (vdir / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
-    sums = sorted(
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n"
-        for p in vdir.iterdir()
-        if p.name != "SHA256SUMS"
-    )
-    (vdir / "SHA256SUMS").write_text("".join(sorted(sums, key=lambda s: s.split()[1])))
-    index_path = root / "index.json"
+    package = {"name": DEFAULT_NAME, "created": f"{released}T00:00:00Z"}
+    (vdir / MANIFEST).write_bytes(render_manifest(package, version=version, resources=resources))
+    sums = {p.name: sha256_file(p)[0] for p in vdir.iterdir() if p.name != SUMS}
+    (vdir / SUMS).write_bytes(render_sums(sums))
+    index_path = root / INDEX
     entries = []
     if index_path.is_file():
-        entries = json.loads(index_path.read_text(encoding="utf-8"))["versions"]
-    entries = [e for e in entries if e["version"] != version]
-    entry_path = f"{version}/datapackage.json"
-    entries.append({"version": version, "released": released, "path": entry_path})
-    entries.sort(key=lambda e: version_key(e["version"]), reverse=True)
-    index = {
-        "format_version": FORMAT_VERSION,
-        "name": "leadertravel",
-        "latest": entries[0]["version"],
-        "versions": entries,
-    }
-    index_path.write_text(json.dumps(index, indent=2), encoding="utf-8")
+        old = parse_index(index_path.read_bytes(), where=str(index_path))
+        entries = [entry._asdict() for entry in old.versions]
+    entries.append({"version": version, "released": released, "path": manifest_path(version)})
+    index_path.write_bytes(render_index(DEFAULT_NAME, entries))
     return vdir
 
 

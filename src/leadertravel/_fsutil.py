@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["sha256_file", "write_atomic"]
+__all__ = ["fsync", "sha256_file", "write_atomic"]
 
 _CHUNK = 1 << 20
 
@@ -33,21 +33,35 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+def fsync(path: Path) -> None:
+    """Flush a file's or a directory's data and metadata to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(
+    path: Path, data: bytes, *, durable: bool = True, public: bool = False, sync_dir: bool = False
+) -> None:
     """Write ``data`` to ``path`` through a temp file in its directory and an atomic rename.
 
     ``durable`` fsyncs the bytes before the rename, so a crash cannot leave an empty or
-    torn file under the final name; files whose loss only costs a re-check skip it. The
-    temp file never outlives a failure.
+    torn file under the final name; files whose loss only costs a re-check skip it.
+    ``sync_dir`` also fsyncs the directory after the rename (POSIX), so after a power loss
+    the path holds the new bytes, not the old ones, as a release root needs. ``public``
+    makes the file world-readable (a temp file is private), as a release root's files
+    are. The temp file never outlives a failure.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     p = pathlib.Path(tmp) / "sub" / "x.json"
-    ...     write_atomic(p, b"{}")
-    ...     p.read_bytes(), sorted(q.name for q in p.parent.iterdir())
-    (b'{}', ['x.json'])
+    ...     write_atomic(p, b"{}", public=True)
+    ...     p.read_bytes(), sorted(q.name for q in p.parent.iterdir()), oct(p.stat().st_mode)
+    (b'{}', ['x.json'], '0o100644')
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -58,7 +72,11 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
+        if public:
+            tmp.chmod(0o644)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    if sync_dir:
+        fsync(path.parent)

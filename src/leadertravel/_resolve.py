@@ -40,14 +40,9 @@ from leadertravel._errors import (
     SourceError,
     SourceUnavailable,
 )
-from leadertravel._manifest import (
-    Index,
-    Release,
-    check_version,
-    parse_datapackage,
-    parse_index,
-    version_key,
-)
+from leadertravel._format import INDEX, check_version, manifest_path, version_key
+from leadertravel._index import Index, parse_index
+from leadertravel._manifest import Release, parse_datapackage
 from leadertravel._source import Source, open_source
 
 __all__ = ["Context"]
@@ -164,7 +159,7 @@ class Context:
 
     def _fetch_index(self) -> tuple[Index, bytes]:
         try:
-            data = self.source.read("index.json")
+            data = self.source.read(INDEX)
         except RemoteFileNotFound as err:
             where = "the published default source" if self.source.location == DEFAULT_SOURCE else ""
             msg = (
@@ -173,7 +168,7 @@ class Context:
                 "(`make demo` builds one in ./releases: source='releases')"
             )
             raise RemoteFileNotFound(msg) from err
-        return parse_index(data, where=self.source.url("index.json")), data
+        return parse_index(data, where=self.source.url(INDEX)), data
 
     def index(self, *, max_age: float) -> tuple[Index, bytes | None]:
         """Return the source's index and, when it was fetched just now, its bytes.
@@ -231,7 +226,7 @@ class Context:
     def _fetch_manifest(self, version: str, index: Index | None) -> tuple[Release, bytes, str]:
         """Fetch and parse a version's ``datapackage.json``: the release, its bytes, its URL."""
         if index is None:  # pinned: the manifest's path is fixed, no need to ask the index
-            name = f"{version}/datapackage.json"
+            name = manifest_path(version)
             try:
                 data = self.source.read(name)
             except RemoteFileNotFound:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import leadertravel as lt
-from leadertravel._manifest import BYTES_KEY, FORMAT_VERSION
+from leadertravel._format import BYTES_KEY, FORMAT_VERSION
 
 if TYPE_CHECKING:
     from conftest import ReleaseServer

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import leadertravel as lt
-from leadertravel._manifest import BYTES_KEY
+from leadertravel._format import BYTES_KEY
 
 if TYPE_CHECKING:
     from conftest import ReleaseServer

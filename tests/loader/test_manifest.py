@@ -7,13 +7,9 @@ import json
 import pytest
 
 import leadertravel as lt
-from leadertravel._manifest import (
-    BYTES_KEY,
-    check_file_name,
-    check_version,
-    parse_datapackage,
-    parse_index,
-)
+from leadertravel._format import BYTES_KEY, check_file_name, check_version
+from leadertravel._index import parse_index
+from leadertravel._manifest import parse_datapackage
 
 GOOD_HASH = "sha256:" + "0" * 64
 

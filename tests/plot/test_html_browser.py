@@ -9,16 +9,12 @@ DNS is mapped to nothing, so Chromium's own background requests never leave the 
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,34 +38,6 @@ def _chromium() -> str:
             pytest.fail("chromium is not installed; .ci/run installs Debian's chromium")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     return found
-
-
-class _Recorder(http.server.SimpleHTTPRequestHandler):
-    requests: list[str]
-
-    def do_GET(self) -> None:
-        self.requests.append(self.path)
-        super().do_GET()
-
-    def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
-        pass
-
-
-@contextlib.contextmanager
-def _serve(folder: Path) -> Iterator[tuple[str, list[str]]]:
-    requests: list[str] = []
-    handler = type("Handler", (_Recorder,), {"requests": requests})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def _page_requests(netlog: Path, origin: str) -> list[str]:
@@ -116,16 +84,18 @@ def test_page_is_self_contained(release: dict[str, Any]) -> None:
     assert "url(" not in page and "@import" not in page
 
 
-def test_browser_renders_the_route_without_network(release: dict[str, Any], tmp_path: Path) -> None:
+def test_browser_renders_the_route_without_network(
+    release: dict[str, Any], tmp_path: Path, serve_folder: Callable[[Path], Any]
+) -> None:
     site = tmp_path / "site"
     site.mkdir()
     page = lt.trip_html(SEED_TRIP, output=site / "csp.html", **release)
     (site / "map.html").write_text(_without_csp(page), encoding="utf-8")
     shot = tmp_path / "map.png"
-    with _serve(site) as (url, requests):
-        page_urls = _screenshot(f"{url}/map.html", shot, tmp_path / "chrome")
-    assert requests == ["/map.html"]
-    assert page_urls == [f"{url}/map.html"]
+    served = serve_folder(site)
+    page_urls = _screenshot(f"{served.url}/map.html", shot, tmp_path / "chrome")
+    assert served.seen == ["GET /map.html"]
+    assert page_urls == [f"{served.url}/map.html"]
 
     image = np.asarray(Image.open(shot).convert("RGB")).astype(int)
     assert image.shape == (WINDOW[1], WINDOW[0], 3)
@@ -141,7 +111,9 @@ def test_browser_renders_the_route_without_network(release: dict[str, Any], tmp_
     assert dark > 500
 
 
-def test_the_network_check_catches_requests(tmp_path: Path) -> None:
+def test_the_network_check_catches_requests(
+    tmp_path: Path, serve_folder: Callable[[Path], Any]
+) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "dot.png").write_bytes(b"")
@@ -150,7 +122,7 @@ def test_the_network_check_catches_requests(tmp_path: Path) -> None:
         '<img src="dot.png"><script src="https://cdn.invalid/lib.js"></script></body></html>',
         encoding="utf-8",
     )
-    with _serve(site) as (url, requests):
-        page_urls = _screenshot(f"{url}/control.html", tmp_path / "c.png", tmp_path / "chrome")
-    assert requests == ["/control.html", "/dot.png"]
-    assert f"{url}/dot.png" in page_urls and "https://cdn.invalid/lib.js" in page_urls
+    served = serve_folder(site)
+    page_urls = _screenshot(f"{served.url}/control.html", tmp_path / "c.png", tmp_path / "chrome")
+    assert served.seen == ["GET /control.html", "GET /dot.png"]
+    assert f"{served.url}/dot.png" in page_urls and "https://cdn.invalid/lib.js" in page_urls

@@ -13,7 +13,7 @@ import pytest
 
 from leadertravel._cli import main
 from leadertravel._errors import HashMismatch, ReleaseNotFound, ReproducibilityError
-from leadertravel._manifest import BYTES_KEY
+from leadertravel._format import BYTES_KEY
 from leadertravel.pipeline.release.builder import build_release, check_release, write_release
 from leadertravel.pipeline.release.descriptor import resource_schema
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-import leadertravel.pipeline.release.builder as release_module
+import leadertravel.pipeline.release.stage as stage
 from leadertravel.pipeline.release import changelog
 from leadertravel.pipeline.release.builder import write_release
 from leadertravel.pipeline.release.changelog import LISTED, TableDiff, diff_table
@@ -232,7 +232,7 @@ def test_follow_up_changelog_is_the_same_as_with_the_pandas_diff(
     follow = synthetic.synthetic_inputs(3000, version="0.2.0", follow_up=True)
     texts = []
     for label, diff in (("arrow", changelog.diff_table), ("pandas", _pandas_diff)):
-        monkeypatch.setattr(release_module, "diff_table", diff)
+        monkeypatch.setattr(stage, "diff_table", diff)
         releases = tmp_path / label
         write_release(base, releases=releases)
         texts.append((write_release(follow, releases=releases) / "CHANGELOG.md").read_bytes())

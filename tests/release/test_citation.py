@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from leadertravel.pipeline.dictionary import DICTIONARY, manifest_tables, render_dictionary
+from leadertravel._format import DICTIONARY
+from leadertravel.pipeline.dictionary import manifest_tables, render_dictionary
 from leadertravel.pipeline.release.builder import write_release
 from leadertravel.pipeline.release.descriptor import GAZETTEERS
 

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from leadertravel._manifest import BYTES_KEY
+from leadertravel._format import BYTES_KEY
 from leadertravel.pipeline.release.builder import write_release
 from leadertravel.pipeline.release.checks import check_release_files, frictionless_problems
 

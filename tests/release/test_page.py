@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import http.server
 import io
 import json
 import os
@@ -13,11 +12,10 @@ import select
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,9 +23,9 @@ from typing import Any
 import pytest
 
 from leadertravel._cli import main
-from leadertravel._manifest import BYTES_KEY
+from leadertravel._format import BYTES_KEY, PAGE
 from leadertravel.pipeline.release.builder import write_release
-from leadertravel.pipeline.release.site import PAGE, render_page
+from leadertravel.pipeline.release.site import render_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -120,48 +118,11 @@ def test_page_command_rewrites_the_page(root: Path, tmp_path: Path) -> None:
     assert main(["page", "--releases", str(tmp_path / "nothing")]) == 1
 
 
-class _Recorder(http.server.SimpleHTTPRequestHandler):
-    """Serve the release root; also the browser's proxy, so every request it makes, to
-    any host, arrives here and is recorded."""
-
-    seen: list[str]
-    origin: str
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_CONNECT(self) -> None:
-        self.seen.append(f"CONNECT {self.path}")
-        self.send_error(403, "no requests outside the release root")
-
-    def do_GET(self) -> None:
-        self.seen.append(f"GET {self.path}")
-        url = urllib.parse.urlsplit(self.path)
-        if url.netloc and url.netloc != self.origin:
-            self.send_error(403, "no requests outside the release root")
-            return
-        self.path = url.path + (f"?{url.query}" if url.query else "")
-        super().do_GET()
-
-
 @pytest.fixture
-def served(root: Path) -> Iterator[tuple[str, list[str]]]:
-    seen: list[str] = []
-
-    def handler(*args: Any, **kwargs: Any) -> _Recorder:
-        return _Recorder(*args, directory=str(root), **kwargs)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    _Recorder.seen = seen
-    _Recorder.origin = f"127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{_Recorder.origin}/", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def served(root: Path, serve_folder: Callable[[Path], Any]) -> tuple[str, list[str]]:
+    """The release root on a loopback server: its base URL and the requests it got."""
+    folder = serve_folder(root)
+    return f"{folder.url}/", folder.seen
 
 
 class _Browser:

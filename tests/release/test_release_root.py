@@ -21,9 +21,13 @@ from leadertravel._errors import (
     ReleaseExists,
     VersionBumpError,
 )
+from leadertravel._format import render_sums
+from leadertravel._fsutil import sha256_file
 from leadertravel.pipeline.release import builder as release_module
-from leadertravel.pipeline.release.builder import lock_path, write_release
+from leadertravel.pipeline.release import root as root_module
+from leadertravel.pipeline.release.builder import write_release
 from leadertravel.pipeline.release.publish import publish_release
+from leadertravel.pipeline.release.root import PUBLISHING_PREFIX, lock_path
 
 
 def _dated(inputs: Any, created: str) -> Any:
@@ -70,10 +74,10 @@ def test_a_failed_index_write_removes_the_new_version(
     write_release(inputs("0.1.0"), releases=releases)
     before = snap(releases)
 
-    def disk_full(path: Path, data: bytes) -> None:
+    def disk_full(path: Path, data: bytes, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(release_module, "_write_atomic", disk_full)
+    monkeypatch.setattr(root_module, "write_atomic", disk_full)
     with pytest.raises(OSError, match="No space left"):
         write_release(inputs("0.2.0"), releases=releases)
     assert snap(releases) == before
@@ -170,8 +174,9 @@ def test_created_must_be_a_real_date(
 
 def _rewrite_sums(directory: Path) -> None:
     names = sorted(p.name for p in directory.iterdir() if p.name != "SHA256SUMS")
-    lines = [f"{release_module.sha256_file(directory / n)}  {n}\n" for n in names]
-    (directory / "SHA256SUMS").write_text("".join(lines))
+    (directory / "SHA256SUMS").write_bytes(
+        render_sums({n: sha256_file(directory / n)[0] for n in names})
+    )
 
 
 def test_publish_refuses_a_manifest_of_another_version(
@@ -238,15 +243,16 @@ _KILL_AT_INDEX = """
 import os, signal, sys
 from pathlib import Path
 import leadertravel.pipeline.release.builder as release
+import leadertravel.pipeline.release.root as root
 
-real = release._write_atomic
+real = root.write_atomic
 
-def write_atomic(path, data):
+def write_atomic(path, data, **kwargs):
     if path.name == "index.json":  # the version directory is in place, the index is not
         os.kill(os.getpid(), signal.SIGKILL)
-    real(path, data)
+    real(path, data, **kwargs)
 
-release._write_atomic = write_atomic
+root.write_atomic = write_atomic
 release.build_release(root=Path(sys.argv[1]), releases=Path(sys.argv[2]), version=sys.argv[3])
 """
 
@@ -290,7 +296,7 @@ def test_a_marker_of_a_listed_version_never_removes_it(
     write_release(inputs("0.1.0"), releases=releases)
     before = snap(releases)
     # killed after writing the index, before removing its marker: 0.1.0 is published
-    (releases / f"{release_module.PUBLISHING_PREFIX}0.1.0").write_text("0.1.0\n")
+    (releases / f"{PUBLISHING_PREFIX}0.1.0").write_text("0.1.0\n")
     write_release(inputs("0.2.0"), releases=releases)
     assert {k: v for k, v in snap(releases).items() if k.startswith("0.1.0/")} == {
         k: v for k, v in before.items() if k.startswith("0.1.0/")

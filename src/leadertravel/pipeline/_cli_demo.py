@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from leadertravel.pipeline._cli_validate import add_root
+from leadertravel._cli_args import add_command, add_releases, add_root
 
 __all__ = ["register", "run_demo"]
 
@@ -26,8 +26,10 @@ EXAMPLE_TRIP = "kim-jong-un-2023-09-10"
 
 def register(sub: Any) -> None:
     """Add the ``demo`` command."""
-    parser: argparse.ArgumentParser = sub.add_parser(
+    parser = add_command(
+        sub,
         "demo",
+        run_demo,
         help="validate, build a release from the shipped data and load it back",
         description=__doc__,
     )
@@ -38,9 +40,8 @@ def register(sub: Any) -> None:
         default=None,
         help="directory of the source snapshots (default: ../shared/sources)",
     )
-    parser.add_argument("--releases", type=Path, default=Path("releases"), help="release root")
+    add_releases(parser)
     parser.add_argument("--cache-dir", type=Path, default=None, help="loader cache directory")
-    parser.set_defaults(func=run_demo)
 
 
 def _out(text: str = "") -> None:

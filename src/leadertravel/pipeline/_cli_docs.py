@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from leadertravel._cli_args import add_command, add_releases
+
 __all__ = ["register"]
 
 log = logging.getLogger("leadertravel.pipeline")
@@ -18,8 +20,10 @@ log = logging.getLogger("leadertravel.pipeline")
 
 def register(subparsers: Any) -> None:
     """Add the ``dictionary`` and ``page`` commands to the ``leadertravel`` parser."""
-    dictionary = subparsers.add_parser(
+    dictionary = add_command(
+        subparsers,
         "dictionary",
+        _dictionary,
         help="write the data dictionary (docs/data-dictionary.md) from the Table Schemas",
         description=(
             "Render every table and field of the project's Table Schemas (type, "
@@ -37,24 +41,23 @@ def register(subparsers: Any) -> None:
     dictionary.add_argument(
         "--check", action="store_true", help="exit 1 if the file differs from the schemas"
     )
-    dictionary.set_defaults(func=_dictionary)
 
-    page = subparsers.add_parser(
+    page = add_command(
+        subparsers,
         "page",
+        _page,
         help="(re)write the download page index.html of a release root",
         description=(
             "Render <releases>/index.html from index.json and the versions it lists "
             "(builds and publications do this themselves after each index update)."
         ),
     )
-    page.add_argument(
-        "--releases", type=Path, default=Path("releases"), help="release root (default: releases)"
-    )
-    page.set_defaults(func=_page)
+    add_releases(page)
 
 
 def _dictionary(args: argparse.Namespace) -> int:
-    from leadertravel.pipeline.dictionary import DICTIONARY, project_tables, render_dictionary
+    from leadertravel._format import DICTIONARY
+    from leadertravel.pipeline.dictionary import project_tables, render_dictionary
     from leadertravel.pipeline.project import project_root
 
     root = project_root()
@@ -81,10 +84,11 @@ def _dictionary(args: argparse.Namespace) -> int:
 
 def _page(args: argparse.Namespace) -> int:
     from leadertravel._errors import LeadertravelError
+    from leadertravel._format import INDEX
     from leadertravel.pipeline.release.site import write_page
 
-    if not (args.releases / "index.json").is_file():
-        log.error("%s has no index.json: build or publish a release into it first", args.releases)
+    if not (args.releases / INDEX).is_file():
+        log.error("%s has no %s: build or publish a release into it first", args.releases, INDEX)
         return 1
     try:
         path = write_page(args.releases)

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from leadertravel.pipeline._cli_validate import add_root
+from leadertravel._cli_args import add_command, add_releases, add_root
 
 __all__ = ["register"]
 
@@ -20,8 +20,10 @@ log = logging.getLogger("leadertravel.pipeline")
 
 def register(subparsers: Any) -> None:
     """Add the ``build`` and ``publish`` commands to the ``leadertravel`` parser."""
-    build = subparsers.add_parser(
+    build = add_command(
+        subparsers,
         "build",
+        _build,
         help="validate everything and build a new versioned release",
         description=(
             "Validate the data package, import the sources and write release VERSION "
@@ -42,9 +44,7 @@ def register(subparsers: Any) -> None:
         "--no-sources", action="store_true", help="build from the curated tables only"
     )
     add_root(build)
-    build.add_argument(
-        "--releases", type=Path, default=Path("releases"), help="release root (default: releases)"
-    )
+    add_releases(build)
     build.add_argument("--version", default=None, help="version to build (MAJOR.MINOR.PATCH)")
     build.add_argument(
         "--check",
@@ -64,10 +64,11 @@ def register(subparsers: Any) -> None:
         help="importer: ask Nominatim (internet, 1 request/s) for place names the offline "
         "gazetteers lack; answers are saved to data/historian/places_cache.csv",
     )
-    build.set_defaults(func=_build)
 
-    publish = subparsers.add_parser(
+    publish = add_command(
+        subparsers,
         "publish",
+        _publish,
         help="copy a built release to a release root, verifying hashes",
         description=(
             "Copy release VERSION from the release root --from to the release root --to, "
@@ -78,7 +79,6 @@ def register(subparsers: Any) -> None:
     publish.add_argument("version", metavar="VERSION")
     publish.add_argument("--from", dest="source", type=Path, default=Path("releases"))
     publish.add_argument("--to", dest="dest", type=Path, required=True)
-    publish.set_defaults(func=_publish)
 
 
 def _sources(args: argparse.Namespace, root: Path) -> Path | None:
@@ -94,7 +94,9 @@ def _sources(args: argparse.Namespace, root: Path) -> Path | None:
 
 
 def _print_coverage(release: Path) -> None:
-    path = release / "coverage.json"
+    from leadertravel._format import COVERAGE
+
+    path = release / COVERAGE
     if not path.is_file():
         return
     coverage = json.loads(path.read_text(encoding="utf-8"))

@@ -5,29 +5,21 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 from typing import Any
 
-__all__ = ["add_root", "register", "run_validate"]
+from leadertravel._cli_args import add_command, add_root
+
+__all__ = ["register", "run_validate"]
 
 log = logging.getLogger("leadertravel")
 
 
-def add_root(parser: argparse.ArgumentParser) -> None:
-    """Add ``--root`` (the project checkout) to a build command."""
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=None,
-        help="project checkout (default: $LEADERTRAVEL_PROJECT_ROOT, else the nearest "
-        "directory at or above the working directory holding datapackage/datapackage.json)",
-    )
-
-
 def register(sub: Any) -> None:
     """Add the ``validate`` command."""
-    parser: argparse.ArgumentParser = sub.add_parser(
+    parser = add_command(
+        sub,
         "validate",
+        run_validate,
         help="validate the curated data package (schemas, keys, semantic rules)",
         description=(
             "Validate the CSVs datapackage/datapackage.json lists against their Table "
@@ -38,7 +30,6 @@ def register(sub: Any) -> None:
         ),
     )
     add_root(parser)
-    parser.set_defaults(func=run_validate)
 
 
 def run_validate(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from leadertravel._download import sha256_file
 from leadertravel._errors import BuildError, DataValidationError
+from leadertravel._format import COVERAGE
 from leadertravel.pipeline.curated import read_package
 from leadertravel.pipeline.importers import ImportContext, ImportResult, input_pins, registered
 from leadertravel.pipeline.modes import apply_mode_rules
@@ -159,7 +160,7 @@ def assemble(
             _merge_result(importer.source_id, result, schemas, tables, locations, reports)
             coverage[importer.source_id] = result.coverage
         tables.update(apply_mode_rules(root, tables))  # same rows: the locations hold
-        reports["coverage.json"] = (
+        reports[COVERAGE] = (
             json.dumps(coverage, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode("utf-8")
         inputs.update(input_pins(root, importers))

@@ -17,15 +17,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 __all__ = [
-    "DICTIONARY",
     "TableDoc",
     "manifest_tables",
     "project_tables",
     "render_dictionary",
 ]
-
-#: File name of the data dictionary (in ``docs/`` and in every release).
-DICTIONARY = "data-dictionary.md"
 
 
 class TableDoc(NamedTuple):

@@ -23,7 +23,7 @@ year        ``YYYY``                                             int16
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,7 @@ __all__ = [
     "expected",
     "mask",
     "parse_column",
+    "rows_frame",
     "to_arrow",
     "to_frame",
     "typed_frame",
@@ -292,6 +293,38 @@ def typed_frame(frame: pd.DataFrame, schema: Mapping[str, Any]) -> pd.DataFrame:
             raise BadValueError(msg, column=str(spec["name"]), row=row, value=value)
         arrays.append(typed)
     return to_frame(dict(zip(names, arrays, strict=True)), schema, index=frame.index)
+
+
+def rows_frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> pd.DataFrame:
+    """Return row dicts as a typed frame of the schema's fields, sorted by its primary key.
+
+    Missing keys and ``None`` become nulls; a key the schema does not define is refused.
+    This is how an importer's rows become a table.
+
+    Raises
+    ------
+    ValueError
+        When a row carries a field the Table Schema does not define.
+
+    Examples
+    --------
+    >>> schema = {"fields": [{"name": "id", "type": "string"}, {"name": "n", "type": "integer"}],
+    ...           "primaryKey": ["id"]}
+    >>> out = rows_frame([{"id": "b", "n": 2}, {"id": "a"}], schema)
+    >>> out["id"].tolist(), out["n"].isna().tolist(), str(out["n"].dtype)
+    (['a', 'b'], [True, False], 'Int64')
+    """
+    names = [f["name"] for f in schema["fields"]]
+    extra = sorted({k for row in rows for k in row} - set(names))
+    if extra:
+        msg = f"rows carry fields {extra} that the Table Schema does not define"
+        raise ValueError(msg)
+    raw = pd.DataFrame.from_records(list(rows), columns=names).astype(object)
+    frame = typed_frame(raw.where(raw.notna(), None), schema)
+    key = schema.get("primaryKey")
+    if key and len(frame):
+        frame = frame.sort_values(key if isinstance(key, list) else [key], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 _NULLABLE = {

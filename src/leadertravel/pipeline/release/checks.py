@@ -23,13 +23,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from leadertravel._download import sha256_file
-from leadertravel._manifest import BYTES_KEY
+from leadertravel._format import BYTES_KEY, MANIFEST
+from leadertravel._fsutil import sha256_file
 from leadertravel._problems import Problem
 
 __all__ = ["check_release_files", "frictionless_problems"]
-
-MANIFEST = "datapackage.json"
 
 
 def _resources(directory: Path) -> list[dict[str, Any]]:

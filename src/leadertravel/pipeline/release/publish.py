@@ -6,7 +6,7 @@ destination's ``index.json`` is read, checked and the new one computed, the rele
 copied into a temporary directory inside the destination, verified again, renamed into
 place, and only then is the new ``index.json`` written (atomically). An existing version
 at the destination is never overwritten; publications and builds into one release root
-take turns (:func:`leadertravel.pipeline.release.builder.release_lock`).
+take turns (:func:`leadertravel.pipeline.release.root.release_lock`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ import shutil
 from pathlib import Path
 
 from leadertravel._errors import ReleaseExists, ReleaseNotFound
-from leadertravel.pipeline.release.builder import (
-    MANIFEST,
-    _index_with,
-    _publish_dir,
+from leadertravel._format import DEFAULT_NAME, MANIFEST, manifest_path
+from leadertravel.pipeline.release.root import (
+    index_with,
+    publish_dir,
     read_index,
     release_lock,
     staging_dir,
-    verify_release,
 )
+from leadertravel.pipeline.release.stage import verify_release
 from leadertravel.pipeline.release.versioning import parse_version
 
 __all__ = ["publish_release"]
@@ -72,20 +72,20 @@ def publish_release(version: str, *, source: Path, dest: Path) -> Path:
     entry = entries.get(version) or {
         "version": version,
         "released": str(manifest.get("created", ""))[:10],
-        "path": f"{version}/{MANIFEST}",
+        "path": manifest_path(version),
     }
     target = dest / version
     with release_lock(dest):
         if target.exists():
             msg = f"release {version} already exists at {target}; published versions are immutable"
             raise ReleaseExists(msg)
-        index = _index_with(
-            read_index(dest), name=str(manifest.get("name", "leadertravel")), entry=entry
+        index = index_with(
+            read_index(dest), name=str(manifest.get("name", DEFAULT_NAME)), entry=entry
         )
         with staging_dir(dest, f"publish-{version}") as staging:
             for path in sorted(origin.iterdir()):
                 shutil.copyfile(path, staging / path.name)
             verify_release(staging, version=version)
-            _publish_dir(staging, target, releases=dest, index=index)
+            publish_dir(staging, target, releases=dest, index=index)
     log.info("published %s to %s", version, target)
     return target

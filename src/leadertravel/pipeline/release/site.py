@@ -17,12 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from leadertravel._manifest import BYTES_KEY, parse_index
+from leadertravel._format import BYTES_KEY, CHANGELOG, CITATION, INDEX, MANIFEST, PAGE, SUMS
+from leadertravel._fsutil import write_atomic
+from leadertravel._index import parse_index
 
-__all__ = ["PAGE", "render_page", "write_page"]
-
-#: File name of the download page at the release root.
-PAGE = "index.html"
+__all__ = ["render_page", "write_page"]
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
@@ -78,7 +77,7 @@ def _citation_line(manifest: Mapping[str, Any], released: str) -> str:
 
 def _version_section(root: Path, version: str, released: str, *, latest: bool) -> list[str]:
     directory = root / version
-    manifest = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     badge = '<span class="latest">latest</span>' if latest else ""
     out = [
         f'<section id="v{_e(version)}">',
@@ -109,11 +108,11 @@ def _version_section(root: Path, version: str, released: str, *, latest: bool) -
             "</tr>"
         )
     out += ["</tbody>", "</table>"]
-    changelog = _read(directory / "CHANGELOG.md")
+    changelog = _read(directory / CHANGELOG)
     if changelog is not None:
         out += ["<h3>Changelog</h3>", f"<pre>{_e(changelog.rstrip())}</pre>"]
     out += ["<h3>How to cite</h3>", f"<p>{_e(_citation_line(manifest, released))}</p>"]
-    citation = _read(directory / "CITATION.cff")
+    citation = _read(directory / CITATION)
     if citation is not None:
         out += [
             f"<p>{_link(f'{version}/CITATION.cff', 'CITATION.cff')} (Citation File Format):</p>",
@@ -141,8 +140,8 @@ def render_page(root: Path) -> str:
     ManifestError
         ``index.json`` is missing entries or invalid (as the loader would refuse it).
     """
-    index = parse_index((root / "index.json").read_bytes(), where=str(root / "index.json"))
-    raw = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    index = parse_index((root / INDEX).read_bytes(), where=str(root / INDEX))
+    raw = json.loads((root / INDEX).read_text(encoding="utf-8"))
     name = str(raw.get("name", "leadertravel"))
     latest = index.latest
     body = [
@@ -150,7 +149,7 @@ def render_page(root: Path) -> str:
         '<p class="lead">Leaders\' foreign travel as typed, versioned, hash-verified tables '
         "(Parquet, with a Frictionless data package descriptor per version).</p>",
         "<nav>",
-        _link("index.json", "index.json"),
+        _link(INDEX, INDEX),
         *(_link(f"#v{v.version}", v.version) for v in index.versions),
         "</nav>",
         "<h2>Get it</h2>",
@@ -162,8 +161,8 @@ def render_page(root: Path) -> str:
         body.append(
             f"<tr><td>{_link(f'#v{entry.version}', entry.version)}{_e(mark)}</td>"
             f"<td>{_e(entry.released)}</td>"
-            f"<td>{_link(entry.path, 'datapackage.json')}</td>"
-            f"<td>{_link(f'{entry.version}/SHA256SUMS', 'SHA256SUMS')}</td></tr>"
+            f"<td>{_link(entry.path, MANIFEST)}</td>"
+            f"<td>{_link(f'{entry.version}/{SUMS}', SUMS)}</td></tr>"
         )
     body += [
         "</tbody></table>",
@@ -199,8 +198,6 @@ def render_page(root: Path) -> str:
 
 def write_page(root: Path) -> Path:
     """Write ``<root>/index.html`` atomically (temporary file, fsync, rename); return it."""
-    from leadertravel.pipeline.release.builder import _write_atomic
-
     target = root / PAGE
-    _write_atomic(target, render_page(root).encode("utf-8"))
+    write_atomic(target, render_page(root).encode("utf-8"), public=True, sync_dir=True)
     return target

@@ -15,12 +15,12 @@ PATCH  values corrected, rows removed, descriptions changed
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from leadertravel._errors import VersionBumpError
+from leadertravel._format import VERSION_RE
 
 __all__ = [
     "LEVELS",
@@ -32,8 +32,6 @@ __all__ = [
     "schema_changes",
 ]
 
-#: A release version; use with ``fullmatch`` (``$`` would accept a trailing newline).
-VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 #: Bump levels, weakest first.
 LEVELS = ("patch", "minor", "major")
 #: Table Schema's defaults of a field's ``type`` and ``format`` when they are left out.

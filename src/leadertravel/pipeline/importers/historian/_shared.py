@@ -31,11 +31,13 @@ from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE, Gsh, GshL
 from leadertravel.pipeline.importers.historian._pins import pins_path, verify_sources
 from leadertravel.pipeline.importers.historian._places import Places, place_rows
 from leadertravel.pipeline.importers.historian._visit_types import VisitTypes, read_visit_types
+from leadertravel.pipeline.typed import rows_frame
 
 __all__ = [
     "Citations",
     "HistorianBase",
     "historian_base",
+    "import_tables",
     "prepared_base",
     "read_country_places",
     "records_note",
@@ -256,18 +258,24 @@ class Citations:
             }
         )
 
-    def cite_legs(
+    def add_legs(
         self,
-        legs: list[dict[str, Any]],
-        crossings: list[dict[str, Any]],
+        out: dict[str, list[dict[str, Any]]],
+        legs: tuple[list[dict[str, Any]], list[dict[str, Any]]],
         *,
         legs_note: str,
         crossings_note: str,
     ) -> None:
-        """Cite derived legs and inferred crossings, saying which rule made them."""
-        for leg in legs:
+        """Add one trip's derived legs and inferred crossings to ``out``, each cited.
+
+        ``legs`` is what :func:`~._legs.derive_legs` returns; the notes say which rule
+        made them.
+        """
+        for leg in legs[0]:
+            out["legs"].append(leg)
             self.cite("legs", leg["leg_id"], legs_note)
-        for crossing in crossings:
+        for crossing in legs[1]:
+            out["border_crossings"].append(crossing)
             self.cite("border_crossings", crossing["crossing_id"], crossings_note)
 
     def cite_places(self, places: list[dict[str, Any]], supports: str) -> None:
@@ -280,3 +288,42 @@ class Citations:
             )
             if place["geocoded_by"] == "gsh":
                 self.cite("places", place["place_id"], "coordinates", source_id=GSH_SOURCE)
+
+
+def import_tables(
+    base: HistorianBase,
+    rows: dict[str, list[dict[str, Any]]],
+    cites: Citations,
+    *,
+    used_places: set[str],
+    places_support: str,
+) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]]]:
+    """Finish one importer's tables: its places, sources and citations added, all typed.
+
+    ``rows`` holds the importer's own tables (leaders, trips, stops …) as row dicts;
+    ``used_places`` the ids of the places they name (their rows come from the shared
+    registry and are cited with ``places_support``). The importer's source row is added,
+    and the Office's gazetteer's where it gave coordinates. Every table is typed by its
+    Table Schema and sorted by its primary key.
+
+    Returns
+    -------
+    tuple
+        The typed tables (``rows``' tables, then places, sources, citations) and the place
+        rows.
+    """
+    place_rows = base.place_table_rows(used_places)
+    cites.cite_places(place_rows, places_support)
+    sources = [base.source_row(cites.source_id)]
+    if any(p["geocoded_by"] == "gsh" for p in place_rows):
+        sources.append(base.source_row(GSH_SOURCE))
+    every = {**rows, "places": place_rows, "sources": sources, "citations": cites.rows}
+    schemas = base.root / "datapackage" / "schemas"
+    tables = {}
+    for name, table in every.items():
+        try:
+            tables[name] = rows_frame(table, read_table_schema(schemas / f"{name}.schema.json"))
+        except ValueError as err:
+            msg = f"{name}: {err}"
+            raise ValueError(msg) from err
+    return tables, place_rows

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from leadertravel.pipeline.importers.historian._group import SAME_REMARKS, SEA_ERA_END, TripGroup
+from leadertravel.pipeline.importers.historian._inputs import SOURCE_ID
 from leadertravel.pipeline.importers.historian._legs import Node
 from leadertravel.pipeline.importers.historian._places import Placer
 from leadertravel.pipeline.importers.historian._shared import records_note
 from leadertravel.pipeline.importers.historian._visit_types import VisitTypes
 
-__all__ = ["ORIGIN", "grouping_note", "trip_rows"]
-
-ORIGIN = "history-state-travels"
+__all__ = ["grouping_note", "trip_rows"]
 
 
 def grouping_note(group: TripGroup, gap_days: int, remarks_gap_days: int) -> str:
@@ -77,7 +76,7 @@ def trip_rows(
         "title": None,
         "in_office": group.office.in_office,
         "grouped_by_rule": True,
-        "origin": ORIGIN,
+        "origin": SOURCE_ID,
         "confidence": "high" if len(ids) == 1 else "medium",
         "remarks": " ".join(notes) or None,
     }
@@ -120,7 +119,7 @@ def trip_rows(
                 "departure_date": r.end,
                 "date_precision": precision,
                 "source_record_id": r.record_id,
-                "origin": ORIGIN,
+                "origin": SOURCE_ID,
                 "confidence": "high",
                 "remarks": remarks or None,
             }

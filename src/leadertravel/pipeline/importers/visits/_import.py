@@ -11,12 +11,11 @@ from typing import Any
 import pandas as pd
 
 from leadertravel._schema import read_table_schema
-from leadertravel.pipeline.importers.historian._frames import typed_frame
-from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE
 from leadertravel.pipeline.importers.historian._places import Placer
 from leadertravel.pipeline.importers.historian._shared import (
     Citations,
     HistorianBase,
+    import_tables,
     prepared_base,
 )
 from leadertravel.pipeline.importers.visits._identity import Mention, Resolution, resolve
@@ -134,18 +133,13 @@ def import_visits(
     us_places = read_us_places(root / "data" / "visits" / "us_places.csv")
     rows, leaders = trip_tables(base, visits, who, us_places, placer, cites)
     used = {s["place_id"] for s in rows["stops"] if s["place_id"]}
-    place_rows = base.place_table_rows(used)
-    cites.cite_places(place_rows, "U.S. place named in the descriptions")
-    sources = [base.source_row(ORIGIN)]
-    if any(p["geocoded_by"] == "gsh" for p in place_rows):
-        sources.append(base.source_row(GSH_SOURCE))
-    tables = {
-        "leaders": typed_frame(root, "leaders", leaders),
-        **{name: typed_frame(root, name, table) for name, table in rows.items()},
-        "places": typed_frame(root, "places", place_rows),
-        "sources": typed_frame(root, "sources", sources),
-        "citations": typed_frame(root, "citations", cites.rows),
-    }
+    tables, place_rows = import_tables(
+        base,
+        {"leaders": leaders, **rows},
+        cites,
+        used_places=used,
+        places_support="U.S. place named in the descriptions",
+    )
     identity = pd.DataFrame(
         who.report,
         columns=["kind", "country_code", "name", "person", "record_ids", "rule", "remarks"],

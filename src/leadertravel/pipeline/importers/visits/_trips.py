@@ -223,20 +223,10 @@ def trip_tables(
                         r.end if i == len(named) - 1 else None,
                     )
                 )
-        legs, crossings = derive_legs(
-            trip_id,
-            start,
-            end,
-            nodes,
-            base.places.rows,
-            home=Node(None, first.country, None, None),
-            origin=ORIGIN,
-        )
-        out["legs"].extend(legs)
-        out["border_crossings"].extend(crossings)
-        cites.cite_legs(
-            legs,
-            crossings,
+        home = Node(None, first.country, None, None)
+        cites.add_legs(
+            out,
+            derive_legs(trip_id, start, end, nodes, base.places.rows, home=home, origin=ORIGIN),
             legs_note="derived by rule: home, the U.S. places named, home",
             crossings_note="inferred by rule: into and out of the United States",
         )
