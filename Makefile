@@ -8,6 +8,8 @@ RELEASES ?= releases
 SITE ?= site
 # Build next to the versions already published here (copied into RELEASES first).
 SEED ?=
+# Options of benchmarks/run.py, e.g. BENCH=--quick (small sizes, fewer repeats).
+BENCH ?=
 # The version datapackage/datapackage.json declares.
 VERSION ?= $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage/datapackage.json"))["version"])')
 STAMP  := $(VENV)/.installed
@@ -97,8 +99,8 @@ map-docs: $(STAMP)  ## redraw the README's map of the September 2023 journey fro
 	$(BIN)/leadertravel map kim-jong-un-2023-09-10 --source $(RELEASES) --dpi 80 \
 		-o docs/img/kim-jong-un-2023-09-10.png
 
-bench: $(STAMP)  ## run the benchmarks (prints ratios)
-	$(BIN)/python benchmarks/run.py
+bench: $(STAMP)  ## benchmarks: each figure, its target ± tolerance, verdict (~15 min; BENCH=--quick ~4 min)
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean:  ## remove the virtualenv and build outputs (never a published release root)
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

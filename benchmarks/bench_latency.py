@@ -20,12 +20,10 @@ import http.client
 import http.server
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import leadertravel as lt  # noqa: E402
+from harness import Figure, paired, report  # noqa: E402
 
 TARGETS = {"load_all": 1.5, "load": 1.5}
 TOLERANCE = 0.05  # stated next to each target: medians of paired runs still move this much
@@ -89,24 +88,14 @@ def plain_download(port: int, names: list[str], target: Path, threads: int) -> N
         list(pool.map(get, tables))
 
 
-def paired(ours: Callable[[], Any], base: Callable[[], Any], repeat: int) -> list[float]:
-    ratios = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        base()
-        b = time.perf_counter() - start
-        start = time.perf_counter()
-        ours()
-        ratios.append((time.perf_counter() - start) / b)
-    return ratios
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stops", type=int, default=5000)
     parser.add_argument("--rtt", type=float, default=25.0, help="milliseconds")
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
+    parser.add_argument("--repeat", type=int, default=None, help="pairs (default 9, quick 5)")
+    parser.add_argument("--quick", action="store_true", help="fewer pairs")
+    args, _ = parser.parse_known_args()
+    repeat = args.repeat or (5 if args.quick else 9)
     work = Path(tempfile.mkdtemp(prefix="lt-bench-latency-"))
     try:
         from synthetic import build_synthetic_release
@@ -131,29 +120,31 @@ def main() -> int:
             "load_all": paired(
                 lambda: lt.load_all(version=version, source=url, cache_dir=fresh(), progress=False),
                 lambda: plain_download(port, names, fresh(), 4),
-                args.repeat,
+                repeat,
             ),
             "load": paired(
                 lambda: lt.load("trips", version=version, source=url, cache_dir=fresh()),
                 lambda: plain_download(port, [*names[:2], f"{version}/trips.parquet"], fresh(), 1),
-                args.repeat,
+                repeat,
             ),
         }
         httpd.shutdown()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    failed = 0
     print(f"{len(tables)} tables, {args.rtt:g} ms per connection and per request")
-    for key, ratios in results.items():
-        med = statistics.median(ratios)
-        ok = med <= TARGETS[key] + TOLERANCE
-        failed += not ok
-        print(
-            f"cold {key} ÷ kept-alive plain download: min {min(ratios):.2f} median {med:.2f} "
-            f"max {max(ratios):.2f} (target ≤ {TARGETS[key]:.2f} ± {TOLERANCE}) "
-            f"{'ok' if ok else 'MISSED'}"
+    figures = [
+        Figure(
+            f"cold {key} (rtt {args.rtt:g} ms) ÷ kept-alive plain download",
+            ratios,
+            TARGETS[key],
+            TOLERANCE,
+            group="loader",
         )
-    return 1 if failed else 0
+        for key, ratios in results.items()
+    ]
+    return (
+        1 if report(figures, title="cold loads over a simulated network (issue 16 item 1)") else 0
+    )
 
 
 if __name__ == "__main__":

@@ -92,7 +92,10 @@ def _read(
 
     at = f"table {res.name!r} of release {version}"
     try:
-        table = pq.read_table(pa.BufferReader(data), columns=columns, filters=filters)
+        if filters is None:  # the file reader alone: without the dataset layer's set-up
+            table = pq.ParquetFile(pa.BufferReader(data)).read(columns=columns)
+        else:
+            table = pq.read_table(pa.BufferReader(data), columns=columns, filters=filters)
     except (pa.ArrowException, OSError, ValueError, TypeError) as err:
         if filters is not None:
             msg = f"{at}: the filters {filters!r} cannot be applied ({err})"
@@ -113,7 +116,7 @@ def _to_frame(
         if dtype_backend == "pyarrow":
             frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
             return frame
-        return to_pandas(table, res.schema)
+        return to_pandas(table, res.schema, owned=True)  # the table is dropped here
     except (pa.ArrowException, ValueError, TypeError) as err:  # e.g. a repeated dictionary value
         msg = (
             f"table {res.name!r} of release {version}: the file matches its sha256 but its "

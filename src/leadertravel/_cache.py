@@ -133,8 +133,20 @@ def _source_key(location: str) -> str:
     return f"{slug}-{digest}"
 
 
+# The last sha256 computed for each size, with its bytes: a warm load re-reads the same
+# manifest, and bytes equal to hashed ones (compared at memory speed) have that digest.
+_DIGESTS: dict[int, tuple[bytes, str]] = {}
+
+
 def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    hit = _DIGESTS.get(len(data))
+    if hit is not None and hit[0] == data:
+        return hit[1]
+    digest = hashlib.sha256(data).hexdigest()
+    if len(_DIGESTS) >= 16:
+        _DIGESTS.clear()
+    _DIGESTS[len(data)] = (data, digest)
+    return digest
 
 
 class SourceCache:

@@ -15,7 +15,6 @@ fetched again rather than blamed on the release; offline, the error names the fi
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -53,19 +52,21 @@ T = TypeVar("T")
 PathLike = str | os.PathLike[str]
 
 
-# Manifests parsed in this process, by version and sha256 of their bytes: a warm load
-# reads and checks the cached bytes, but parses a given manifest only once.
-_PARSED: dict[tuple[str, str], Release] = {}
+# Manifests parsed in this process, by version and size, with their bytes: a warm load
+# reads and checks the cached bytes, but parses a given manifest only once (equal bytes,
+# compared at memory speed, are the same manifest).
+_PARSED: dict[tuple[str, int], tuple[bytes, Release]] = {}
 
 
 def _parse_manifest(data: bytes, *, where: str, version: str) -> Release:
-    key = (version, hashlib.sha256(data).hexdigest())
-    release = _PARSED.get(key)
-    if release is None:
-        release = parse_datapackage(data, where=where, version=version)
-        if len(_PARSED) > 64:
-            _PARSED.clear()
-        _PARSED[key] = release
+    key = (version, len(data))
+    hit = _PARSED.get(key)
+    if hit is not None and hit[0] == data:
+        return hit[1]
+    release = parse_datapackage(data, where=where, version=version)
+    if len(_PARSED) > 64:
+        _PARSED.clear()
+    _PARSED[key] = (data, release)
     return release
 
 

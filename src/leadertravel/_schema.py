@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -156,26 +157,146 @@ def pandas_dtype(field: FieldSpec) -> Any:
     return _PANDAS_SCALARS[field.get("type", "string")]
 
 
-# Arrow types converted straight to the nullable pandas dtype (no detour through float64,
-# which would round integers beyond 2**53 and turn NaN into NA).
-_NULLABLE: dict[pa.DataType, Any] = {
+# Arrow types converted straight to their pandas dtype by the dtype's ``__from_arrow__`` (no
+# detour through float64, which would round integers beyond 2**53 and turn NaN into NA).
+_FROM_ARROW: dict[pa.DataType, Any] = {
     pa.int64(): pd.Int64Dtype(),
     pa.int16(): pd.Int16Dtype(),
     pa.float64(): pd.Float64Dtype(),
     pa.bool_(): pd.BooleanDtype(),
     pa.string(): pd.StringDtype(),
+    pa.timestamp("us", tz="UTC"): pd.DatetimeTZDtype("us", "UTC"),
+}
+_SECONDS = pa.timestamp("s")
+
+
+# Nullable integer dtypes whose values are taken over from Arrow's buffers without a copy.
+_MASKED: dict[pa.DataType, tuple[Any, Any]] = {
+    pa.int64(): (np.int64, pd.arrays.IntegerArray),
+    pa.int16(): (np.int16, pd.arrays.IntegerArray),
 }
 
 
-def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
+class _Column:
+    """How one field of a Table Schema becomes a pandas column (built once per schema)."""
+
+    __slots__ = ("dtype", "lookup_type", "vocabulary")
+
+    def __init__(self, spec: FieldSpec) -> None:
+        self.dtype = pandas_dtype(spec)
+        values = enum_of(spec) if spec.get("type", "string") == "string" else None
+        self.vocabulary = None if values is None else pa.array(values, pa.string())
+        # the smallest code type pandas keeps for this many categories (no recast)
+        size = 0 if values is None else len(values)
+        self.lookup_type = pa.int8() if size < 127 else pa.int16() if size < 32767 else pa.int32()
+
+    def convert(self, column: pa.ChunkedArray, *, owned: bool) -> Any:
+        """Return the pandas array of ``column``, of dtype ``self.dtype``."""
+        if self.vocabulary is not None:
+            codes = _codes(column, self.vocabulary, self.lookup_type)
+            return pd.Categorical.from_codes(codes, dtype=self.dtype, validate=False)
+        if pa.types.is_date32(column.type) and self.dtype == "datetime64[s]":
+            seconds = column.cast(_SECONDS)  # new buffers, ours: viewed without a copy
+            view = _values(seconds, np.dtype("datetime64[s]"))
+            if view is not None:
+                return view
+            values = seconds.to_numpy()  # nulls become NaT in a copy Arrow writes
+            return values if values.flags.writeable else values.copy()
+        if owned and column.type in _MASKED and self.dtype == _FROM_ARROW[column.type]:
+            numpy_type, array_type = _MASKED[column.type]
+            data = _values(column, np.dtype(numpy_type))
+            if data is not None:
+                return array_type(data, _missing(column), copy=False)
+        return _default(column, self.dtype)
+
+
+def _values(column: pa.ChunkedArray, dtype: Any) -> Any:
+    """Return a writable numpy view of the values of a one-chunk column, or None.
+
+    Only where Arrow allocated the values for this table alone (a mutable buffer:
+    decoded from Parquet, or computed just now); a column that is a view of other bytes
+    (an immutable buffer, an offset into a larger one) is copied by the caller instead.
+    Nulls keep whatever value Arrow left under them, masked as missing by the caller.
+    """
+    if column.num_chunks != 1:
+        return None
+    chunk = column.chunk(0)
+    buffers = chunk.buffers()
+    if chunk.offset or len(buffers) != 2 or buffers[1] is None or not buffers[1].is_mutable:
+        return None
+    view = np.frombuffer(buffers[1], dtype=dtype, count=len(chunk))
+    if not view.flags.writeable or (chunk.null_count and dtype.kind == "M"):
+        return None  # nulls of datetimes must read NaT: let Arrow write them
+    return view
+
+
+def _missing(column: pa.ChunkedArray) -> Any:
+    """Return the boolean mask of the nulls of ``column`` (True is missing)."""
+    if not column.null_count:
+        return np.zeros(len(column), dtype=bool)
+    return column.is_null().to_numpy(zero_copy_only=False)
+
+
+def _codes(column: pa.ChunkedArray, vocabulary: pa.Array, lookup_type: pa.DataType) -> Any:
+    """Positions of the values of a (dictionary) string column in ``vocabulary``; -1 is NA.
+
+    A dictionary chunk is mapped through its (small) dictionary, so the work per row is
+    one lookup, done by Arrow into a buffer of its own that becomes the codes without a
+    copy; values outside the vocabulary become -1 (`check_values` refuses them).
+    """
+    parts = []
+    for chunk in column.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = chunk.cast(pa.string()).dictionary_encode()
+        dictionary = chunk.dictionary
+        if dictionary.type != pa.string():  # e.g. large_string, or numbers written as an enum
+            dictionary = dictionary.cast(pa.string())
+        found = pc.index_in(dictionary, value_set=vocabulary).fill_null(-1)
+        parts.append(found.cast(lookup_type).take(chunk.indices).fill_null(-1))
+    codes = pa.chunked_array(parts, type=lookup_type)
+    if codes.num_chunks > 1:
+        codes = pa.chunked_array([codes.combine_chunks()])
+    numpy_type = np.dtype(lookup_type.to_pandas_dtype())
+    view = _values(codes, numpy_type) if codes.num_chunks else None
+    return view if view is not None else codes.to_numpy().astype(numpy_type)
+
+
+def _default(column: pa.ChunkedArray, dtype: Any = None) -> Any:
+    """Return the nullable pandas array of ``column`` (else pandas' default), as ``dtype``."""
+    target = _FROM_ARROW.get(column.type)
+    array = target.__from_arrow__(column) if target is not None else column.to_pandas().array
+    if dtype is not None and array.dtype != dtype:  # e.g. an int32 column of an integer field
+        array = pd.Series(array, copy=False).astype(dtype).array
+    return array
+
+
+# Conversion plans by id of the schema they were built for; each entry keeps its schema
+# alive, so the id cannot be reused while the entry is here.
+_PLANS: dict[int, tuple[TableSchema, dict[str, _Column]]] = {}
+
+
+def _plan(schema: TableSchema) -> dict[str, _Column]:
+    hit = _PLANS.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    plan = {f["name"]: _Column(f) for f in schema["fields"]}
+    if len(_PLANS) >= 256:
+        _PLANS.clear()
+    _PLANS[id(schema)] = (schema, plan)
+    return plan
+
+
+def to_pandas(table: pa.Table, schema: TableSchema, *, owned: bool = False) -> pd.DataFrame:
     """Convert an Arrow table to a pandas DataFrame typed from the Table Schema.
 
-    One pass: integers, numbers, booleans and strings go straight to their nullable
-    pandas dtype; enums become categoricals with the schema's vocabulary (check the
-    values first with `check_values`: a value outside it would become NA); dates become
-    ``datetime64[s]`` and datetimes stay in UTC. Columns of ``table`` not in the schema
-    keep pandas' default conversion; fields missing from ``table`` (a column selection)
-    are skipped.
+    One pass, each column straight to its final dtype (the per-field conversions are
+    worked out once per schema and reused): integers, numbers, booleans, strings and
+    datetimes through the nullable pandas dtype's ``__from_arrow__``; enums as
+    categoricals with the schema's vocabulary, in its order, made from the Arrow
+    dictionary codes (check the values first with `check_values`: a value outside the
+    vocabulary would become NA); dates as ``datetime64[s]``. Columns of ``table`` not in
+    the schema get the nullable dtype of their Arrow type, or pandas' default; fields
+    missing from ``table`` (a column selection) are skipped.
 
     Parameters
     ----------
@@ -183,29 +304,41 @@ def to_pandas(table: pa.Table, schema: TableSchema) -> pd.DataFrame:
         Arrow table read from a release's Parquet file.
     schema
         The Table Schema of that table.
+    owned
+        ``True`` hands ``table`` over (the loader, which made it and drops it): integer
+        columns then become the frame's without a copy, so ``table`` must not be used
+        afterwards (editing the frame would change it).
 
     Returns
     -------
     pandas.DataFrame
         Nullable integer, boolean and string dtypes, categoricals for enums, dates as
-        ``datetime64[s]`` and datetimes in UTC.
+        ``datetime64[s]`` and datetimes in UTC, with a default ``RangeIndex``.
 
     Examples
     --------
-    >>> t = pa.table({"n": pa.array([2**53 + 1, None])})
-    >>> to_pandas(t, {"fields": [{"name": "n", "type": "integer"}]})["n"].tolist()
-    [9007199254740993, <NA>]
+    >>> t = pa.table({"n": pa.array([2**53 + 1, None]),
+    ...               "m": pa.array(["rail", None, "air"][:2]).dictionary_encode()})
+    >>> fields = [{"name": "n", "type": "integer"},
+    ...           {"name": "m", "type": "string", "constraints": {"enum": ["air", "rail"]}}]
+    >>> frame = to_pandas(t, {"fields": fields})
+    >>> frame["n"].tolist(), frame["m"].tolist(), list(frame["m"].cat.categories)
+    ([9007199254740993, <NA>], ['rail', nan], ['air', 'rail'])
     """
-    frame: pd.DataFrame = table.to_pandas(
-        date_as_object=False, self_destruct=False, types_mapper=_NULLABLE.get
-    )
-    by_name = {f["name"]: f for f in schema["fields"]}
-    for column in frame.columns:
-        spec = by_name.get(column)
-        if spec is not None:
-            dtype = pandas_dtype(spec)
-            if frame[column].dtype != dtype:
-                frame[column] = frame[column].astype(dtype)
+    if not table.num_columns:
+        empty: pd.DataFrame = table.to_pandas()  # columns=[]: the rows, without columns
+        return empty
+    plan = _plan(schema)
+    arrays = {}
+    for position, column in enumerate(table.columns):
+        how = plan.get(table.field(position).name)
+        arrays[position] = _default(column) if how is None else how.convert(column, owned=owned)
+    index = pd.RangeIndex(table.num_rows)
+    names = table.column_names
+    if len(set(names)) == len(names):
+        return pd.DataFrame(dict(zip(names, arrays.values(), strict=True)), index=index, copy=False)
+    frame = pd.DataFrame(arrays, index=index, copy=False)  # not from a release: names repeat
+    frame.columns = pd.Index(names)
     return frame
 
 
