@@ -124,7 +124,7 @@ def _version_section(root: Path, version: str, released: str, *, latest: bool) -
     citation = _read(directory / CITATION)
     if citation is not None:
         out += [
-            f"<p>{_link(f'{version}/CITATION.cff', 'CITATION.cff')} (Citation File Format):</p>",
+            f"<p>{_link(f'{version}/{CITATION}', CITATION)} (Citation File Format):</p>",
             f"<pre>{_e(citation.rstrip())}</pre>",
         ]
     out.append("</section>")
