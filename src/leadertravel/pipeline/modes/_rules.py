@@ -230,10 +230,10 @@ def read_mode_rules(root: Path) -> ModeRules:
         One problem per bad cell (file, row, field, rule, value), all in one run.
     """
     from leadertravel._schema import read_table_schema
+    from leadertravel.pipeline.project import schema_path
 
-    schemas = root / "datapackage" / "schemas"
-    modes = _enum(read_table_schema(schemas / "legs.schema.json"), "transport_mode")
-    kinds = _enum(read_table_schema(schemas / "places.schema.json"), "kind")
+    modes = _enum(read_table_schema(schema_path(root, "legs")), "transport_mode")
+    kinds = _enum(read_table_schema(schema_path(root, "places")), "kind")
     problems: list[Problem] = []
     rules: list[ModeRule] = []
     seen: set[str] = set()
