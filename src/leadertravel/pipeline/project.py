@@ -152,6 +152,8 @@ def descriptor_path(root: Path | None = None) -> Path:
 
 def _resources(root: Path) -> dict[str, dict[str, Any]]:
     path = root / DESCRIPTOR
+    if not path.is_file():  # a partial copy of a checkout (its inputs only): no resources
+        return {}
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     return {r["name"]: r for r in descriptor.get("resources", [])}
 
@@ -159,8 +161,9 @@ def _resources(root: Path) -> dict[str, dict[str, Any]]:
 def schema_path(root: Path, table: str) -> Path:
     """Return the Table Schema of ``table``: its resource's ``schema`` in the descriptor.
 
-    A table no resource lists (one the build derives, e.g. ``dyad_years``) has its schema
-    at ``datapackage/schemas/<table>.schema.json``.
+    A table no resource lists (one the build derives, e.g. ``dyad_years``), or any table of
+    a directory without a descriptor, has its schema at
+    ``datapackage/schemas/<table>.schema.json``.
 
     Examples
     --------

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from leadertravel._dates import parse_iso_date
 from leadertravel._errors import DataValidationError
 from leadertravel._problems import Problem
 
@@ -118,7 +119,7 @@ def _date(value: str, file: str, row: int, field: str, problems: list[Problem]) 
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         problems.append(
             Problem(file, row, field, "date", value, "expected an ISO date such as 1959-08-26")
