@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import operator
 import re
 import string
-import sys
 import unicodedata
 from collections import deque
 from collections.abc import Sequence
 from itertools import accumulate, compress
+from unicodedata import combining
 
 __all__ = ["norm", "norm_keys", "norm_many", "query_name", "slugify", "split_locale"]
 
@@ -50,21 +49,7 @@ _FOLDABLE = re.compile(f"[{re.escape(''.join(_FOLD))}]")
 _CLEAN_SPACES = {**_CLEAN, **{ord(c): ord(" ") for c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"}}
 
 
-@functools.cache
-def _not_ascii_nor_mark() -> re.Pattern[str]:
-    """Match from a character neither ASCII nor a combining mark to the end of its name.
-
-    Built on first use; names are separated by ``_SEP``.
-    """
-    ranges: list[tuple[int, int]] = []
-    for code in range(0x80, sys.maxunicode + 1):
-        if unicodedata.combining(chr(code)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    marks = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-    return re.compile(f"[^\\x00-\\x7f{marks}][^\\x00]*")  # to the end of the name
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def split_locale(text: str, *, keep: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -154,11 +139,12 @@ def _fold_many(names: list[str]) -> list[str] | None:
     plain = text.encode("ascii", "ignore").decode("ascii").split(_SEP)  # marks dropped
     if len(plain) != len(names):
         return None
-    ends: list[int] | None = None
-    for match in _not_ascii_nor_mark().finditer(text):
-        if ends is None:  # where each name ends in text (its separator included)
-            ends = list(accumulate(map((1).__add__, map(len, text.split(_SEP)))))
-        plain[bisect.bisect_right(ends, match.start())] = ""
+    # characters neither ASCII nor a combining mark: their names are in another script
+    other = "".join(c for c in set("".join(_NOT_ASCII.findall(text))) if not combining(c))
+    if other:
+        ends = list(accumulate(map((1).__add__, map(len, text.split(_SEP)))))  # name ends
+        for match in re.finditer(f"[{re.escape(other)}][^{_SEP}]*", text):
+            plain[bisect.bisect_right(ends, match.start())] = ""
     return plain
 
 
