@@ -17,7 +17,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from leadertravel._format import BYTES_KEY, CHANGELOG, CITATION, INDEX, MANIFEST, PAGE, SUMS
+from leadertravel._format import (
+    BYTES_KEY,
+    CHANGELOG,
+    CITATION,
+    INDEX,
+    MANIFEST,
+    PAGE,
+    SUMS,
+    TABLE_SUFFIX,
+)
 from leadertravel._fsutil import write_atomic
 from leadertravel._index import parse_index
 
@@ -85,7 +94,7 @@ def _version_section(root: Path, version: str, released: str, *, latest: bool) -
         f"<p>Released {_e(released)}. {_e(manifest.get('description', ''))}</p>",
     ]
     files = sorted(p.name for p in directory.iterdir() if p.is_file())
-    extras = [f for f in files if not f.endswith(".parquet")]
+    extras = [f for f in files if not f.endswith(TABLE_SUFFIX)]
     out.append(
         "<p>Files: " + " · ".join(_link(f"{version}/{name}", name) for name in extras) + "</p>"
     )
@@ -115,7 +124,7 @@ def _version_section(root: Path, version: str, released: str, *, latest: bool) -
     citation = _read(directory / CITATION)
     if citation is not None:
         out += [
-            f"<p>{_link(f'{version}/CITATION.cff', 'CITATION.cff')} (Citation File Format):</p>",
+            f"<p>{_link(f'{version}/{CITATION}', CITATION)} (Citation File Format):</p>",
             f"<pre>{_e(citation.rstrip())}</pre>",
         ]
     out.append("</section>")

@@ -1,0 +1,51 @@
+"""The code's layout: modules share only public names, and the format has one home."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "leadertravel"
+
+
+def _is_module(dotted: str) -> bool:
+    path = SRC.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    """Private names stay in their module (publish once imported the builder's _index_with)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
+                "leadertravel"
+            ):
+                continue
+            for alias in node.names:
+                private = alias.name.startswith("_") and not alias.name.startswith("__")
+                if private and not _is_module(f"{node.module}.{alias.name}"):
+                    found.append(f"{path.relative_to(SRC)}:{node.lineno} {alias.name}")
+    assert found == []
+
+
+def test_release_file_names_are_spelled_only_in_the_format_module() -> None:
+    """index.json, SHA256SUMS … are named in _format.py; everything else uses its constants.
+
+    A string that is such a name, or a path ending in one (``f"{version}/SHA256SUMS"``),
+    counts; prose that mentions one (help texts, messages, docstrings) does not.
+    """
+    names = ("index.json", "index.html", "SHA256SUMS", "CHANGELOG.md", "CITATION.cff")
+    names += ("coverage.json", "data-dictionary.md", "leadertravel:bytes")
+    literal = re.compile(r"(?:[^ ]*/)?(?:" + "|".join(re.escape(n) for n in names) + ")")
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "_format.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            is_str = isinstance(node, ast.Constant) and isinstance(node.value, str)
+            if is_str and literal.fullmatch(node.value):
+                found.append(f"{path.relative_to(SRC)}:{node.lineno} {node.value!r}")
+    assert found == []
