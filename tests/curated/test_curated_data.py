@@ -363,6 +363,17 @@ def test_dong_dang_crossing_sits_on_the_border_north_of_the_station(tables: Tabl
     assert float(place["coord_uncertainty_km"]) <= 3
 
 
+def test_tumen_crossing_is_the_rail_bridge_not_the_midpoint_of_the_towns(tables: Tables) -> None:
+    place = tables["places"].set_index("place_id").loc["chn-tumen-namyang-bridge"]
+    point = (float(place["lat"]), float(place["lon"]))
+    bridge = (42.94889, 129.84944)  # 42°56'56"N 129°50'58"E (German Wikipedia)
+    midpoint = (42.95803, 129.84885)  # of GeoNames Tumen 2034340 and Namyang 2042503
+    assert _km(point, bridge) < 0.1
+    assert _km(point, midpoint) > 0.9
+    assert float(place["coord_uncertainty_km"]) <= 1
+    assert "Tumen-Eisenbahnbrücke" in place["remarks"]
+
+
 # City places that end recorded flights, and the airport those flights used.
 FLIGHT_CITIES = {"prk-pyongyang": "FNJ", "sgp-singapore": "SIN", "vnm-hanoi": "HAN"}
 FLIGHT_CITIES |= {"chn-beijing": "PEK", "chn-dalian": "DLC", "rus-yakutsk": "YKS"}
@@ -621,6 +632,8 @@ def test_kim_jong_il_follow_ups_of_the_fact_check(tables: Tables) -> None:
     south = "kim-jong-il-2006-01-10"
     assert _dates(stops, f"{south}-s03", *days) == [None, "2006-01-14"]
     assert _dates(stops, f"{south}-s04", *days) == ["2006-01-14", "2006-01-15"]
+    # reports disagree on the Guangdong days (AP: Shenzhen on 13 January), hence medium
+    assert _of(stops, south).iloc[3]["confidence"] == "medium"
     assert _dates(legs, f"{south}-l04", "depart_date", "arrive_date") == ["2006-01-14"] * 2
     # August 2011: the day he left Ulan-Ude is reported only by a report seen without its
     # headline, so it stays null
