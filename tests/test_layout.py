@@ -49,3 +49,20 @@ def test_release_file_names_are_spelled_only_in_the_format_module() -> None:
             if is_str and literal.fullmatch(node.value):
                 found.append(f"{path.relative_to(SRC)}:{node.lineno} {node.value!r}")
     assert found == []
+
+
+def test_the_builder_reads_release_json_only_through_the_format_parsers() -> None:
+    """``pipeline/release`` parses index.json / datapackage.json with `parse_index` /
+    `parse_datapackage`, never `json.loads`: a format change then reaches the builder too.
+    """
+    found = []
+    for path in sorted((PACKAGE / "pipeline" / "release").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "json"
+                and node.attr in {"load", "loads"}
+            ):
+                found.append(f"{path.relative_to(SRC)}:{node.lineno} json.{node.attr}")
+    assert found == []
