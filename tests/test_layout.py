@@ -66,3 +66,19 @@ def test_the_builder_reads_release_json_only_through_the_format_parsers() -> Non
             ):
                 found.append(f"{path.relative_to(SRC)}:{node.lineno} json.{node.attr}")
     assert found == []
+
+
+def test_temp_files_beside_a_target_are_made_only_in_fsutil() -> None:
+    """Temp file + rename lives in `_fsutil` (`write_atomic`, `write_atomic_with`,
+    `temp_file`); nothing else calls ``mkstemp`` or spells a temp suffix.
+    """
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "_fsutil.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "mkstemp":
+                found.append(f"{path.relative_to(SRC)}:{node.lineno} mkstemp")
+            if isinstance(node, ast.Constant) and node.value in {".tmp", ".part"}:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno} {node.value!r}")
+    assert found == []

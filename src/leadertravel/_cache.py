@@ -50,7 +50,7 @@ from typing import Any
 from leadertravel._config import lock_timeout
 from leadertravel._errors import CacheError, CacheLocked
 from leadertravel._format import INDEX, MANIFEST, VERSION_RE, check_version
-from leadertravel._fsutil import write_atomic
+from leadertravel._fsutil import PART_SUFFIX, TEMP_SUFFIX, is_temp_name, write_atomic
 
 __all__ = [
     "SOURCE_META",
@@ -295,7 +295,7 @@ class SourceCache:
         """
         vdir = self.version_dir(version)
         try:
-            names = list(vdir.iterdir()) + list((vdir / _STAMPS).glob(".*.tmp"))
+            names = list(vdir.iterdir()) + list((vdir / _STAMPS).glob(f".*{TEMP_SUFFIX}"))
         except FileNotFoundError:
             return
         except OSError as err:
@@ -303,9 +303,8 @@ class SourceCache:
         now = time.time()
         for path in names:
             try:
-                stale = path.name.startswith(".") and (
-                    (path.name.startswith(f".{name}.") and path.name.endswith(".part"))
-                    or (path.name.endswith(".tmp") and now - path.stat().st_mtime > STALE_SECONDS)
+                stale = is_temp_name(path.name, of=name, suffix=PART_SUFFIX) or (
+                    is_temp_name(path.name) and now - path.stat().st_mtime > STALE_SECONDS
                 )
                 if stale:
                     logger.info("removing %s, left by an interrupted download", path)

@@ -29,7 +29,7 @@ from filelock import FileLock, Timeout
 
 from leadertravel._errors import ReleaseExists
 from leadertravel._format import DEFAULT_NAME, FORMAT_VERSION, INDEX, PAGE
-from leadertravel._fsutil import fsync, write_atomic
+from leadertravel._fsutil import fsync, is_temp_name, write_atomic
 from leadertravel._index import parse_index, render_index
 
 __all__ = [
@@ -226,6 +226,6 @@ def _remove_stale(releases: Path) -> None:
         if path.is_dir() and not path.is_symlink() and path.name.startswith(STAGING_PREFIX):
             log.warning("removing %s, left by an interrupted build or publication", path)
             shutil.rmtree(path)
-        elif path.name.startswith((f".{INDEX}.", f".{PAGE}.")) and path.name.endswith(".tmp"):
+        elif is_temp_name(path.name, of=INDEX) or is_temp_name(path.name, of=PAGE):
             log.warning("removing %s, left by an interrupted index update", path)
             path.unlink()
