@@ -133,6 +133,19 @@ def test_bad_stop_note(scratch: tuple[Path, Path], row: str, error: str) -> None
         import_historian(sources, root=root)
 
 
+@pytest.mark.parametrize("name", ["stop_notes.csv", "locale_exceptions.csv"])
+def test_wrong_header_of_a_curated_input_is_one_problem(
+    scratch: tuple[Path, Path], name: str
+) -> None:
+    """A renamed column is named with the expected header (it once raised a bare KeyError)."""
+    sources, root = scratch
+    path = root / "data" / "historian" / name
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("renamed," + lines[0].split(",", 1)[1] + "".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(SourceInputError, match=rf"{name}: columns \['renamed', .* differ from"):
+        import_historian(sources, root=root)
+
+
 def test_namesake_next_to_the_visit_wins_without_a_curated_pin(
     scratch: tuple[Path, Path],
 ) -> None:

@@ -8,12 +8,12 @@ no locality) — everything the rows are made from.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
+from leadertravel.pipeline.importers.historian._csv import read_rows
 from leadertravel.pipeline.importers.historian._dedupe import Merge, Visit, merge_duplicates
 from leadertravel.pipeline.importers.historian._locales import split_locale
 from leadertravel.pipeline.importers.historian._parse import Record, Term, read_records, read_terms
@@ -82,8 +82,7 @@ class TravelsInputs:
 def read_locale_exceptions(path: Path) -> tuple[str, ...]:
     if not path.is_file():
         return ()
-    with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(r["text"] for r in csv.DictReader(fh))
+    return tuple(row["text"] for _, row in read_rows(path, ["text", "remarks"]))
 
 
 def read_stop_notes(
@@ -106,29 +105,28 @@ def read_stop_notes(
         return {}
     known = {r.record_id: r for r in records}
     notes: dict[tuple[str, str], list[str]] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for lineno, row in enumerate(csv.DictReader(fh), start=2):
-            record = known.get(row["record_id"])
-            if record is None or not row["remarks"]:
-                msg = (
-                    f"{path}:{lineno}: record_id {row['record_id']!r} is not a source record "
-                    "or the row has no remarks; fix the id or drop the row"
-                )
-                raise SourceInputError(msg)
-            if record.record_id in merged:
-                msg = (
-                    f"{path}:{lineno}: record {record.record_id} was merged into another record "
-                    "(see the merge report); attach the note to the kept record's id"
-                )
-                raise SourceInputError(msg)
-            parts = split_locale(record.locale or "", keep=keep)
-            if row["locality"] and row["locality"] not in parts:
-                msg = (
-                    f"{path}:{lineno}: locality {row['locality']!r} is not one of record "
-                    f"{record.record_id}'s places {list(parts)}; copy one as the source spells it"
-                )
-                raise SourceInputError(msg)
-            notes.setdefault((row["record_id"], row["locality"]), []).append(row["remarks"])
+    for lineno, row in read_rows(path, ["record_id", "locality", "remarks"]):
+        record = known.get(row["record_id"])
+        if record is None or not row["remarks"]:
+            msg = (
+                f"{path}:{lineno}: record_id {row['record_id']!r} is not a source record "
+                "or the row has no remarks; fix the id or drop the row"
+            )
+            raise SourceInputError(msg)
+        if record.record_id in merged:
+            msg = (
+                f"{path}:{lineno}: record {record.record_id} was merged into another record "
+                "(see the merge report); attach the note to the kept record's id"
+            )
+            raise SourceInputError(msg)
+        parts = split_locale(record.locale or "", keep=keep)
+        if row["locality"] and row["locality"] not in parts:
+            msg = (
+                f"{path}:{lineno}: locality {row['locality']!r} is not one of record "
+                f"{record.record_id}'s places {list(parts)}; copy one as the source spells it"
+            )
+            raise SourceInputError(msg)
+        notes.setdefault((row["record_id"], row["locality"]), []).append(row["remarks"])
     return notes
 
 
