@@ -18,16 +18,9 @@ Environment variables: ``LEADERTRAVEL_SOURCE`` (release root URL or directory),
 read in ``leadertravel._config``.
 """
 
-from leadertravel._api import (
-    cache_info,
-    clear_cache,
-    describe,
-    load,
-    load_all,
-    load_arrow,
-    path,
-    versions,
-)
+from leadertravel._api import load, load_all, load_arrow, path, versions
+from leadertravel._cacheroot import cache_info, clear_cache
+from leadertravel._describe import describe
 from leadertravel._errors import (
     BuildError,
     CacheError,
@@ -57,8 +50,6 @@ from leadertravel._errors import (
 )
 from leadertravel._panels import country_years, dyad_years
 from leadertravel._plot import plot_trip, plot_trips_per_year, plot_world, trip_html
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
@@ -102,3 +93,13 @@ __all__ = [
     "trip_html",
     "versions",
 ]
+
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the package metadata on first use (`_version`)."""
+    if name == "__version__":
+        from leadertravel._version import package_version
+
+        return package_version()
+    msg = f"module 'leadertravel' has no attribute {name!r}"
+    raise AttributeError(msg)

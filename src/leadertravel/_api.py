@@ -1,4 +1,6 @@
-"""The public loader: list versions, load tables, describe them, manage the cache.
+"""The public loader: list versions and load tables.
+
+`describe` is in `leadertravel._describe`, the cache functions in `leadertravel._cacheroot`.
 
 Every function resolves 'latest' through the source's ``index.json`` once and then works
 with that pinned version, so one call never mixes two releases (`leadertravel._resolve`);
@@ -19,24 +21,14 @@ from typing import Any, Literal
 import pandas as pd
 import pyarrow as pa
 
-from leadertravel._config import cache_root
 from leadertravel._errors import IntegrityError, ManifestError, SchemaViolation, UsageError
 from leadertravel._fetch import verified_all, verified_bytes, verified_path
 from leadertravel._filters import typed_filters
 from leadertravel._manifest import Resource
 from leadertravel._resolve import Context
-from leadertravel._schema import check_values, enum_of, pandas_dtype, to_pandas
+from leadertravel._schema import check_values, to_pandas
 
-__all__ = [
-    "cache_info",
-    "clear_cache",
-    "describe",
-    "load",
-    "load_all",
-    "load_arrow",
-    "path",
-    "versions",
-]
+__all__ = ["load", "load_all", "load_arrow", "path", "versions"]
 
 logger = logging.getLogger("leadertravel")
 
@@ -382,139 +374,3 @@ def load_all(
         arrow = _read(data, res, version=release.version, columns=None, filters=None)
         frames[name] = _to_frame(arrow, res, dtype_backend, version=release.version)
     return frames
-
-
-def _constraints_text(spec: dict[str, Any]) -> str:
-    skip = {"required", "unique", "enum"}
-    items = [f"{k}={v}" for k, v in spec.get("constraints", {}).items() if k not in skip]
-    return "; ".join(items)
-
-
-def describe(
-    table: str,
-    *,
-    version: str = "latest",
-    source: PathLike | None = None,
-    cache_dir: PathLike | None = None,
-    offline: bool | None = None,
-) -> pd.DataFrame:
-    """Describe a table's fields from the release's Table Schema (no data is downloaded).
-
-    Parameters are those of `load`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per field: ``field``, ``type`` (Table Schema), ``dtype`` (what `load`
-        gives), ``required``, ``unique``, ``enum`` (allowed values, or empty),
-        ``constraints`` (the others, as text) and ``description``. ``attrs`` holds the
-        table's ``version``, ``rows``, ``primary_key`` and ``description``.
-
-    Examples
-    --------
-    >>> import leadertravel as lt
-    >>> from leadertravel._example import example_release
-    >>> root = example_release()
-    >>> d = lt.describe("trips", source=root, cache_dir=root.parent / "cache")
-    >>> d[["field", "type", "dtype", "required"]]
-            field     type          dtype  required
-    0     trip_id   string         string      True
-    1   leader_id   string         string      True
-    2  start_date     date  datetime64[s]      True
-    3  visit_type   string       category      True
-    4       stops  integer          Int64     False
-    >>> d.attrs["primary_key"], d.attrs["rows"]
-    (['trip_id'], 2)
-    """
-    context = Context.make(source, cache_dir, offline=offline)
-    release = context.release(version)
-    res = release.resource(table)
-    rows = []
-    for spec in res.schema["fields"]:
-        constraints = spec.get("constraints", {})
-        dtype = pandas_dtype(spec)
-        rows.append(
-            {
-                "field": spec["name"],
-                "type": spec.get("type", "string"),
-                "dtype": "category" if isinstance(dtype, pd.CategoricalDtype) else str(dtype),
-                "required": bool(constraints.get("required", False)),
-                "unique": bool(constraints.get("unique", False)),
-                "enum": ", ".join(enum_of(spec) or []),
-                "constraints": _constraints_text(spec),
-                "description": spec.get("description", ""),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    frame.attrs.update(
-        {
-            "table": res.name,
-            "version": release.version,
-            "rows": res.rows,
-            "primary_key": list(res.schema.get("primaryKey", [])),
-            "description": res.description,
-        }
-    )
-    return frame
-
-
-def cache_info(*, cache_dir: PathLike | None = None) -> pd.DataFrame:
-    """List the cached release files.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per file: ``source``, ``version``, ``file``, ``bytes``, ``verified_at``
-        (UTC time of the hash check, empty if never verified). ``attrs["cache_dir"]`` is
-        the cache root.
-
-    Examples
-    --------
-    >>> import leadertravel as lt
-    >>> from leadertravel._example import example_release
-    >>> root = example_release()
-    >>> cache = root.parent / "cache"
-    >>> _ = lt.load("trips", source=root, cache_dir=cache)
-    >>> lt.cache_info(cache_dir=cache)[["version", "file"]]
-      version              file
-    0   0.1.0  datapackage.json
-    1   0.1.0     trips.parquet
-    """
-    from leadertravel._cache import iter_entries
-
-    root = cache_root(cache_dir)
-    columns = ["source", "version", "file", "bytes", "verified_at"]
-    entries = [[getattr(e, c) for c in columns] for e in iter_entries(root)]
-    frame = pd.DataFrame(entries, columns=columns)
-    frame["bytes"] = frame["bytes"].astype("Int64")
-    frame.attrs["cache_dir"] = str(root)
-    return frame
-
-
-def clear_cache(version: str | None = None, *, cache_dir: PathLike | None = None) -> int:
-    """Delete cached releases: every version, or one version (of every source).
-
-    Parameters
-    ----------
-    version
-        ``MAJOR.MINOR.PATCH`` to delete only that version; ``None`` deletes everything.
-    cache_dir
-        Cache root; default ``LEADERTRAVEL_CACHE_DIR``, else the platform's user cache.
-
-    Returns
-    -------
-    int
-        Number of files removed.
-
-    Examples
-    --------
-    >>> import leadertravel as lt
-    >>> from leadertravel._example import example_release
-    >>> root = example_release()
-    >>> _ = lt.path("trips", source=root, cache_dir=root.parent / "cache")
-    >>> lt.clear_cache("0.1.0", cache_dir=root.parent / "cache")
-    4
-    """
-    from leadertravel._cache import clear
-
-    return clear(cache_root(cache_dir), version)

@@ -28,7 +28,8 @@ stamps and a refreshed index that cannot be written are kept in memory for the p
 anything that must be downloaded raises `CacheError` naming the directory. Every other
 I/O fault (disk full, a file where a directory belongs, a lock held too long) is a
 `CacheError` too. A cached file is never deleted because it failed a check: only an
-atomic rename of a verified download replaces it (``clear`` is the one way to delete).
+atomic rename of a verified download replaces it (``clear_cache`` is the one way to
+delete; listing and clearing the whole cache root is `leadertravel._cacheroot`).
 """
 
 from __future__ import annotations
@@ -39,34 +40,31 @@ import json
 import logging
 import os
 import re
-import shutil
 import socket
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from leadertravel._config import cache_root, lock_timeout
+from leadertravel._config import lock_timeout
 from leadertravel._errors import CacheError, CacheLocked
 from leadertravel._format import INDEX, MANIFEST, VERSION_RE, check_version
-from leadertravel._fsutil import write_atomic
+from leadertravel._fsutil import PART_SUFFIX, TEMP_SUFFIX, is_temp_name, write_atomic
 
 __all__ = [
-    "CacheEntry",
+    "SOURCE_META",
     "CacheVanished",
     "SourceCache",
     "cache_error",
-    "cache_root",
-    "clear",
-    "iter_entries",
-    "write_atomic",
+    "read_json",
 ]
 
 logger = logging.getLogger("leadertravel")
 
 _STAMPS = ".verified"
+#: A source directory's record of its location and of its cached index.
+SOURCE_META = "source.json"
 #: Temp files (``.tmp``) older than this are left by a killed process and are removed.
 STALE_SECONDS = 3600.0
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
@@ -115,7 +113,8 @@ def _read(path: Path) -> bytes | None:
         raise cache_error(err, "read", path) from err
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def read_json(path: Path) -> dict[str, Any] | None:
+    """Return a cached JSON object, or None if it is absent or not a JSON object."""
     data = _read(path)
     if data is None:
         return None
@@ -198,7 +197,7 @@ class SourceCache:
         A copy whose sha256 differs from the one recorded when it was stored is damaged:
         it is ignored (with a warning), as if nothing were cached.
         """
-        meta = _read_json(self.root / "source.json") or {}
+        meta = read_json(self.root / SOURCE_META) or {}
         data = _read(self.index_path())
         memory = _MEMORY_INDEX.get(str(self.root))
         fetched = meta.get("index_fetched_at")
@@ -217,7 +216,11 @@ class SourceCache:
 
     def _write_meta(self, meta: dict[str, Any]) -> bool:
         meta = {"source": self.location, **meta}
-        return self.write_optional(self.root / "source.json", json.dumps(meta, indent=1).encode())
+        return self.write_optional(self.root / SOURCE_META, json.dumps(meta, indent=1).encode())
+
+    def forget_index(self) -> None:
+        """Drop an index kept in memory only (its source directory is being removed)."""
+        _MEMORY_INDEX.pop(str(self.root), None)
 
     def store_index(self, data: bytes) -> None:
         """Cache a freshly fetched ``index.json`` (in memory only if the cache is read-only)."""
@@ -258,7 +261,7 @@ class SourceCache:
         try:
             lock.acquire()
         except Timeout as err:
-            holder = _read_json(owner) or {}
+            holder = read_json(owner) or {}
             who = (
                 f"process {holder.get('pid')} on {holder.get('host')} since "
                 f"{holder.get('since')} ({holder.get('doing')})"
@@ -292,7 +295,7 @@ class SourceCache:
         """
         vdir = self.version_dir(version)
         try:
-            names = list(vdir.iterdir()) + list((vdir / _STAMPS).glob(".*.tmp"))
+            names = list(vdir.iterdir()) + list((vdir / _STAMPS).glob(f".*{TEMP_SUFFIX}"))
         except FileNotFoundError:
             return
         except OSError as err:
@@ -300,9 +303,8 @@ class SourceCache:
         now = time.time()
         for path in names:
             try:
-                stale = path.name.startswith(".") and (
-                    (path.name.startswith(f".{name}.") and path.name.endswith(".part"))
-                    or (path.name.endswith(".tmp") and now - path.stat().st_mtime > STALE_SECONDS)
+                stale = is_temp_name(path.name, of=name, suffix=PART_SUFFIX) or (
+                    is_temp_name(path.name) and now - path.stat().st_mtime > STALE_SECONDS
                 )
                 if stale:
                     logger.info("removing %s, left by an interrupted download", path)
@@ -326,7 +328,7 @@ class SourceCache:
         data = _read(path)
         if data is None:
             return None, True
-        stamp = _read_json(self._stamp_path(path))
+        stamp = read_json(self.stamp_path(path))
         recorded = stamp.get("sha256") if stamp else None
         return data, not isinstance(recorded, str) or recorded == _sha(data)
 
@@ -335,7 +337,7 @@ class SourceCache:
         path = self.manifest_path(version)
         self.write(path, data)
         self.stamp(path, sha256=_sha(data), size=len(data), schema_checked=False)
-        if not (self.root / "source.json").is_file():
+        if not (self.root / SOURCE_META).is_file():
             self._write_meta({})
 
     def file_path(self, version: str, name: str) -> Path:
@@ -344,12 +346,13 @@ class SourceCache:
 
     # -- verification stamps ----------------------------------------------------------
     @staticmethod
-    def _stamp_path(path: Path) -> Path:
+    def stamp_path(path: Path) -> Path:
+        """Path of the verification stamp of a cached file."""
         return path.parent / _STAMPS / f"{path.name}.json"
 
     def stamp_of(self, path: Path, *, sha256: str, size: int) -> dict[str, Any] | None:
         """Return the stamp of ``path`` if it records these bytes (sha256 and size)."""
-        stamp = _read_json(self._stamp_path(path))
+        stamp = read_json(self.stamp_path(path))
         if stamp is None or stamp.get("sha256") != sha256 or stamp.get("bytes") != size:
             return None
         return stamp
@@ -375,12 +378,12 @@ class SourceCache:
         }
         if crc32 is not None:
             record["crc32"] = crc32
-        self.write_optional(self._stamp_path(path), json.dumps(record, indent=1).encode())
+        self.write_optional(self.stamp_path(path), json.dumps(record, indent=1).encode())
 
     def unstamp(self, path: Path) -> None:
         """Forget that ``path`` was verified (the file stays until a verified copy replaces it)."""
         try:
-            self._stamp_path(path).unlink(missing_ok=True)
+            self.stamp_path(path).unlink(missing_ok=True)
         except OSError as err:
             logger.debug("cannot remove the stamp of %s: %s", path, err)
 
@@ -397,86 +400,3 @@ class SourceCache:
             for child in children
             if VERSION_RE.fullmatch(child.name) and (child / MANIFEST).is_file()
         ]
-
-
-class CacheEntry(NamedTuple):
-    """One cached release file."""
-
-    source: str
-    version: str
-    file: str
-    bytes: int
-    verified_at: str | None
-
-
-def _children(path: Path) -> list[Path]:
-    try:
-        return sorted(path.iterdir())
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    except OSError as err:
-        raise cache_error(err, "list", path) from err
-
-
-def _source_dirs(root: Path) -> Iterator[tuple[Path, str]]:
-    for child in _children(root):
-        meta = _read_json(child / "source.json") if child.is_dir() else None
-        if meta is not None:
-            yield child, str(meta.get("source", child.name))
-
-
-def iter_entries(root: Path) -> Iterator[CacheEntry]:
-    """Yield every cached release file under a cache root, sorted by source, version, file."""
-    for src_dir, location in _source_dirs(root):
-        for vdir in (p for p in _children(src_dir) if p.is_dir()):
-            for path in _children(vdir):
-                if path.name.startswith("."):
-                    continue
-                stamp = _read_json(vdir / _STAMPS / f"{path.name}.json")
-                verified = str(stamp["verified_at"]) if stamp and "verified_at" in stamp else None
-                try:
-                    if not path.is_file():
-                        continue
-                    size = path.stat().st_size
-                except FileNotFoundError:  # removed meanwhile
-                    continue
-                yield CacheEntry(location, vdir.name, path.name, size, verified)
-
-
-def _rmtree(path: Path) -> None:
-    def onexc(func: Any, failed: str, err: BaseException) -> None:
-        if isinstance(err, FileNotFoundError):
-            return  # removed by someone else meanwhile
-        if isinstance(err, OSError):
-            raise cache_error(err, "remove", Path(failed)) from err
-        raise err
-
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(path, onexc=onexc)
-    else:  # pragma: no cover - Python 3.11
-        shutil.rmtree(path, onerror=lambda f, p, info: onexc(f, p, info[1]))
-
-
-def clear(root: Path, version: str | None = None) -> int:
-    """Delete cached releases (all, or one version of every source); return files removed.
-
-    Each version is removed holding its lock, so a load filling it finishes first; lock
-    files stay (removing one would let two processes hold "the" lock at once).
-    """
-    if version is not None:
-        check_version(version)
-    removed = 0
-    for src_dir, location in list(_source_dirs(root)):
-        cache = SourceCache(src_dir, location)
-        versions = [version] if version is not None else cache.cached_versions()
-        for v in versions:
-            vdir = cache.version_dir(v)
-            if not vdir.is_dir():
-                continue
-            with cache.lock(v, doing="clearing the cache"):
-                removed += sum(1 for p in vdir.rglob("*") if p.is_file())
-                _rmtree(vdir)
-        if version is None:
-            _MEMORY_INDEX.pop(str(src_dir), None)
-            _rmtree(src_dir)
-    return removed

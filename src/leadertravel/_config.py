@@ -15,6 +15,9 @@ LEADERTRAVEL_LATEST_TTL   seconds a resolved 'latest' is trusted               2
 LEADERTRAVEL_RETRIES      retries of a transient failure (HTTP 5xx/429, reset) 2
 LEADERTRAVEL_LOCK_TIMEOUT seconds to wait for another process's cache lock     120
 ========================  ===================================================  ==========
+
+The build commands read one more: ``LEADERTRAVEL_PROJECT_ROOT``, the project checkout to
+validate and build when no ``--root`` is given (`project_root_setting`).
 """
 
 from __future__ import annotations
@@ -30,12 +33,14 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "LATEST_TTL",
     "LOCK_TIMEOUT",
+    "PROJECT_ROOT_VAR",
     "RETRIES",
     "SOURCE_HINT",
     "cache_root",
     "latest_ttl",
     "lock_timeout",
     "offline",
+    "project_root_setting",
     "retries",
     "source_location",
     "timeout",
@@ -58,6 +63,8 @@ LATEST_TTL = 6 * 3600.0
 RETRIES = 2
 #: Seconds to wait for a cache lock held by another process (one file's download).
 LOCK_TIMEOUT = 120.0
+#: The environment variable naming the project checkout of the build commands.
+PROJECT_ROOT_VAR = "LEADERTRAVEL_PROJECT_ROOT"
 
 
 def _number(name: str, default: float, *, example: str, minimum: float = 0.0) -> float:
@@ -166,3 +173,8 @@ def retries() -> int:
         msg = f"LEADERTRAVEL_RETRIES={raw!r} is not a whole number from 0 to 10; set e.g. 2"
         raise UsageError(msg)
     return int(raw)
+
+
+def project_root_setting() -> str | None:
+    """Return ``LEADERTRAVEL_PROJECT_ROOT`` (the build's project checkout), or None if unset."""
+    return os.environ.get(PROJECT_ROOT_VAR) or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["DATE", "DATETIME", "OFFSET", "TIME", "is_iso_date"]
+__all__ = ["DATE", "DATETIME", "DATETIME_LOOSE", "OFFSET", "TIME", "is_iso_date"]
 
 #: A calendar date written ``YYYY-MM-DD`` (the shape only; see `is_iso_date`).
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -21,6 +21,8 @@ TIME = r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
 OFFSET = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
 #: A Table Schema ``datetime``: date ``T`` time, optional offset.
 DATETIME = f"{DATE}T{TIME}{OFFSET}"
+#: A date-time as a user may type it (a loader filter): ``T`` or a space, seconds optional.
+DATETIME_LOOSE = rf"{DATE}[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]+)?)?{OFFSET}"
 
 _DATE_RE = re.compile(DATE)
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from leadertravel._cache import cache_error
 from leadertravel._errors import HashMismatch, LeadertravelError, TruncatedDownload
-from leadertravel._fsutil import sha256_file
+from leadertravel._fsutil import PART_SUFFIX, sha256_file, temp_file
 from leadertravel._progress import progress_bar
 from leadertravel._source import Source
 
@@ -86,10 +85,9 @@ def download_verified(
         The temporary file could not be written (disk full, directory removed …).
     """
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        fd, tmp = temp_file(dest, suffix=PART_SUFFIX)
     except OSError as err:
         raise cache_error(err, "create a temporary file in", dest.parent) from err
-    tmp = Path(tmp_name)
     try:
         digest = hashlib.sha256()
         got = 0

@@ -21,11 +21,11 @@ Every file is written to a temporary file beside the target and renamed into pla
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from leadertravel._fsutil import write_atomic_with
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -217,25 +217,15 @@ def export_frame(
         msg = f"format {fmt!r} is not one of {', '.join(FORMATS)}"
         raise ValueError(msg)
     path.parent.mkdir(parents=True, exist_ok=True)
-    written = [_atomic(path, lambda tmp: writers[fmt](frame, tmp))]
+    written = [write_atomic_with(path, lambda tmp: writers[fmt](frame, tmp), public=True)]
     if fmt == "csv":
         sidecar = path.with_name(f"{path.stem}.schema.json")
         # without foreign keys: they name other tables, which are not in this export
         alone = {k: v for k, v in schema.items() if k != "foreignKeys"}
         text = json.dumps(alone, indent=2, ensure_ascii=False) + "\n"
-        written.append(_atomic(sidecar, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+        written.append(
+            write_atomic_with(
+                sidecar, lambda tmp: tmp.write_text(text, encoding="utf-8"), public=True
+            )
+        )
     return written
-
-
-def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    """Run ``write`` on a temporary file beside ``path``, then rename it to ``path``."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        tmp.chmod(0o644)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path

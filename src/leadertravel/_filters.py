@@ -20,17 +20,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from leadertravel._dates import DATE, DATETIME_LOOSE
+
 __all__ = ["typed_filters"]
 
 _SET_OPS = {"in", "not in"}
 _OPS = {"==", "=", "!=", "<", "<=", ">", ">="} | _SET_OPS
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
-)
+_ISO_DATE = re.compile(DATE)
+_ISO_DATETIME = re.compile(DATETIME_LOOSE)
 
 
 def _convert(value: Any, ftype: str, column: str) -> Any:

@@ -1,15 +1,72 @@
-"""File-system helpers shared by the loader and the builder: atomic writes, hashing."""
+"""File-system helpers shared by the loader and the builder: atomic writes, hashing.
+
+Every temporary file beside a target ``<dir>/<name>`` is ``<dir>/.<name>.<random><suffix>``
+(`temp_file`); `is_temp_name` recognises one, so whoever sweeps up after a killed process
+spells the pattern in one place.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["fsync", "sha256_file", "write_atomic"]
+__all__ = [
+    "PART_SUFFIX",
+    "TEMP_SUFFIX",
+    "fsync",
+    "is_temp_name",
+    "sha256_file",
+    "temp_file",
+    "write_atomic",
+    "write_atomic_with",
+]
 
 _CHUNK = 1 << 20
+
+#: Suffix of the temp file of an atomic write (`write_atomic`, `write_atomic_with`).
+TEMP_SUFFIX = ".tmp"
+#: Suffix of the temp file of a download in progress (renamed once verified).
+PART_SUFFIX = ".part"
+
+
+def temp_file(path: Path, *, suffix: str = TEMP_SUFFIX) -> tuple[int, Path]:
+    """Create a private temp file beside ``path``; return its open descriptor and path.
+
+    Its name is ``.<path.name>.<random><suffix>``: hidden, and recognised by
+    `is_temp_name`. The caller closes the descriptor and renames or removes the file.
+
+    Examples
+    --------
+    >>> import os, tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     fd, temp = temp_file(pathlib.Path(tmp) / "x.json")
+    ...     os.close(fd)
+    ...     is_temp_name(temp.name, of="x.json"), is_temp_name(temp.name, of="y.json")
+    (True, False)
+    """
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    return fd, Path(name)
+
+
+def is_temp_name(name: str, *, of: str | None = None, suffix: str = TEMP_SUFFIX) -> bool:
+    """Whether file name ``name`` is a `temp_file` name (of target ``of``, if given).
+
+    Examples
+    --------
+    >>> is_temp_name(".index.json.k2j4d.tmp", of="index.json")
+    True
+    >>> is_temp_name(".index.json.k2j4d.tmp"), is_temp_name("index.json")
+    (True, False)
+    >>> is_temp_name(".x.parquet.abc.part", of="x.parquet", suffix=PART_SUFFIX)
+    True
+    """
+    prefix = "." if of is None else f".{of}."
+    return (
+        name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix) + len(suffix)
+    )
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -64,8 +121,7 @@ def write_atomic(
     (b'{}', ['x.json'], '0o100644')
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
+    fd, tmp = temp_file(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -80,3 +136,42 @@ def write_atomic(
         raise
     if sync_dir:
         fsync(path.parent)
+
+
+def write_atomic_with(
+    path: Path, write: Callable[[Path], object], *, public: bool = False, nonempty: bool = False
+) -> Path:
+    """Let ``write`` fill a temp file beside ``path``, then rename it to ``path``.
+
+    For writers that want a path, not bytes (a DataFrame's ``to_parquet``, a figure's
+    ``savefig``); `write_atomic` is the bytes version. ``public`` makes the file
+    world-readable; ``nonempty`` refuses (`OSError`) a writer that wrote nothing. The temp
+    file never outlives a failure and ``path`` is untouched by one.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = write_atomic_with(pathlib.Path(tmp) / "a" / "x.txt", lambda t: t.write_text("hi"))
+    ...     p.read_text(), sorted(q.name for q in p.parent.iterdir())
+    ('hi', ['x.txt'])
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = temp_file(path)
+    os.close(fd)
+    try:
+        write(tmp)
+        if nonempty and tmp.stat().st_size == 0:
+            msg = f"{path}: nothing was written"
+            raise OSError(msg)
+        if public:
+            tmp.chmod(0o644)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

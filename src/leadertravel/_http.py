@@ -15,7 +15,7 @@ One boundary for the network. Whatever urllib, :mod:`http.client`, :mod:`socket`
 Every request has an overall deadline of ``LEADERTRAVEL_TIMEOUT`` seconds plus one second
 per `MIN_RATE` bytes it is expected to carry: when it passes, the request's sockets are
 shut down, whatever phase it is in, so a server dripping bytes cannot hold a load (and
-its cache lock) forever.
+its cache lock) forever (`leadertravel._deadline`).
 
 Redirects: at most `MAX_REDIRECTS`, never to another scheme than http(s), never from
 https to http. ``index.json`` and manifests decide what is verified, so they follow
@@ -28,13 +28,11 @@ gzip or deflate is decoded (bounded like any body), any other encoding refused.
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import http.client
 import logging
 import socket
 import ssl
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -45,6 +43,7 @@ from typing import IO, Any, NamedTuple, TypeVar
 from urllib.parse import SplitResult, urlsplit
 
 from leadertravel._config import SOURCE_HINT, retries
+from leadertravel._deadline import Deadline, watched_handlers
 from leadertravel._errors import (
     LeadertravelError,
     RemoteFileNotFound,
@@ -52,6 +51,7 @@ from leadertravel._errors import (
     SourceUnavailable,
     TruncatedDownload,
 )
+from leadertravel._version import package_version
 
 __all__ = ["MIN_RATE", "HttpSource", "Stream", "check_url", "retrying"]
 
@@ -132,78 +132,6 @@ def _refusal(old_url: str, new_url: str, *, same_origin: bool) -> str:
         "index.json and manifests follow redirects only within their origin, because they "
         "decide what the loader verifies; if you trust the new location, use it as the source"
     )
-
-
-class _Deadline:
-    """Shuts down a request's sockets when its time is up, in whatever phase it is."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    @staticmethod
-    def _shutdown(sock: socket.socket) -> None:
-        with contextlib.suppress(OSError):  # already closed
-            sock.shutdown(socket.SHUT_RDWR)
-
-    def attach(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            expired = self.expired
-        if expired:
-            self._shutdown(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            sockets = list(self._sockets)
-        for sock in sockets:
-            self._shutdown(sock)
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-
-def _watched(base: Callable[..., http.client.HTTPConnection], deadline: _Deadline) -> Any:
-    """Return a connection factory for urllib whose sockets the deadline can shut down."""
-
-    def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
-        conn = base(host, **kwargs)
-        create = conn._create_connection  # type: ignore[attr-defined]
-
-        def connect(*args: Any, **kw: Any) -> socket.socket:
-            sock: socket.socket = create(*args, **kw)
-            deadline.attach(sock)
-            return sock
-
-        conn._create_connection = connect  # type: ignore[attr-defined]
-        return conn
-
-    return make
-
-
-class _Watching:
-    """Mixin for urllib's handlers: connections whose sockets the deadline can shut down."""
-
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self.deadline = deadline
-
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)  # type: ignore[misc]
-
-
-class _HTTPHandler(_Watching, urllib.request.HTTPHandler):
-    pass
-
-
-class _HTTPSHandler(_Watching, urllib.request.HTTPSHandler):
-    pass
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
@@ -304,7 +232,7 @@ class HttpSource:
         """Full URL of ``name``."""
         return self.base + name
 
-    def _failure(self, url: str, err: BaseException, deadline: _Deadline) -> SourceError:
+    def _failure(self, url: str, err: BaseException, deadline: Deadline) -> SourceError:
         """Return the leadertravel error for whatever a request raised."""
         cause = err.reason if isinstance(err, urllib.error.URLError) else err
         transient = False
@@ -346,15 +274,16 @@ class HttpSource:
         error.retry_after = _retry_after(headers)
         return error
 
-    def _connect(self, url: str, deadline: _Deadline, *, same_origin: bool) -> IO[bytes]:
-        from leadertravel import __version__
-
+    def _connect(self, url: str, deadline: Deadline, *, same_origin: bool) -> IO[bytes]:
         opener = urllib.request.build_opener(
-            _HTTPHandler(deadline), _HTTPSHandler(deadline), _Redirects(same_origin=same_origin)
+            *watched_handlers(deadline), _Redirects(same_origin=same_origin)
         )
         request = urllib.request.Request(
             url,
-            headers={"User-Agent": f"leadertravel/{__version__}", "Accept-Encoding": "identity"},
+            headers={
+                "User-Agent": f"leadertravel/{package_version()}",
+                "Accept-Encoding": "identity",
+            },
         )
         try:
             response: IO[bytes] = opener.open(request, timeout=self.timeout)
@@ -367,7 +296,7 @@ class HttpSource:
         return response
 
     def _chunks(
-        self, url: str, response: Any, deadline: _Deadline, length: int | None
+        self, url: str, response: Any, deadline: Deadline, length: int | None
     ) -> Iterator[bytes]:
         decoder = _decoder(url, response.headers)
         got = 0
@@ -405,7 +334,7 @@ class HttpSource:
         """
         url = self.url(name)
         hint = JSON_SIZE_HINT if size is None else size
-        deadline = _Deadline(self.timeout + hint / MIN_RATE)
+        deadline = Deadline(self.timeout + hint / MIN_RATE)
         try:
             response = self._connect(url, deadline, same_origin=size is None)
             with response:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from leadertravel._dates import is_iso_date
 from leadertravel._errors import ManifestError, ReleaseNotFound, UnsafeManifest
 from leadertravel._format import (
+    DEFAULT_NAME,
     FORMAT_VERSION,
     INDEX,
     check_format,
@@ -37,9 +38,14 @@ class VersionEntry(NamedTuple):
 
 
 class Index(NamedTuple):
-    """The parsed ``index.json`` of a release root."""
+    """The parsed ``index.json`` of a release root.
+
+    ``latest`` is ``""`` only for the empty index a release root starts with
+    (``parse_index(..., allow_empty=True)``); the loader never sees one.
+    """
 
     format_version: int
+    name: str
     latest: str
     versions: tuple[VersionEntry, ...]
 
@@ -57,7 +63,7 @@ class Index(NamedTuple):
         raise ReleaseNotFound(msg)
 
 
-def parse_index(data: bytes, *, where: str) -> Index:
+def parse_index(data: bytes, *, where: str, allow_empty: bool = False) -> Index:
     """Parse and check the bytes of an ``index.json``.
 
     Parameters
@@ -66,17 +72,24 @@ def parse_index(data: bytes, *, where: str) -> Index:
         The file's bytes.
     where
         Its location (URL or path), for error messages.
+    allow_empty
+        Accept an index listing no versions and no ``latest`` (a release root before its
+        first release; the builder's view). The loader refuses it: nothing is published.
 
     Examples
     --------
     >>> idx = parse_index(b'{"format_version": 1, "latest": "0.1.0", "versions": '
     ...                   b'[{"version": "0.1.0", "released": "2026-11-01", '
     ...                   b'"path": "0.1.0/datapackage.json"}]}', where="index.json")
-    >>> idx.latest, idx.names()
-    ('0.1.0', ['0.1.0'])
+    >>> idx.latest, idx.names(), idx.name
+    ('0.1.0', ['0.1.0'], 'leadertravel')
+    >>> parse_index(b'{"format_version": 1, "name": "demo", "versions": []}',
+    ...             where="index.json", allow_empty=True)
+    Index(format_version=1, name='demo', latest='', versions=())
     """
     obj = load_json(data, where)
     fmt = check_format(obj, where)
+    name = str(obj.get("name", DEFAULT_NAME))
     raw_versions = require(obj, "versions", list, where)
     entries: list[VersionEntry] = []
     for i, raw in enumerate(raw_versions):
@@ -100,6 +113,8 @@ def parse_index(data: bytes, *, where: str) -> Index:
             )
             raise UnsafeManifest(msg)
         entries.append(VersionEntry(version, released, path))
+    if not entries and allow_empty and "latest" not in obj:
+        return Index(fmt, name, "", ())
     if not entries:
         msg = f"{where}: lists no versions; nothing is published at this source yet"
         raise ManifestError(msg)
@@ -110,7 +125,7 @@ def parse_index(data: bytes, *, where: str) -> Index:
     if latest not in {e.version for e in entries}:
         msg = f"{where}: latest {latest!r} is not among the listed versions"
         raise ManifestError(msg)
-    return Index(fmt, latest, tuple(entries))
+    return Index(fmt, name, latest, tuple(entries))
 
 
 def render_index(name: str, entries: Iterable[Mapping[str, str]]) -> bytes:

@@ -160,7 +160,7 @@ def _parse_resource(raw: object, at: str) -> Resource:
     )
 
 
-def parse_datapackage(data: bytes, *, where: str, version: str) -> Release:
+def parse_datapackage(data: bytes, *, where: str, version: str | None = None) -> Release:
     """Parse and check the bytes of a release's ``datapackage.json``.
 
     Parameters
@@ -170,11 +170,13 @@ def parse_datapackage(data: bytes, *, where: str, version: str) -> Release:
     where
         Its location, for error messages.
     version
-        The version the index says this is; the descriptor must agree.
+        The version the index says this is; the descriptor must agree. ``None`` (a
+        release directory checked on its own, e.g. while staged) takes the one it declares.
     """
     obj = load_json(data, where)
     fmt = check_format(obj, where)
     declared = check_version(obj.get("version"), where=f"{where}: version", in_file=True)
+    version = declared if version is None else version
     if declared != version:
         msg = f"{where}: declares version {declared!r} but is published as {version!r}"
         raise ManifestError(msg)

@@ -50,7 +50,7 @@ SHAPE = {
     "kim-jong-il-2004-04-18": (3, 4, 2),
     "kim-jong-il-2006-01-10": (5, 6, 2),
     "kim-jong-il-2010-05-03": (4, 5, 2),
-    "kim-jong-il-2010-08-26": (3, 4, 2),
+    "kim-jong-il-2010-08-26": (4, 5, 2),
     "kim-jong-il-2011-05-20": (6, 7, 2),
     "kim-jong-il-2011-08-20": (8, 9, 3),
     "kim-jong-un-2018-03-25": (1, 2, 2),
@@ -94,13 +94,15 @@ def test_frictionless_validates_the_package(repo_root: Path) -> None:
 
 def test_counts(tables: Tables) -> None:
     assert len(tables["trips"]) == len(SHAPE) == 22
-    assert len(tables["stops"]) == 72
-    assert len(tables["legs"]) == 94
+    # 2026-12-01 follow-ups: + the Mudanjiang stop and leg of August 2010, the Tumen-Namyang
+    # crossing point, 12 sources and 36 citations (tests below)
+    assert len(tables["stops"]) == 73
+    assert len(tables["legs"]) == 95
     assert len(tables["border_crossings"]) == 52
     assert len(tables["leaders"]) == 3
-    assert len(tables["places"]) == 44
-    assert len(tables["sources"]) == 122
-    assert len(tables["citations"]) == 539
+    assert len(tables["places"]) == 45
+    assert len(tables["sources"]) == 134
+    assert len(tables["citations"]) == 575
 
 
 def test_shape_of_each_trip(tables: Tables) -> None:
@@ -361,6 +363,17 @@ def test_dong_dang_crossing_sits_on_the_border_north_of_the_station(tables: Tabl
     assert float(place["coord_uncertainty_km"]) <= 3
 
 
+def test_tumen_crossing_is_the_rail_bridge_not_the_midpoint_of_the_towns(tables: Tables) -> None:
+    place = tables["places"].set_index("place_id").loc["chn-tumen-namyang-bridge"]
+    point = (float(place["lat"]), float(place["lon"]))
+    bridge = (42.94889, 129.84944)  # 42°56'56"N 129°50'58"E (German Wikipedia)
+    midpoint = (42.95803, 129.84885)  # of GeoNames Tumen 2034340 and Namyang 2042503
+    assert _km(point, bridge) < 0.1
+    assert _km(point, midpoint) > 0.9
+    assert float(place["coord_uncertainty_km"]) <= 1
+    assert "Tumen-Eisenbahnbrücke" in place["remarks"]
+
+
 # City places that end recorded flights, and the airport those flights used.
 FLIGHT_CITIES = {"prk-pyongyang": "FNJ", "sgp-singapore": "SIN", "vnm-hanoi": "HAN"}
 FLIGHT_CITIES |= {"chn-beijing": "PEK", "chn-dalian": "DLC", "rus-yakutsk": "YKS"}
@@ -484,7 +497,8 @@ def test_kim_jong_il_china_trips_2000_2001_2010(tables: Tables) -> None:
 def test_kim_jong_il_china_trips_2010_and_2011(tables: Tables) -> None:
     august, may = "kim-jong-il-2010-08-26", "kim-jong-il-2011-05-20"
     stops, modes, crossings = _trip_shape(tables, august)
-    assert stops == ["chn-jilin", "chn-changchun", "chn-harbin"] and set(modes) == {"rail"}
+    assert stops == ["chn-jilin", "chn-changchun", "chn-harbin", "chn-mudanjiang"]
+    assert set(modes) == {"rail"}
     assert crossings == [("PRK", "CHN", "prk-manpo-jian-bridge"), ("CHN", "PRK", "-")]
     stops, modes, crossings = _trip_shape(tables, may)
     assert stops == [
@@ -496,7 +510,10 @@ def test_kim_jong_il_china_trips_2010_and_2011(tables: Tables) -> None:
         "chn-dandong",
     ]
     assert modes == ["rail", "rail", "rail", "road", "rail", "rail", "rail"]
-    assert crossings == [("PRK", "CHN", "-"), ("CHN", "PRK", "chn-dandong-sinuiju-bridge")]
+    assert crossings == [
+        ("PRK", "CHN", "chn-tumen-namyang-bridge"),
+        ("CHN", "PRK", "chn-dandong-sinuiju-bridge"),
+    ]
     trips = tables["trips"].set_index("trip_id")
     assert (trips.loc[may, "start_date"], trips.loc[may, "end_date"]) == (
         _day("2011-05-20"),
@@ -576,3 +593,58 @@ def test_completeness_claims_hold_in_the_data(tables: Tables) -> None:
     assert china.index("kim-jong-il-2010-05-03") == 4 and len(china) == 7
     russia = sorted(t for t, c in first_country.items() if c == "RUS")
     assert russia[-1] == "kim-jong-il-2011-08-20" and len(russia) == 3
+
+
+def _dates(frame: pd.DataFrame, record_id: str, *fields: str) -> list[str | None]:
+    key = {"stops": "stop_id", "legs": "leg_id", "border_crossings": "crossing_id"}
+    table = next(k for k, v in key.items() if v in frame and record_id in set(frame[v]))
+    row = frame.set_index(key[table]).loc[record_id]
+    return [None if pd.isna(row[f]) else row[f].strftime("%Y-%m-%d") for f in fields]
+
+
+def test_kim_jong_il_follow_ups_of_the_fact_check(tables: Tables) -> None:
+    """Facts the fact-check found missing, each added from reports of the day."""
+    stops, legs, crossings = tables["stops"], tables["legs"], tables["border_crossings"]
+    days = ("arrival_date", "departure_date")
+    # May 2010: Tianjin on 5 May, by train in, by car on to Beijing (Dong-A Ilbo, Money Today)
+    assert _dates(stops, "kim-jong-il-2010-05-03-s03", *days) == ["2010-05-05", "2010-05-05"]
+    assert _dates(legs, "kim-jong-il-2010-05-03-l03", "arrive_date") == ["2010-05-05"]
+    # August 2010: out of Harbin on the morning of 30 August, Mudanjiang that afternoon, home
+    # the same day; the crossing point stays unknown (Tumen-Namyang expected, not confirmed)
+    august = "kim-jong-il-2010-08-26"
+    assert _dates(stops, f"{august}-s03", *days) == ["2010-08-29", "2010-08-30"]
+    assert _dates(stops, f"{august}-s04", *days) == ["2010-08-30", "2010-08-30"]
+    home = _of(crossings, august).iloc[-1]
+    assert home["leg_id"] == f"{august}-l05" and pd.isna(home["crossing_place_id"])
+    assert _dates(crossings, home["crossing_id"], "crossed_on") == ["2010-08-30"]
+    assert _of(legs, august).iloc[3]["distance_km"] == pytest.approx(269.4, abs=0.1)
+    # May 2011: into China at Tumen from Namyang; Nanjing left on 24 May, Beijing on 25 May
+    may = "kim-jong-il-2011-05-20"
+    assert _of(crossings, may).iloc[0]["crossing_place_id"] == "chn-tumen-namyang-bridge"
+    assert _dates(stops, f"{may}-s04", "departure_date") == ["2011-05-24"]
+    assert _dates(legs, f"{may}-l05", "depart_date", "arrive_date") == ["2011-05-24", "2011-05-25"]
+    assert _dates(stops, f"{may}-s05", "arrival_date") == ["2011-05-25"]
+    # August 2001: the second Moscow stay ended on 8 August (BBC, 9 August 00:59 GMT)
+    assert _dates(stops, "kim-jong-il-2001-07-26-s05", *days) == [None, "2001-08-08"]
+    assert _dates(legs, "kim-jong-il-2001-07-26-l06", "depart_date") == ["2001-08-08"]
+    # January 2006: Guangzhou left and Shenzhen reached on 14 January (Jiji); the day he
+    # reached Guangzhou (12 or 13 January) rests on reports seen without a title: null
+    south = "kim-jong-il-2006-01-10"
+    assert _dates(stops, f"{south}-s03", *days) == [None, "2006-01-14"]
+    assert _dates(stops, f"{south}-s04", *days) == ["2006-01-14", "2006-01-15"]
+    # reports disagree on the Guangdong days (AP: Shenzhen on 13 January), hence medium
+    assert _of(stops, south).iloc[3]["confidence"] == "medium"
+    assert _dates(legs, f"{south}-l04", "depart_date", "arrive_date") == ["2006-01-14"] * 2
+    # August 2011: the day he left Ulan-Ude is reported only by a report seen without its
+    # headline, so it stays null
+    assert _dates(stops, "kim-jong-il-2011-08-20-s03", "departure_date") == [None]
+
+
+def test_a_source_id_names_the_date_its_record_was_published(tables: Tables) -> None:
+    """The id's date is the record's ``published`` (a copy's date, not its dispatch's)."""
+    sources = tables["sources"]
+    named = sources["source_id"].str.extract(r"-(\d{4}-\d{2}-\d{2})-", expand=False)
+    published = sources["published"].dt.strftime("%Y-%m-%d")
+    assert named.notna().all()
+    assert list(sources.loc[named != published, "source_id"]) == []
+    assert "kyodo-2001-08-13-kim-st-petersburg" in set(sources["source_id"])

@@ -44,63 +44,67 @@ def test_missing_and_unpinned_files(scratch: tuple[Path, Path]) -> None:
         import_historian(sources, root=root)
 
 
-def test_malformed_xml_names_file_and_position(scratch: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        pytest.param(
+            "<locale>Brussels</locale>",
+            "<locale>Brussels</locle>",
+            r"biden-joseph-r\.xml: malformed XML at line \d+",
+            id="malformed-xml-names-file-and-position",
+        ),
+        pytest.param(
+            "<start-date>2021-06-13</start-date>",
+            "",
+            r"biden-joseph-r\.xml: <trip> id 4114 has no <start-date>",
+            id="missing-element-names-record",
+        ),
+        pytest.param(
+            "<end-date>2021-06-15</end-date>",
+            "<end-date>2021-06-31</end-date>",
+            r"id 4114 <end-date> is '2021-06-31'",
+            id="bad-date-names-record-and-value",
+        ),
+        pytest.param(
+            '<country id="belgium">',
+            '<country id="atlantis">',
+            r"president-travels/biden-joseph-r\.xml: <trip> id 4114: unknown country slug "
+            r"'atlantis'.*country_map\.csv",
+            id="unknown-slug-names-slug-record-and-file",
+        ),
+    ],
+)
+def test_bad_record_is_named(scratch: tuple[Path, Path], old: str, new: str, error: str) -> None:
     sources, root = scratch
-    _edit(sources / BIDEN, "<locale>Brussels</locale>", "<locale>Brussels</locle>")
-    write_pins(sources, pins_path(root))
-    with pytest.raises(SourceInputError, match=r"biden-joseph-r\.xml: malformed XML at line \d+"):
+    _edit(sources / BIDEN, old, new)
+    write_pins(sources, pins_path(root))  # pinned as changed: the reader must say what is wrong
+    with pytest.raises(SourceInputError, match=error):
         import_historian(sources, root=root)
 
 
-def test_missing_element_names_record(scratch: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        pytest.param(
+            "german-democratic-republic,,,1990-10-03,DDR",
+            "german-democratic-republic,,,1970-01-01,DDR",
+            r"no row .* for slug 'german-democratic-republic'",
+            id="slug-without-a-rule-for-the-date",
+        ),
+        pytest.param(
+            "antarctica,,,,ATA",
+            "antarctica,,,,BLX",
+            r"country_map\.csv:\d+: code 'BLX' for slug 'antarctica'",
+            id="country-map-code-must-exist",
+        ),
+    ],
+)
+def test_bad_country_map_row_is_named(
+    scratch: tuple[Path, Path], old: str, new: str, error: str
+) -> None:
     sources, root = scratch
-    _edit(sources / BIDEN, "<start-date>2021-06-13</start-date>", "")
-    write_pins(sources, pins_path(root))
-    with pytest.raises(
-        SourceInputError, match=r"biden-joseph-r\.xml: <trip> id 4114 has no <start-date>"
-    ):
-        import_historian(sources, root=root)
-
-
-def test_bad_date_names_record_and_value(scratch: tuple[Path, Path]) -> None:
-    sources, root = scratch
-    _edit(sources / BIDEN, "<end-date>2021-06-15</end-date>", "<end-date>2021-06-31</end-date>")
-    write_pins(sources, pins_path(root))
-    with pytest.raises(SourceInputError, match=r"id 4114 <end-date> is '2021-06-31'"):
-        import_historian(sources, root=root)
-
-
-def test_unknown_slug_names_slug_record_and_file(scratch: tuple[Path, Path]) -> None:
-    sources, root = scratch
-    _edit(sources / BIDEN, '<country id="belgium">', '<country id="atlantis">')
-    write_pins(sources, pins_path(root))
-    with pytest.raises(
-        SourceInputError,
-        match=r"president-travels/biden-joseph-r\.xml: <trip> id 4114: unknown country slug "
-        r"'atlantis'.*country_map\.csv",
-    ):
-        import_historian(sources, root=root)
-
-
-def test_slug_without_a_rule_for_the_date(scratch: tuple[Path, Path]) -> None:
-    sources, root = scratch
-    cmap = root / "data" / "historian" / "country_map.csv"
-    _edit(
-        cmap,
-        "german-democratic-republic,,,1990-10-03,DDR",
-        "german-democratic-republic,,,1970-01-01,DDR",
-    )
-    with pytest.raises(SourceInputError, match=r"no row .* for slug 'german-democratic-republic'"):
-        import_historian(sources, root=root)
-
-
-def test_country_map_code_must_exist(scratch: tuple[Path, Path]) -> None:
-    sources, root = scratch
-    cmap = root / "data" / "historian" / "country_map.csv"
-    _edit(cmap, "antarctica,,,,ATA", "antarctica,,,,BLX")
-    with pytest.raises(
-        SourceInputError, match=r"country_map\.csv:\d+: code 'BLX' for slug 'antarctica'"
-    ):
+    _edit(root / "data" / "historian" / "country_map.csv", old, new)
+    with pytest.raises(SourceInputError, match=error):
         import_historian(sources, root=root)
 
 

@@ -94,15 +94,8 @@ def test_columns_and_dtypes_follow_the_schema(historian: HistorianImport, table:
     frame = historian.tables[table]
     fields = _schema(table)["fields"]
     assert list(frame.columns) == [f["name"] for f in fields]
-    for f in fields:
+    for f in fields:  # the constraints are test_the_table_schemas_hold
         assert frame[f["name"]].dtype == pandas_dtype(f), f["name"]
-        if f.get("constraints", {}).get("required"):
-            assert frame[f["name"]].notna().all(), f["name"]
-        pattern = f.get("constraints", {}).get("pattern")
-        if pattern:
-            values = frame[f["name"]].dropna().astype(str)
-            bad = values[~values.str.fullmatch(pattern)]
-            assert bad.empty, (f["name"], bad.head().tolist())
 
 
 def test_biden_june_2021_tour_is_one_trip(historian: HistorianImport) -> None:

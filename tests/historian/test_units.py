@@ -13,9 +13,14 @@ from leadertravel.pipeline.importers.historian._countries import (
 )
 from leadertravel.pipeline.importers.historian._coverage import OutlineChecker
 from leadertravel.pipeline.importers.historian._dedupe import Visit, merge_duplicates
-from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder, read_gazetteer
+from leadertravel.pipeline.importers.historian._geocode import (
+    Gazetteers,
+    OfflineGeocoder,
+    bulk_setup,
+    read_gazetteer,
+)
 from leadertravel.pipeline.importers.historian._group import GAP, SAME_REMARKS, group_visits
-from leadertravel.pipeline.importers.historian._locales import split_locale
+from leadertravel.pipeline.importers.historian._locales import norm, norm_many, split_locale
 from leadertravel.pipeline.importers.historian._parse import Record
 
 from .conftest import ROOT
@@ -183,3 +188,56 @@ def test_same_area_compares_codes_not_alpha2() -> None:
     assert checker.same_area("BLR", "BLR")
     assert not checker.same_area("BLR", "BYS")
     assert not checker.same_area("SVK", "SKM")
+
+
+def test_norm_many_is_norm_on_real_gazetteer_names() -> None:
+    """The batch normalisation the GeoNames index uses gives norm's result for every name."""
+    by_country = Gazetteers.shared().by_country
+    names = [
+        name
+        for a2 in ("VN", "PL", "TR", "IS", "GE", "MA")  # accents, special letters
+        for city in by_country[a2]
+        for name in (city["name"], *city["alternatenames"])
+    ]
+    names += ["", " ", "a\tb", "St.", "st.louis", "Ste-Marie", "1st", "x\x1fy", "\u00b4a", "a\x00b"]
+    assert len(names) > 40_000
+    assert norm_many(names) == [norm(n) for n in names]
+    assert norm_many(["Til'st", "St\u2019enta", "Москва"]) == ["tilsaint", "stenta", None]
+
+
+def test_one_shared_gazetteer_index_per_process() -> None:
+    first, again = Gazetteers.shared(), Gazetteers.shared()
+    assert first is again
+    assert first.country_index("IS") is again.country_index("IS")  # built once
+    (city,) = first.cities_named("IS", "reykjavik")
+    assert city["geonameid"] == 3413829 and city["countrycode"] == "IS"
+
+
+def test_bulk_setup_restores_the_collector() -> None:
+    import gc
+
+    with bulk_setup(freeze=False):
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk_setup(freeze=False):
+            pass
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+
+
+def test_frozen_objects_are_finalised_at_exit() -> None:
+    """After bulk_setup's freeze, extension objects alive then are still finalised at exit."""
+    import subprocess
+    import sys
+
+    code = (
+        "import duckdb\n"
+        "from leadertravel.pipeline.importers.historian._geocode import bulk_setup\n"
+        "with bulk_setup():\n"
+        "    pass\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "leaked" not in done.stderr, done.stderr[:300]

@@ -10,28 +10,28 @@ import pandas as pd
 import pytest
 
 import leadertravel as lt
-from leadertravel.pipeline.assemble import assemble
 from leadertravel.pipeline.curated import read_descriptor
 from leadertravel.pipeline.panels import DERIVED_TABLES
-from leadertravel.pipeline.release.builder import write_release
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def release_root(
-    tmp_path_factory: pytest.TempPathFactory, repo_root: Path, historian_sources: Path
-) -> Path:
-    """A real release (curated + Office of the Historian), built here."""
-    root = tmp_path_factory.mktemp("real") / "releases"
-    write_release(assemble(repo_root, sources=historian_sources), releases=root)
-    return root
+def release_root(shipped_release: Path) -> Path:
+    """The session's real release (curated + Office of the Historian), read-only."""
+    return shipped_release
 
 
 @pytest.fixture(scope="module")
-def release(release_root: Path) -> Iterator[dict[str, pd.DataFrame]]:
+def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this module's loads cache the release (not beside the shared release)."""
+    return tmp_path_factory.mktemp("panels-cache")
+
+
+@pytest.fixture(scope="module")
+def release(release_root: Path, cache_root: Path) -> Iterator[dict[str, pd.DataFrame]]:
     """Every table of the real release, loaded back with ``lt.load_all``."""
-    yield lt.load_all(source=release_root, cache_dir=release_root.parent / "cache", offline=False)
+    yield lt.load_all(source=release_root, cache_dir=cache_root / "cache", offline=False)
 
 
 def test_release_carries_the_panel_tables(
@@ -152,8 +152,10 @@ def test_independent_count_from_trips_and_stops(release: dict[str, pd.DataFrame]
     }
 
 
-def test_helpers_load_what_they_need(release_root: Path, release: dict[str, pd.DataFrame]) -> None:
-    cache = release_root.parent / "cache-helpers"
+def test_helpers_load_what_they_need(
+    release_root: Path, cache_root: Path, release: dict[str, pd.DataFrame]
+) -> None:
+    cache = cache_root / "cache-helpers"
     loaded = lt.country_years("gw", years=[2019], source=release_root, cache_dir=cache)
     given = lt.country_years("gw", years=[2019], tables=release)
     pd.testing.assert_frame_equal(loaded, given)

@@ -9,11 +9,10 @@ install command.
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from leadertravel._fsutil import write_atomic_with
 from leadertravel._plot._trip import Loader
 
 if TYPE_CHECKING:
@@ -26,23 +25,6 @@ PathLike = str | os.PathLike[str]
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write through a temporary file beside ``path``, check it is not empty, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        if tmp.stat().st_size == 0:
-            msg = f"{path}: nothing was written"
-            raise OSError(msg)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
 def _save_figure(fig: Any, output: PathLike, *, dpi: float) -> None:
     path = Path(output)
     fmt = path.suffix.lower().lstrip(".")
@@ -52,7 +34,7 @@ def _save_figure(fig: Any, output: PathLike, *, dpi: float) -> None:
             f"{', '.join('.' + f for f in FIGURE_FORMATS)} (interactive maps: .html, see trip_html)"
         )
         raise ValueError(msg)
-    _write_atomic(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi))
+    write_atomic_with(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi), nonempty=True)
 
 
 def _saved(fig: Figure, output: PathLike | None, *, dpi: float) -> Figure:
@@ -172,7 +154,7 @@ def trip_html(
         def write(tmp: Path) -> None:
             tmp.write_text(page, encoding="utf-8")
 
-        _write_atomic(Path(output), write)
+        write_atomic_with(Path(output), write, nonempty=True)
     return page
 
 

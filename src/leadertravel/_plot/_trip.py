@@ -38,7 +38,7 @@ class Loader:
         """Resolve 'latest' once, so every table of one plot comes from the same release."""
         if self.version != "latest":
             return self
-        from leadertravel._api import describe
+        from leadertravel._describe import describe
 
         info = describe("trips", source=self.source, cache_dir=self.cache_dir, offline=self.offline)
         return Loader(str(info.attrs["version"]), self.source, self.cache_dir, self.offline)

@@ -15,10 +15,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from leadertravel._dates import DATE
+
 __all__ = ["COLUMNS", "country_rows", "render_csv", "write_countries"]
 
 COLUMNS = ["code", "name", "alpha_2", "numeric", "status", "valid_from", "valid_to", "remarks"]
-_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FULL_DATE = re.compile(DATE)
 
 
 def _current_rows() -> list[dict[str, str]]:
@@ -49,7 +51,7 @@ def _historic_rows(current: set[str]) -> list[dict[str, str]]:
         if h.alpha_3 in current:  # e.g. ATF: the code lives on for a current entry
             continue
         withdrawn = str(getattr(h, "withdrawal_date", "") or "")
-        exact = bool(_FULL_DATE.match(withdrawn))
+        exact = bool(_FULL_DATE.fullmatch(withdrawn))
         remarks = f"Code withdrawn from ISO 3166-1 on {withdrawn} (ISO 3166-3)."
         if withdrawn and not exact:
             remarks = f"Code withdrawn from ISO 3166-1 in {withdrawn} (ISO 3166-3; day not given)."

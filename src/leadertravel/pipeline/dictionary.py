@@ -179,9 +179,10 @@ def project_tables(root: Path) -> list[TableDoc]:
     ``datapackage/schemas/<table>.schema.json`` (tables made at build time).
     """
     from leadertravel._schema import read_table_schema
+    from leadertravel.pipeline.project import DESCRIPTOR
 
-    base = root / "datapackage"
-    descriptor = json.loads((base / "datapackage.json").read_text(encoding="utf-8"))
+    base = (root / DESCRIPTOR).parent
+    descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
     docs, seen = [], set()
     for resource in descriptor.get("resources", []):
         if isinstance(resource.get("schema"), str):

@@ -9,15 +9,14 @@ inside another checkout and that one is validated and built.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from leadertravel._config import PROJECT_ROOT_VAR, project_root_setting
 from leadertravel._errors import MissingDependency, ProjectNotFound
 
 __all__ = [
     "DEFAULT_SOURCES",
     "DESCRIPTOR",
-    "ENV_ROOT",
     "PINS",
     "descriptor_path",
     "find_root",
@@ -26,8 +25,6 @@ __all__ = [
     "require_build_extra",
 ]
 
-#: Environment variable naming the project checkout.
-ENV_ROOT = "LEADERTRAVEL_PROJECT_ROOT"
 #: The descriptor of the curated package, relative to the checkout.
 DESCRIPTOR = Path("datapackage") / "datapackage.json"
 #: The sha256 pins of imported source files, relative to the checkout.
@@ -37,7 +34,7 @@ DEFAULT_SOURCES = Path("../shared/sources")
 
 _FIX = (
     "run the command inside a leadertravel checkout (a directory holding "
-    f"{DESCRIPTOR.as_posix()}), pass --root PATH, or set {ENV_ROOT}"
+    f"{DESCRIPTOR.as_posix()}), pass --root PATH, or set {PROJECT_ROOT_VAR}"
 )
 
 
@@ -74,11 +71,11 @@ def find_root(root: Path | str | None = None, *, cwd: Path | None = None) -> Pat
             msg = f"--root {root}: {path} holds no {DESCRIPTOR.as_posix()}; {_FIX}"
             raise ProjectNotFound(msg)
         return path
-    env = os.environ.get(ENV_ROOT)
+    env = project_root_setting()
     if env:
         path = Path(env).expanduser().resolve()
         if not _is_root(path):
-            msg = f"{ENV_ROOT}={env}: {path} holds no {DESCRIPTOR.as_posix()}; {_FIX}"
+            msg = f"{PROJECT_ROOT_VAR}={env}: {path} holds no {DESCRIPTOR.as_posix()}; {_FIX}"
             raise ProjectNotFound(msg)
         return path
     start = (cwd or Path.cwd()).resolve()

@@ -31,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leadertravel._dates import DATE, DATETIME
 from leadertravel._schema import arrow_schema, enum_of, pandas_dtype
 
 __all__ = [
@@ -56,9 +57,8 @@ _SYNTAX = {
     "number": r"^(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
     r"|(?i:[+-]?nan|[+-]?inf(?:inity)?))$",
     "year": r"^[0-9]{4}$",
-    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-    "datetime": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
-    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?$",
+    "date": f"^{DATE}$",
+    "datetime": f"^{DATETIME}$",
 }
 _URI = r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$"
 _SCALAR = {

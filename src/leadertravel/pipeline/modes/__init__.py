@@ -16,6 +16,9 @@ A rule is a conjunction of conditions on one leg:
   consecutive stops of a trip carry the same remarks (one record split into several
   places), the remark is read as the record's: it applies to the leg into the first of
   them and the leg out of the last.
+  With ``legs = previous-trip`` the remark is read on the last stop of the same leader's
+  previous trip, for this trip's first leg, when that trip ended at most ``max_gap_days``
+  before this one began (a voyage the grouping rule split into two trips).
 * ``stop_place_kind`` — the kind of that stop's place (``air_base airport`` …).
 * ``min_km`` — the leg's geodesic distance is known and at least this.
 * ``crossing = ocean`` — the leg's ends lie in different world regions

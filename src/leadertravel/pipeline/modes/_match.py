@@ -15,8 +15,15 @@ def _source_remarks(remarks: pd.Series) -> pd.Series:
     return text.str.split(_IMPORTER_NOTE, n=1, regex=False).str[0].str.strip()
 
 
-def _stop_ends(tables: dict[str, pd.DataFrame], legs: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """For each leg, the stop it arrives at and the stop it departs from (NA at home)."""
+def _stop_ends(
+    tables: dict[str, pd.DataFrame], legs: pd.DataFrame, *, previous_trip: bool
+) -> dict[str, pd.DataFrame]:
+    """For each leg, the stop it arrives at and the stop it departs from (NA at home).
+
+    With ``previous_trip``, also ``previous-trip``: for a trip's first leg, the last stop
+    of the same leader's previous trip, with ``gap_days`` from that trip's end to this
+    trip's start (NA for every other leg).
+    """
     stops = tables["stops"]
     kinds = tables["places"].set_index("place_id")["kind"].astype("string")
     frame = pd.DataFrame(
@@ -43,10 +50,41 @@ def _stop_ends(tables: dict[str, pd.DataFrame], legs: pd.DataFrame) -> dict[str,
     seq = legs["seq"].astype("int64").to_numpy()
     arriving = indexed.reindex(pd.MultiIndex.from_arrays([trip, seq]))
     departing = indexed.reindex(pd.MultiIndex.from_arrays([trip, seq - 1]))
-    return {
+    out = {
         "arriving": arriving.reset_index(drop=True),
         "departing": departing.reset_index(drop=True),
     }
+    if previous_trip:
+        out["previous-trip"] = _previous_trip_end(tables["trips"], frame, trip, seq)
+    return out
+
+
+def _previous_trip_end(
+    trips: pd.DataFrame, stops: pd.DataFrame, trip: np.ndarray, seq: np.ndarray
+) -> pd.DataFrame:
+    """Return the last stop of the leader's previous trip for the first leg of each trip.
+
+    Where the grouping rule split one journey into two trips (a gap of days between two
+    records), the remark that speaks of the way on is on that stop; ``gap_days`` says how
+    long after that trip ended this one began.
+    """
+    order = trips.sort_values(["leader_id", "start_date", "trip_id"], kind="stable")
+    before = order.groupby("leader_id", sort=False)
+    prev = pd.DataFrame(
+        {
+            "previous": before["trip_id"].shift().astype("string").to_numpy(),
+            "gap_days": (
+                pd.to_datetime(order["start_date"]) - pd.to_datetime(before["end_date"].shift())
+            ).dt.days.to_numpy(),
+        },
+        index=pd.Index(order["trip_id"].astype("string")),
+    )
+    last = stops.groupby("trip_id", sort=False).tail(1).set_index("trip_id")
+    first_leg = pd.Series(trip).where(seq == 1)
+    previous = first_leg.map(prev["previous"])
+    end = last.reindex(previous.to_numpy()).reset_index(drop=True)
+    end["gap_days"] = first_leg.map(prev["gap_days"]).where(previous.notna()).to_numpy()
+    return end
 
 
 def _region_masks(
@@ -75,7 +113,9 @@ def match_rules(tables: dict[str, pd.DataFrame], rules: ModeRules) -> pd.DataFra
         ``tables["legs"]`` (same order, fresh index).
     """
     legs = tables["legs"].reset_index(drop=True)
-    ends = _stop_ends(tables, legs)
+    ends = _stop_ends(
+        tables, legs, previous_trip=any(r.legs == "previous-trip" for r in rules.rules)
+    )
     starts = (
         legs["trip_id"].astype("string").map(tables["trips"].set_index("trip_id")["start_date"])
     )
@@ -102,6 +142,9 @@ def match_rules(tables: dict[str, pd.DataFrame], rules: ModeRules) -> pd.DataFra
                     )
                 if rule.stop_place_kind:
                     hit &= stop["kind"].isin(rule.stop_place_kind).to_numpy()
+                if rule.max_gap_days is not None:
+                    gap = pd.to_numeric(stop["gap_days"]).to_numpy(dtype="float64", na_value=np.nan)
+                    hit &= np.nan_to_num(gap, nan=np.inf) <= rule.max_gap_days
                 at |= hit
             ok &= at
         if rule.min_km is not None:

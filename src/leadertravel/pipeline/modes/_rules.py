@@ -29,10 +29,11 @@ _RULE_COLUMNS = [
     "between_stops",
     "from_date",
     "to_date",
+    "max_gap_days",
     "basis",
 ]
 _REGION_COLUMNS = ["code", "region", "territory_regions", "remarks"]
-_LEGS = ("arriving", "departing", "both", "leg")
+_LEGS = ("arriving", "departing", "both", "previous-trip", "leg")
 _REGION_BITS = {"americas": 1, "afro-eurasia": 2, "oceania": 4, "antarctica": 8}
 NEVER_OCEAN = _REGION_BITS["antarctica"]
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -56,6 +57,7 @@ class ModeRule:
     between_stops: bool
     from_date: dt.date | None
     to_date: dt.date | None
+    max_gap_days: int | None
     basis: str
 
     @property
@@ -158,8 +160,21 @@ def _parse_rule(
         bad(
             "legs",
             "legs-condition",
-            "a rule on a stop's remarks or place names arriving, departing or both; "
-            "a rule without one applies to the whole leg ('leg')",
+            "a rule on a stop's remarks or place names arriving, departing, both or "
+            "previous-trip; a rule without one applies to the whole leg ('leg')",
+        )
+    max_gap = None
+    if raw["max_gap_days"]:
+        if not raw["max_gap_days"].isdigit():
+            bad("max_gap_days", "integer", "expected a whole number of days such as 4")
+        else:
+            max_gap = int(raw["max_gap_days"])
+    if (raw["legs"] == "previous-trip") != bool(raw["max_gap_days"]):
+        bad(
+            "max_gap_days",
+            "gap-condition",
+            "a rule on the previous trip's last stop (legs = previous-trip) says within how "
+            "many days that trip ended; no other rule takes max_gap_days",
         )
     min_km = None
     if raw["min_km"]:
@@ -190,6 +205,7 @@ def _parse_rule(
         between_stops=raw["between_stops"] == "true",
         from_date=start,
         to_date=end,
+        max_gap_days=max_gap,
         basis=raw["basis"],
     )
 

@@ -19,19 +19,20 @@ Frictionless does not hash or measure Parquet files (it reads them through pyarr
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from leadertravel._format import BYTES_KEY, MANIFEST
 from leadertravel._fsutil import sha256_file
+from leadertravel._manifest import parse_datapackage
 from leadertravel._problems import Problem
 
 __all__ = ["check_release_files", "frictionless_problems"]
 
 
 def _resources(directory: Path) -> list[dict[str, Any]]:
-    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    data = (directory / MANIFEST).read_bytes()
+    manifest = parse_datapackage(data, where=str(directory / MANIFEST)).descriptor
     return list(manifest["resources"])
 
 

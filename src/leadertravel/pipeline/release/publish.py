@@ -11,13 +11,13 @@ take turns (:func:`leadertravel.pipeline.release.root.release_lock`).
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 from pathlib import Path
 
 from leadertravel._errors import ReleaseExists, ReleaseNotFound
 from leadertravel._format import DEFAULT_NAME, MANIFEST, manifest_path
+from leadertravel._manifest import parse_datapackage
 from leadertravel.pipeline.release.root import (
     index_with,
     publish_dir,
@@ -68,7 +68,9 @@ def publish_release(version: str, *, source: Path, dest: Path) -> Path:
         raise ReleaseNotFound(msg)
     verify_release(origin)  # also: its manifest is of this version and format
     entries = {v["version"]: v for v in read_index(source)["versions"]}
-    manifest = json.loads((origin / MANIFEST).read_text(encoding="utf-8"))
+    manifest = parse_datapackage(
+        (origin / MANIFEST).read_bytes(), where=str(origin / MANIFEST), version=version
+    ).descriptor
     entry = entries.get(version) or {
         "version": version,
         "released": str(manifest.get("created", ""))[:10],

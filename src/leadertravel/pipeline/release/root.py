@@ -17,7 +17,6 @@ removed or overwritten.
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import tempfile
@@ -28,9 +27,9 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from leadertravel._errors import ManifestError, ReleaseExists
+from leadertravel._errors import ReleaseExists
 from leadertravel._format import DEFAULT_NAME, FORMAT_VERSION, INDEX, PAGE
-from leadertravel._fsutil import fsync, write_atomic
+from leadertravel._fsutil import fsync, is_temp_name, write_atomic
 from leadertravel._index import parse_index, render_index
 
 __all__ = [
@@ -74,24 +73,13 @@ def read_index(releases: Path) -> dict[str, Any]:
         the entry).
     """
     path = releases / INDEX
-    empty: dict[str, Any] = {"format_version": FORMAT_VERSION, "name": DEFAULT_NAME, "versions": []}
     if not path.is_file():
-        return empty
-    data = path.read_bytes()
-    try:
-        raw = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        msg = f"{path} is not valid JSON ({err}); restore it from a backup or the releases"
-        raise ManifestError(msg) from err
-    if isinstance(raw, dict) and raw.get("versions") == [] and "latest" not in raw:
-        return empty | {"name": str(raw.get("name", DEFAULT_NAME))}
-    index = parse_index(data, where=str(path))
-    return {
-        "format_version": index.format_version,
-        "name": str(raw.get("name", DEFAULT_NAME)),
-        "latest": index.latest,
-        "versions": [entry._asdict() for entry in index.versions],
-    }
+        return {"format_version": FORMAT_VERSION, "name": DEFAULT_NAME, "versions": []}
+    index = parse_index(path.read_bytes(), where=str(path), allow_empty=True)
+    found: dict[str, Any] = {"format_version": index.format_version, "name": index.name}
+    if index.latest:
+        found["latest"] = index.latest
+    return found | {"versions": [entry._asdict() for entry in index.versions]}
 
 
 def index_with(index: Mapping[str, Any], *, name: str, entry: Mapping[str, str]) -> bytes:
@@ -238,6 +226,6 @@ def _remove_stale(releases: Path) -> None:
         if path.is_dir() and not path.is_symlink() and path.name.startswith(STAGING_PREFIX):
             log.warning("removing %s, left by an interrupted build or publication", path)
             shutil.rmtree(path)
-        elif path.name.startswith((f".{INDEX}.", f".{PAGE}.")) and path.name.endswith(".tmp"):
+        elif is_temp_name(path.name, of=INDEX) or is_temp_name(path.name, of=PAGE):
             log.warning("removing %s, left by an interrupted index update", path)
             path.unlink()

@@ -12,14 +12,23 @@ the page works from any host, a file system, or offline. :func:`write_page` repl
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from leadertravel._format import BYTES_KEY, CHANGELOG, CITATION, INDEX, MANIFEST, PAGE, SUMS
+from leadertravel._format import (
+    BYTES_KEY,
+    CHANGELOG,
+    CITATION,
+    INDEX,
+    MANIFEST,
+    PAGE,
+    SUMS,
+    TABLE_SUFFIX,
+)
 from leadertravel._fsutil import write_atomic
 from leadertravel._index import parse_index
+from leadertravel._manifest import parse_datapackage
 
 __all__ = ["render_page", "write_page"]
 
@@ -77,7 +86,10 @@ def _citation_line(manifest: Mapping[str, Any], released: str) -> str:
 
 def _version_section(root: Path, version: str, released: str, *, latest: bool) -> list[str]:
     directory = root / version
-    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    where = str(directory / MANIFEST)
+    manifest = parse_datapackage(
+        (directory / MANIFEST).read_bytes(), where=where, version=version
+    ).descriptor
     badge = '<span class="latest">latest</span>' if latest else ""
     out = [
         f'<section id="v{_e(version)}">',
@@ -85,7 +97,7 @@ def _version_section(root: Path, version: str, released: str, *, latest: bool) -
         f"<p>Released {_e(released)}. {_e(manifest.get('description', ''))}</p>",
     ]
     files = sorted(p.name for p in directory.iterdir() if p.is_file())
-    extras = [f for f in files if not f.endswith(".parquet")]
+    extras = [f for f in files if not f.endswith(TABLE_SUFFIX)]
     out.append(
         "<p>Files: " + " · ".join(_link(f"{version}/{name}", name) for name in extras) + "</p>"
     )
@@ -115,7 +127,7 @@ def _version_section(root: Path, version: str, released: str, *, latest: bool) -
     citation = _read(directory / CITATION)
     if citation is not None:
         out += [
-            f"<p>{_link(f'{version}/CITATION.cff', 'CITATION.cff')} (Citation File Format):</p>",
+            f"<p>{_link(f'{version}/{CITATION}', CITATION)} (Citation File Format):</p>",
             f"<pre>{_e(citation.rstrip())}</pre>",
         ]
     out.append("</section>")
@@ -141,8 +153,7 @@ def render_page(root: Path) -> str:
         ``index.json`` is missing entries or invalid (as the loader would refuse it).
     """
     index = parse_index((root / INDEX).read_bytes(), where=str(root / INDEX))
-    raw = json.loads((root / INDEX).read_text(encoding="utf-8"))
-    name = str(raw.get("name", "leadertravel"))
+    name = index.name
     latest = index.latest
     body = [
         f"<h1>{_e(name)} releases</h1>",

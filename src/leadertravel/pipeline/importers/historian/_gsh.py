@@ -17,6 +17,7 @@ snapshots (``data/pins/history-state-gsh.sha256``).
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from leadertravel.pipeline.importers.historian._parse import parse_xml, text
 __all__ = ["GSH_SOURCE", "Gsh", "GshCountry", "GshLocale", "GshTerritory", "read_gsh"]
 
 GSH_SOURCE = "history-state-gsh"
+_KEEP = 4
+_READ: dict[frozenset[tuple[str, str]], Gsh] = {}
+"""Snapshots read in this process, by the sha256 of their files (see :func:`read_gsh`)."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +111,35 @@ def _files(gsh_dir: Path, folder: str) -> list[tuple[str, ET.Element]]:
     return [(rel := p.relative_to(gsh_dir).as_posix(), parse_xml(p, rel)) for p in paths]
 
 
-def read_gsh(gsh_dir: Path) -> Gsh:
+def read_gsh(gsh_dir: Path, *, pins: Mapping[str, str] | None = None) -> Gsh:
     """Read ``countries-old``, ``territories`` and ``locales`` of the gsh snapshot.
+
+    Parameters
+    ----------
+    gsh_dir
+        The snapshot's directory.
+    pins
+        The sha256 of every file of the snapshot, already checked against its pins: a
+        snapshot with the same hashes read before in this process is then not read again
+        (the result is shared; treat it as read-only).
 
     Raises
     ------
     SourceInputError
         On malformed XML, a missing folder, a bad year or coordinate.
     """
+    if pins is None:
+        return _read_gsh(gsh_dir)
+    key = frozenset(pins.items())  # the content, wherever the copy lies
+    found = _READ.get(key)
+    if found is None:
+        found = _READ[key] = _read_gsh(gsh_dir)
+        while len(_READ) > _KEEP:
+            del _READ[next(iter(_READ))]  # the oldest
+    return found
+
+
+def _read_gsh(gsh_dir: Path) -> Gsh:
     countries = {}
     for _, root in _files(gsh_dir, "countries-old"):
         cid = text(root.findtext("id"))

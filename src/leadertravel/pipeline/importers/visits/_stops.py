@@ -15,6 +15,7 @@ at the institution's seat, and the stop's remarks say so (the row's ``remarks``)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,11 @@ class USPlaces:
     )
     """Answers by description (many records share one) and which dated rows apply."""
 
+    @functools.cached_property
+    def _from_dates(self) -> tuple[dt.date, ...]:
+        """The ``from_date`` of the dated rows (which of them apply is part of an answer's key)."""
+        return tuple(r.from_date for r in self.rows if r.from_date is not None)
+
     def find(self, description: str, day: dt.date) -> list[NamedPlace]:
         """Return the places ``description`` names, in text order, each once.
 
@@ -70,7 +76,7 @@ class USPlaces:
         ...     "Visited New York City and Camp David; New York City again.", dt.date(1990, 1, 1))]
         ['New York City', 'Camp David']
         """
-        key = (description, tuple(r.from_date is None or day >= r.from_date for r in self.rows))
+        key = (description, tuple(day >= start for start in self._from_dates))
         if key not in self._found:
             self._found[key] = self._find(description, day)
         return list(self._found[key])
