@@ -13,6 +13,7 @@ from pathlib import Path
 
 from leadertravel._config import PROJECT_ROOT_VAR, project_root_setting
 from leadertravel._errors import MissingDependency, ProjectNotFound
+from leadertravel._format import MANIFEST
 
 __all__ = [
     "DEFAULT_SOURCES",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 #: The descriptor of the curated package, relative to the checkout.
-DESCRIPTOR = Path("datapackage") / "datapackage.json"
+DESCRIPTOR = Path("datapackage") / MANIFEST  # the Frictionless descriptor name
 #: The sha256 pins of imported source files, relative to the checkout.
 PINS = Path("data") / "pins"
 #: The directory of source snapshots (one folder per importer input), relative to the checkout.
