@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["DATE", "DATETIME", "DATETIME_LOOSE", "OFFSET", "TIME", "is_iso_date"]
+__all__ = [
+    "DATE",
+    "DATETIME",
+    "DATETIME_LOOSE",
+    "OFFSET",
+    "TIME",
+    "is_iso_date",
+    "parse_iso_date",
+]
 
 #: A calendar date written ``YYYY-MM-DD`` (the shape only; see `is_iso_date`).
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -42,3 +50,26 @@ def is_iso_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """Return the calendar date written ``YYYY-MM-DD`` in ``text``.
+
+    Raises
+    ------
+    ValueError
+        ``text`` is another spelling (``20260213``, a week date) or no real date.
+
+    Examples
+    --------
+    >>> parse_iso_date("2024-02-29")
+    datetime.date(2024, 2, 29)
+    >>> parse_iso_date("2026-W07-5")
+    Traceback (most recent call last):
+    ...
+    ValueError: '2026-W07-5' is not a date written YYYY-MM-DD
+    """
+    if not _DATE_RE.fullmatch(text):
+        msg = f"{text!r} is not a date written YYYY-MM-DD"
+        raise ValueError(msg)
+    return dt.date.fromisoformat(text)

@@ -66,6 +66,12 @@ def test_missing_and_unpinned_files(scratch: tuple[Path, Path]) -> None:
             id="bad-date-names-record-and-value",
         ),
         pytest.param(
+            "<end-date>2021-06-15</end-date>",
+            "<end-date>20210615</end-date>",
+            r"id 4114 <end-date> is '20210615'; expected an ISO date YYYY-MM-DD",
+            id="basic-format-date-is-refused",  # date.fromisoformat alone accepts it
+        ),
+        pytest.param(
             '<country id="belgium">',
             '<country id="atlantis">',
             r"president-travels/biden-joseph-r\.xml: <trip> id 4114: unknown country slug "

@@ -20,7 +20,12 @@ from leadertravel.pipeline.importers.historian._geocode import (
     read_gazetteer,
 )
 from leadertravel.pipeline.importers.historian._group import GAP, SAME_REMARKS, group_visits
-from leadertravel.pipeline.importers.historian._locales import norm, norm_many, split_locale
+from leadertravel.pipeline.importers.historian._locales import (
+    norm,
+    norm_keys,
+    norm_many,
+    split_locale,
+)
 from leadertravel.pipeline.importers.historian._parse import Record
 
 from .conftest import ROOT
@@ -202,6 +207,7 @@ def test_norm_many_is_norm_on_real_gazetteer_names() -> None:
     names += ["", " ", "a\tb", "St.", "st.louis", "Ste-Marie", "1st", "x\x1fy", "\u00b4a", "a\x00b"]
     assert len(names) > 40_000
     assert norm_many(names) == [norm(n) for n in names]
+    assert norm_keys(names) == [norm(n) or "" for n in names]
     assert norm_many(["Til'st", "St\u2019enta", "Москва"]) == ["tilsaint", "stenta", None]
 
 
@@ -211,6 +217,23 @@ def test_one_shared_gazetteer_index_per_process() -> None:
     assert first.country_index("IS") is again.country_index("IS")  # built once
     (city,) = first.cities_named("IS", "reykjavik")
     assert city["geonameid"] == 3413829 and city["countrycode"] == "IS"
+    assert first.cities_named("IS", "no such place") == []
+
+
+def test_country_index_is_every_name_of_every_city() -> None:
+    """The C-level index gives the cities a plain loop over each city's names gives."""
+    gazetteers = Gazetteers.shared()
+    for a2 in ("IS", "GE", "LU"):
+        expected: dict[str, list[int]] = {}
+        for city in gazetteers.by_country[a2]:
+            names = [city["name"], *(n for n in city["alternatenames"] if n[:1] < "\u0250")]
+            for key in dict.fromkeys(norm(n) for n in names):
+                if key:
+                    expected.setdefault(key, []).append(city["geonameid"])
+        assert set(gazetteers.country_index(a2)) == set(expected)
+        for key, ids in expected.items():
+            assert [c["geonameid"] for c in gazetteers.cities_named(a2, key)] == ids
+        assert any(len(ids) > 1 for ids in expected.values())  # shared names are covered
 
 
 def test_bulk_setup_restores_the_collector() -> None:

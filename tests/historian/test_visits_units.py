@@ -240,3 +240,16 @@ def test_unknown_country_id_names_record_and_fix(
         match=r"data/2020\.xml: <visit> id 2991: unknown country slug 'atlantis'.*country_map\.csv",
     ):
         import_visits(sources, root=root, base=base)
+
+
+@pytest.mark.parametrize("day", ["20260213", "2026-W07-5"])
+def test_decision_dates_are_calendar_dates(tmp_path: Path, day: str) -> None:
+    """Spellings ``date.fromisoformat`` accepts but a CSV date column must not hold."""
+    path = tmp_path / "leader_decisions.csv"
+    path.write_text(
+        "country_code,name,from_date,to_date,person,remarks\n"
+        f"GRC,Papandreou,{day},,Georgios Papandreou,One person.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceInputError, match=r"leader_decisions\.csv:2: from_date/to_date"):
+        resolve([], path)

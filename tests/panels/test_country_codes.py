@@ -220,10 +220,11 @@ def test_bad_coverage_claims(curated: Any) -> None:
     tables["coverage"] = coverage
     with pytest.raises(DataValidationError) as err:
         add_panels(REPO, tables, curated.schemas, {}, {}, sources=None)
-    found = {(p.row, p.field, p.rule) for p in err.value.problems}
+    found = {(p.file, p.row, p.field, p.rule) for p in err.value.problems}
+    file = "datapackage/data/reference/coverage.csv"  # the descriptor's path for the resource
     assert found == {
-        (2, "covered_to", "coverage-period"),
-        (3, "origin_country_code", "coverage-leader-country"),
+        (file, 2, "covered_to", "coverage-period"),
+        (file, 3, "origin_country_code", "coverage-leader-country"),
     }
 
 

@@ -29,7 +29,7 @@ from leadertravel.pipeline.importers import ImportContext, ImportResult, input_p
 from leadertravel.pipeline.modes import apply_mode_rules
 from leadertravel.pipeline.panels import add_panels
 from leadertravel.pipeline.problems import Location
-from leadertravel.pipeline.project import DESCRIPTOR
+from leadertravel.pipeline.project import DESCRIPTOR, SCHEMAS
 from leadertravel.pipeline.typed import typed_frame
 from leadertravel.pipeline.validate import check_package
 
@@ -74,7 +74,7 @@ def _sha256(path: Path) -> str:
 def _input_hashes(root: Path) -> dict[str, str]:
     """Hash the descriptor, the schemas and every file under ``data/``."""
     files = [root / DESCRIPTOR]
-    files += sorted((root / "datapackage" / "schemas").glob("*.schema.json"))
+    files += sorted((root / SCHEMAS).glob("*.schema.json"))
     files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
     return {p.relative_to(root).as_posix(): _sha256(p) for p in files}
 

@@ -9,24 +9,32 @@ inside another checkout and that one is validated and built.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from leadertravel._config import PROJECT_ROOT_VAR, project_root_setting
 from leadertravel._errors import MissingDependency, ProjectNotFound
+from leadertravel._format import MANIFEST
 
 __all__ = [
     "DEFAULT_SOURCES",
     "DESCRIPTOR",
     "PINS",
+    "SCHEMAS",
     "descriptor_path",
     "find_root",
     "missing_modules",
     "project_root",
     "require_build_extra",
+    "resource_csv",
+    "schema_path",
 ]
 
 #: The descriptor of the curated package, relative to the checkout.
-DESCRIPTOR = Path("datapackage") / "datapackage.json"
+DESCRIPTOR = Path("datapackage") / MANIFEST  # the Frictionless descriptor name
+#: The Table Schemas of the tables no resource lists (the derived ones), relative to the checkout.
+SCHEMAS = Path("datapackage") / "schemas"
 #: The sha256 pins of imported source files, relative to the checkout.
 PINS = Path("data") / "pins"
 #: The directory of source snapshots (one folder per importer input), relative to the checkout.
@@ -141,3 +149,47 @@ def project_root() -> Path:
 def descriptor_path(root: Path | None = None) -> Path:
     """Return the path of the curated data package descriptor."""
     return (root or project_root()) / DESCRIPTOR
+
+
+def _resources(root: Path) -> dict[str, dict[str, Any]]:
+    path = root / DESCRIPTOR
+    if not path.is_file():  # a partial copy of a checkout (its inputs only): no resources
+        return {}
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    return {r["name"]: r for r in descriptor.get("resources", [])}
+
+
+def schema_path(root: Path, table: str) -> Path:
+    """Return the Table Schema of ``table``: its resource's ``schema`` in the descriptor.
+
+    A table no resource lists (one the build derives, e.g. ``dyad_years``), or any table of
+    a directory without a descriptor, has its schema at
+    ``datapackage/schemas/<table>.schema.json``.
+
+    Examples
+    --------
+    >>> root = find_root()
+    >>> schema_path(root, "trips").relative_to(root).as_posix()
+    'datapackage/schemas/trips.schema.json'
+    """
+    resource = _resources(root).get(table)
+    if resource is None or "schema" not in resource:
+        return root / SCHEMAS / f"{table}.schema.json"
+    return (root / DESCRIPTOR).parent / str(resource["schema"])
+
+
+def resource_csv(root: Path, table: str) -> Path:
+    """Return the CSV file of the curated resource ``table`` (its ``path`` in the descriptor).
+
+    Raises
+    ------
+    KeyError
+        No resource of the descriptor is named ``table``.
+
+    Examples
+    --------
+    >>> root = find_root()
+    >>> resource_csv(root, "coverage").relative_to(root).as_posix()
+    'datapackage/data/reference/coverage.csv'
+    """
+    return (root / DESCRIPTOR).parent / str(_resources(root)[table]["path"])

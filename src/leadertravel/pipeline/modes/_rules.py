@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from leadertravel._dates import parse_iso_date
 from leadertravel._errors import DataValidationError
 from leadertravel._problems import Problem
 
@@ -118,7 +119,7 @@ def _date(value: str, file: str, row: int, field: str, problems: list[Problem]) 
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         problems.append(
             Problem(file, row, field, "date", value, "expected an ISO date such as 1959-08-26")
@@ -230,10 +231,10 @@ def read_mode_rules(root: Path) -> ModeRules:
         One problem per bad cell (file, row, field, rule, value), all in one run.
     """
     from leadertravel._schema import read_table_schema
+    from leadertravel.pipeline.project import schema_path
 
-    schemas = root / "datapackage" / "schemas"
-    modes = _enum(read_table_schema(schemas / "legs.schema.json"), "transport_mode")
-    kinds = _enum(read_table_schema(schemas / "places.schema.json"), "kind")
+    modes = _enum(read_table_schema(schema_path(root, "legs")), "transport_mode")
+    kinds = _enum(read_table_schema(schema_path(root, "places")), "kind")
     problems: list[Problem] = []
     rules: list[ModeRule] = []
     seen: set[str] = set()

@@ -23,12 +23,14 @@ from leadertravel.pipeline.panels._inputs import (
     read_membership,
 )
 from leadertravel.pipeline.panels._spells import country_code_spells
-from leadertravel.pipeline.problems import Location
+from leadertravel.pipeline.problems import Location, Locator
+from leadertravel.pipeline.project import resource_csv, schema_path
 from leadertravel.pipeline.typed import typed_frame
 
 log = logging.getLogger("leadertravel.pipeline")
 
-#: The tables this step adds to a release (their schemas are in ``datapackage/schemas``).
+#: The tables this step adds to a release: no resource of the descriptor lists them (their
+#: schemas are ``datapackage/schemas/<table>.schema.json``); a new derived table is named here.
 DERIVED_TABLES = ("system_membership", "country_codes", "dyad_years", "country_years")
 
 
@@ -57,7 +59,7 @@ def _field_names(root: Path, name: str) -> list[str]:
 
 
 def _schema(root: Path, name: str) -> dict[str, Any]:
-    return read_table_schema(root / "datapackage" / "schemas" / f"{name}.schema.json")
+    return read_table_schema(schema_path(root, name))
 
 
 def add_panels(
@@ -94,7 +96,9 @@ def add_panels(
     where = dict(locations)
     if "coverage" in tables:  # a package without claims (an old checkout) has no zeros
         coverage = tables["coverage"]
-        problems = coverage_problems(coverage, tables["leaders"])
+        file = resource_csv(root, "coverage").relative_to(root).as_posix()
+        located = locations.get("coverage") or Location.csv(file, len(coverage))
+        problems = coverage_problems(coverage, tables["leaders"], Locator("coverage", located))
         if problems:
             raise DataValidationError(problems, context="the coverage claims")
         present = set(tables["trips"]["origin"].astype(str))

@@ -1,4 +1,4 @@
-"""Checks of the curated coverage claims (``data/reference/coverage.csv``)."""
+"""Checks of the curated coverage claims (the ``coverage`` resource of the descriptor)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ import pandas as pd
 from leadertravel._panels._arrays import texts
 from leadertravel._problems import Problem
 from leadertravel.pipeline.panels._inputs import FIRST_DAY, OPEN_DAY, ordinals
+from leadertravel.pipeline.problems import Locator
 
 
-def coverage_problems(coverage: pd.DataFrame, leaders: pd.DataFrame) -> list[Problem]:
-    """Periods in order; a claim's leader belongs to its origin country."""
-    file = "data/reference/coverage.csv"
+def coverage_problems(
+    coverage: pd.DataFrame, leaders: pd.DataFrame, where: Locator
+) -> list[Problem]:
+    """Periods in order; a claim's leader belongs to its origin country.
+
+    ``where`` names the rows (file and line, or primary key) of ``coverage``.
+    """
     home = dict(
         zip(leaders["leader_id"].astype(str), leaders["country_code"].astype(str), strict=True)
     )
@@ -25,28 +30,21 @@ def coverage_problems(coverage: pd.DataFrame, leaders: pd.DataFrame) -> list[Pro
     for position, (start, end, leader, origin) in enumerate(
         zip(starts, ends, leader_ids, origins, strict=True)
     ):
-        row = position + 2  # assembled in CSV order
         if end < start:
-            problems.append(
-                Problem(
-                    file,
-                    row,
-                    "covered_to",
-                    "coverage-period",
-                    date.fromordinal(end).isoformat(),
-                    "is before covered_from",
-                )
+            problems += where.problems(
+                [position],
+                field="covered_to",
+                rule="coverage-period",
+                values=[date.fromordinal(end).isoformat()],
+                message="is before covered_from",
             )
         country = home.get(leader or "")
         if origin is not None and country is not None and country != origin:
-            problems.append(
-                Problem(
-                    file,
-                    row,
-                    "origin_country_code",
-                    "coverage-leader-country",
-                    origin,
-                    f"leader {leader} is of {country}; leave it empty or use {country}",
-                )
+            problems += where.problems(
+                [position],
+                field="origin_country_code",
+                rule="coverage-leader-country",
+                values=[origin],
+                message=f"leader {leader} is of {country}; leave it empty or use {country}",
             )
     return problems

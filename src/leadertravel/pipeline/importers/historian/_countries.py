@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from leadertravel._dates import parse_iso_date
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._csv import read_rows
 from leadertravel.pipeline.importers.historian._gsh import Gsh, GshTerritory
@@ -208,7 +209,7 @@ def _opt_date(value: str, path: Path, lineno: int, field: str) -> dt.date | None
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as err:
         msg = f"{path}:{lineno}: {field} {value!r} is not an ISO date YYYY-MM-DD"
         raise SourceInputError(msg) from err

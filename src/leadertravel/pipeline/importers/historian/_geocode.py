@@ -37,12 +37,19 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain, compress, repeat
+from operator import ne
 from pathlib import Path
 from typing import Any
 
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._gsh import GshLocale
-from leadertravel.pipeline.importers.historian._locales import norm, norm_many, query_name
+from leadertravel.pipeline.importers.historian._locales import (
+    norm,
+    norm_keys,
+    norm_many,
+    query_name,
+)
 
 __all__ = ["GAZETTEER_COLUMNS", "Gazetteers", "OfflineGeocoder", "bulk_setup", "read_gazetteer"]
 
@@ -66,6 +73,8 @@ GAZETTEER_COLUMNS = [
     "stop_remarks",
 ]
 UNRESOLVED = "unresolved"
+# Alternate names starting at or after U+0250 (IPA and later scripts) are not indexed.
+_LATIN = "\u0250"
 _AIR_BASE_WORDS = ("air base", "air force base", "airbase", "naval air", "air station", " ab")
 
 
@@ -212,42 +221,57 @@ class Gazetteers:
                 for k in (key, airport["iata"].lower() or None):
                     if k:
                         self.airports[k].append(airport)
-        self._city_index: dict[str, dict[str, tuple[int, ...]]] = {}
+        self._city_index: dict[str, dict[str, int | tuple[int, ...]]] = {}
 
     @staticmethod
     def shared() -> Gazetteers:
         """Return the process's one instance (read on first use)."""
         return _shared_gazetteers()
 
-    def country_index(self, alpha2: str) -> dict[str, tuple[int, ...]]:
+    def country_index(self, alpha2: str) -> dict[str, int | tuple[int, ...]]:
         """Index one country's cities by normalised name and alternate name (built lazily).
 
-        Each name maps to the positions of its cities in ``by_country[alpha2]`` (tuples of
-        ints, which the garbage collector stops tracking). Alternate names in other
-        scripts than Latin are left out.
+        Each name maps to the position of its city in ``by_country[alpha2]``, or to a tuple
+        of positions when several cities bear it (ints and tuples of ints, which the garbage
+        collector does not track). Alternate names in other scripts than Latin are left
+        out. The work per name runs in C (``map``, ``zip``, ``dict``), not in bytecode.
         """
         index = self._city_index.get(alpha2)
         if index is None:
             cities = self.by_country.get(alpha2, [])
-            found: dict[str, list[int]] = defaultdict(list)
             with bulk_setup(freeze=False):  # mid-build: the build's garbage is alive
-                names = [
-                    [c["name"], *(n for n in c["alternatenames"] if n[:1] < "\u0250")]
-                    for c in cities
-                ]
-                keys = iter(norm_many([n for group in names for n in group]))
-                for i, group in enumerate(names):
-                    for key in {next(keys) for _ in group}:
-                        if key:
-                            found[key].append(i)
-                index = {key: tuple(at) for key, at in found.items()}
+                index = _name_index(cities)
             self._city_index[alpha2] = index
         return index
 
     def cities_named(self, alpha2: str, key: str) -> list[dict[str, Any]]:
         """Return the cities of one country bearing the normalised name ``key``."""
+        at = self.country_index(alpha2).get(key)
         cities = self.by_country.get(alpha2, [])
-        return [cities[i] for i in self.country_index(alpha2).get(key, ())]
+        if at is None:
+            return []
+        return [cities[at]] if isinstance(at, int) else [cities[i] for i in at]
+
+
+def _name_index(cities: list[dict[str, Any]]) -> dict[str, int | tuple[int, ...]]:
+    """Map each normalised name of ``cities`` to its city's position (see ``country_index``)."""
+    names = [[c["name"], *filter(_LATIN.__gt__, c["alternatenames"])] for c in cities]
+    keys = norm_keys(list(chain.from_iterable(names)))
+    owners = list(chain.from_iterable(map(repeat, range(len(names)), map(len, names))))
+    last: dict[str, int] = dict(zip(keys, owners, strict=True))
+    first = dict(zip(reversed(keys), reversed(owners), strict=True))
+    # owners ascend along the names: a name of several cities has first != last
+    shared = set(compress(last, map(ne, last.values(), map(first.__getitem__, last))))
+    index: dict[str, int | tuple[int, ...]] = dict(last)
+    if shared:  # their positions in city order, each once
+        several: dict[str, list[int]] = defaultdict(list)
+        pairs = zip(keys, owners, strict=True)
+        for key, at in compress(pairs, map(shared.__contains__, keys)):
+            if not several[key] or several[key][-1] != at:
+                several[key].append(at)
+        index.update((key, tuple(at)) for key, at in several.items())
+    index.pop("", None)  # names that normalise to nothing
+    return index
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from leadertravel._dates import parse_iso_date
 from leadertravel._errors import SourceInputError
 
 __all__ = [
@@ -106,7 +107,7 @@ def child(elem: ET.Element, tag: str, rel: str, what: str) -> ET.Element:
 def iso_date(value: str, rel: str, what: str, tag: str) -> dt.date:
     """Parse an ISO date, naming the file, entry and element when it is not one."""
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as err:
         msg = f"{rel}: {what} <{tag}> is {value!r}; expected an ISO date YYYY-MM-DD"
         raise SourceInputError(msg) from err

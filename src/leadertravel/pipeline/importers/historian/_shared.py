@@ -31,6 +31,7 @@ from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE, Gsh, GshL
 from leadertravel.pipeline.importers.historian._pins import pins_path, verify_sources
 from leadertravel.pipeline.importers.historian._places import Places, place_rows
 from leadertravel.pipeline.importers.historian._visit_types import VisitTypes, read_visit_types
+from leadertravel.pipeline.project import schema_path
 from leadertravel.pipeline.typed import rows_frame
 
 __all__ = [
@@ -91,7 +92,7 @@ def _read_sources(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _visit_type_enum(root: Path) -> list[str]:
-    schema = read_table_schema(root / "datapackage" / "schemas" / "trips.schema.json")
+    schema = read_table_schema(schema_path(root, "trips"))
     column = next(f for f in schema["fields"] if f["name"] == "visit_type")
     return list(column["constraints"]["enum"])
 
@@ -318,11 +319,10 @@ def import_tables(
     if any(p["geocoded_by"] == "gsh" for p in place_rows):
         sources.append(base.source_row(GSH_SOURCE))
     every = {**rows, "places": place_rows, "sources": sources, "citations": cites.rows}
-    schemas = base.root / "datapackage" / "schemas"
     tables = {}
     for name, table in every.items():
         try:
-            tables[name] = rows_frame(table, read_table_schema(schemas / f"{name}.schema.json"))
+            tables[name] = rows_frame(table, read_table_schema(schema_path(base.root, name)))
         except ValueError as err:
             msg = f"{name}: {err}"
             raise ValueError(msg) from err

@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from leadertravel._dates import parse_iso_date
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._csv import read_rows
 from leadertravel.pipeline.importers.historian._locales import slugify
@@ -150,8 +151,8 @@ def _read_decisions(path: Path) -> list[_Decision]:
     out = []
     for lineno, row in read_rows(path, expected):
         try:
-            start = dt.date.fromisoformat(row["from_date"]) if row["from_date"] else None
-            end = dt.date.fromisoformat(row["to_date"]) if row["to_date"] else None
+            start = parse_iso_date(row["from_date"]) if row["from_date"] else None
+            end = parse_iso_date(row["to_date"]) if row["to_date"] else None
         except ValueError as err:
             msg = f"{path}:{lineno}: from_date/to_date must be ISO dates YYYY-MM-DD"
             raise SourceInputError(msg) from err

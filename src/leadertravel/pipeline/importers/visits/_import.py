@@ -30,6 +30,7 @@ from leadertravel.pipeline.importers.visits._people import (
 from leadertravel.pipeline.importers.visits._report import visits_coverage
 from leadertravel.pipeline.importers.visits._stops import read_us_places
 from leadertravel.pipeline.importers.visits._trips import ORIGIN, PersonVisit, trip_tables
+from leadertravel.pipeline.project import schema_path
 
 __all__ = ["ORIGIN", "VisitsImport", "import_visits"]
 
@@ -50,7 +51,7 @@ def _people(base: HistorianBase, records: list[VisitRecord], root: Path) -> list
     """Split each record's visitor string, derive each person's office (``_people``)."""
     data = root / "data" / "visits"
     titles = read_titles(data / "titles.csv")
-    schema = read_table_schema(root / "datapackage" / "schemas" / "trips.schema.json")
+    schema = read_table_schema(schema_path(root, "trips"))
     allowed = next(f for f in schema["fields"] if f["name"] == "office")["constraints"]["enum"]
     offices = read_offices(
         data / "offices.csv",

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from leadertravel._dates import parse_iso_date
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._csv import read_rows
 
@@ -173,7 +174,7 @@ class Offices:
 
 def _date(value: str, path: Path, lineno: int) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value) if value else None
+        return parse_iso_date(value) if value else None
     except ValueError as err:
         msg = f"{path}:{lineno}: {value!r} is not an ISO date YYYY-MM-DD"
         raise SourceInputError(msg) from err

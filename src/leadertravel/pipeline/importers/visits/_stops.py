@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from leadertravel._dates import parse_iso_date
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._csv import read_rows
 
@@ -121,7 +122,7 @@ def read_us_places(path: Path) -> USPlaces:
             raise SourceInputError(msg)
         try:
             pattern = re.compile(f"(?<![A-Za-z])(?:{row['pattern']})(?![A-Za-z])")
-            start = dt.date.fromisoformat(row["from_date"]) if row["from_date"] else None
+            start = parse_iso_date(row["from_date"]) if row["from_date"] else None
         except (re.error, ValueError) as err:
             msg = f"{path}:{lineno}: invalid pattern or from_date: {err}"
             raise SourceInputError(msg) from err
