@@ -107,13 +107,15 @@ def _num(value: float, unit: str) -> str:
 
 
 def rounds(
-    functions: dict[str, Callable[[], Any]], repeat: int, *, warmup: int = 1
+    functions: dict[str, Callable[[], Any]], repeat: int, *, warmup: int = 1, best_of: int = 1
 ) -> dict[str, list[float]]:
-    """Time each function once per round, ``repeat`` rounds, rotating which runs first.
+    """Time each function ``repeat`` rounds, rotating which runs first.
 
     Returns each function's times in seconds, round by round, so ratios can be taken
-    within a round (the same moment of the machine). ``warmup`` unmeasured rounds run
-    first (caches, lazy imports).
+    within a round (the same moment of the machine). With ``best_of`` k, a round runs
+    every function k times, forth and back (A B B A …), and keeps each one's fastest:
+    other processes only ever add time, so the fastest of a round is its least disturbed.
+    ``warmup`` unmeasured rounds run first (caches, lazy imports).
     """
     names = list(functions)
     for _ in range(warmup):
@@ -122,10 +124,15 @@ def rounds(
     times: dict[str, list[float]] = {name: [] for name in names}
     for i in range(repeat):
         shift = i % len(names)
-        for name in names[shift:] + names[:shift]:
-            start = time.perf_counter()
-            functions[name]()
-            times[name].append(time.perf_counter() - start)
+        order = names[shift:] + names[:shift]
+        best = dict.fromkeys(names, float("inf"))
+        for k in range(best_of):
+            for name in order if k % 2 == 0 else order[::-1]:
+                start = time.perf_counter()
+                functions[name]()
+                best[name] = min(best[name], time.perf_counter() - start)
+        for name in names:
+            times[name].append(best[name])
     return times
 
 
@@ -135,10 +142,15 @@ def ratios(times: dict[str, list[float]], ours: str, base: str) -> list[float]:
 
 
 def paired(
-    ours: Callable[[], Any], base: Callable[[], Any], repeat: int, *, warmup: int = 1
+    ours: Callable[[], Any],
+    base: Callable[[], Any],
+    repeat: int,
+    *,
+    warmup: int = 1,
+    best_of: int = 1,
 ) -> list[float]:
     """Per-pair ratios ours ÷ base of ``repeat`` alternating pairs (see `rounds`)."""
-    times = rounds({"ours": ours, "base": base}, repeat, warmup=warmup)
+    times = rounds({"ours": ours, "base": base}, repeat, warmup=warmup, best_of=best_of)
     return ratios(times, "ours", "base")
 
 

@@ -69,3 +69,16 @@ def test_report_and_summary_round_trip(
     out = capsys.readouterr().out
     assert "1 met, 0 met within tolerance, 1 MISSED, 0 not judged" in out
     assert out.count("slow") == 2 and "[n]" in out
+
+
+def test_best_of_runs_forth_and_back_and_keeps_the_fastest(harness: ModuleType) -> None:
+    calls: list[str] = []
+    slow = iter([0.2, 0.0, 0.0, 0.0])
+
+    def a() -> None:
+        calls.append("a")
+        harness.time.sleep(next(slow, 0.0))
+
+    times = harness.rounds({"a": a, "b": lambda: calls.append("b")}, 1, warmup=0, best_of=2)
+    assert calls == ["a", "b", "b", "a"]
+    assert times["a"][0] < 0.1  # the disturbed first run is not the one kept

@@ -15,6 +15,7 @@ from typing import Any
 
 from leadertravel._config import PROJECT_ROOT_VAR, project_root_setting
 from leadertravel._errors import MissingDependency, ProjectNotFound
+from leadertravel._format import MANIFEST
 
 __all__ = [
     "DEFAULT_SOURCES",
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 #: The descriptor of the curated package, relative to the checkout.
-DESCRIPTOR = Path("datapackage") / "datapackage.json"
+DESCRIPTOR = Path("datapackage") / MANIFEST  # the Frictionless descriptor name
 #: The Table Schemas of the tables no resource lists (the derived ones), relative to the checkout.
 SCHEMAS = Path("datapackage") / "schemas"
 #: The sha256 pins of imported source files, relative to the checkout.
