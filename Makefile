@@ -88,7 +88,7 @@ github-release:  ## create GitHub Release TAG with the files of SITE/VERSION (fa
 countries: $(STAMP)  ## regenerate data/reference/countries.csv from the pinned pycountry
 	$(BIN)/python scripts/make_countries.py
 
-pins: $(STAMP)  ## re-pin every importer input (source snapshot) by sha256
+pins: $(STAMP)  ## re-pin every source snapshot a build reads (importer inputs, state-system) by sha256
 	$(BIN)/python scripts/pin_sources.py --sources $(SOURCES)
 
 dictionary: $(STAMP)  ## regenerate docs/data-dictionary.md from the Table Schemas

@@ -1,9 +1,9 @@
-"""Re-pin the source snapshots every importer reads by sha256 (``make pins``).
+"""Re-pin the source snapshots a build reads by sha256 (``make pins``).
 
-Writes ``data/pins/<input>.sha256`` for each input of the registered importers
-(``sha256sum`` format, paths relative to the snapshot directory). Review what changed in a
-source before re-pinning: the pins are what makes a build fail when an input changes
-unnoticed.
+Writes ``data/pins/<snapshot>.sha256`` for each snapshot a build reads: the inputs of the
+registered importers and the panels' state-system lists (``sha256sum`` format, paths
+relative to the snapshot directory). Review what changed in a source before re-pinning:
+the pins are what makes a build fail when an input changes unnoticed.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from leadertravel.pipeline.importers import registered
-from leadertravel.pipeline.importers.historian._pins import pins_path, read_pins, write_pins
+from leadertravel.pipeline.pins import pins_path, read_pins, snapshot_names, write_pins
 from leadertravel.pipeline.project import DEFAULT_SOURCES, project_root
 
 
@@ -29,8 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     log = logging.getLogger("leadertravel")
     root = project_root()
-    names = sorted({name for importer in registered() for name in importer.inputs})
-    for name in names:
+    for name in snapshot_names():
         target = pins_path(root, name)
         before = read_pins(target) if target.is_file() else {}
         after = write_pins(args.sources / name, target)

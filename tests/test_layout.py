@@ -31,10 +31,6 @@ _SHARED_PRIVATE_PARENTS = ("leadertravel.pipeline.importers",)
 #: crossing fails and a fixed one must be removed from here.
 _KNOWN_CROSSINGS = {
     ("leadertravel/_cli_plot.py", "private module leadertravel._plot._overview"),
-    (
-        "leadertravel/pipeline/panels/_add.py",
-        "private module leadertravel.pipeline.importers.historian._pins",
-    ),
     ("leadertravel/pipeline/panels/_coverage.py", "private module leadertravel._panels._arrays"),
     ("leadertravel/pipeline/panels/_inputs.py", "private module leadertravel._panels._arrays"),
 }

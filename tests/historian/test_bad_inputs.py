@@ -8,7 +8,7 @@ import pytest
 
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian import import_historian
-from leadertravel.pipeline.importers.historian._pins import pins_path, write_pins
+from leadertravel.pipeline.pins import pins_path, write_pins
 
 BIDEN = "president-travels/biden-joseph-r.xml"
 
@@ -83,7 +83,9 @@ def test_missing_and_unpinned_files(scratch: tuple[Path, Path]) -> None:
 def test_bad_record_is_named(scratch: tuple[Path, Path], old: str, new: str, error: str) -> None:
     sources, root = scratch
     _edit(sources / BIDEN, old, new)
-    write_pins(sources, pins_path(root))  # pinned as changed: the reader must say what is wrong
+    write_pins(
+        sources, pins_path(root, "history-state-travels")
+    )  # pinned as changed: the reader must say what is wrong
     with pytest.raises(SourceInputError, match=error):
         import_historian(sources, root=root)
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from leadertravel._errors import SourceInputError
-from leadertravel.pipeline.importers.historian._pins import pins_path, write_pins
 from leadertravel.pipeline.importers.historian._shared import HistorianBase
 from leadertravel.pipeline.importers.visits import import_visits
 from leadertravel.pipeline.importers.visits._identity import Mention, name_key, resolve
 from leadertravel.pipeline.importers.visits._people import read_offices, read_titles
 from leadertravel.pipeline.importers.visits._stops import read_us_places
+from leadertravel.pipeline.pins import pins_path, write_pins
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "visits"

@@ -115,7 +115,7 @@ def input_pins(root: Path, importers: list[Importer]) -> dict[str, str]:
     These go into the release manifest's ``inputs``, so a release names the exact source
     files it was built from.
     """
-    from leadertravel.pipeline.importers.historian._pins import pins_path, read_pins
+    from leadertravel.pipeline.pins import pins_path, read_pins
 
     pins: dict[str, str] = {}
     for name in sorted({n for importer in importers for n in importer.inputs}):

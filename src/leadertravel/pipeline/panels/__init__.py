@@ -27,7 +27,7 @@ from __future__ import annotations
 from leadertravel.pipeline.panels._add import DERIVED_TABLES, Panels, add_panels
 from leadertravel.pipeline.panels._inputs import (
     CROSSWALK,
-    PINS,
+    DIRECTORY,
     find_state_system,
     read_crosswalk,
     read_membership,
@@ -37,7 +37,7 @@ from leadertravel.pipeline.panels._spells import country_code_spells
 __all__ = [
     "CROSSWALK",
     "DERIVED_TABLES",
-    "PINS",
+    "DIRECTORY",
     "Panels",
     "add_panels",
     "country_code_spells",

@@ -16,13 +16,13 @@ from leadertravel._schema import read_table_schema
 from leadertravel.pipeline.panels._coverage import coverage_problems
 from leadertravel.pipeline.panels._inputs import (
     DIRECTORY,
-    PINS,
     check_crosswalk,
     find_state_system,
     read_crosswalk,
     read_membership,
 )
 from leadertravel.pipeline.panels._spells import country_code_spells
+from leadertravel.pipeline.pins import pins_path, verify_sources
 from leadertravel.pipeline.problems import Location, Locator
 from leadertravel.pipeline.project import resource_csv, schema_path
 from leadertravel.pipeline.typed import typed_frame
@@ -114,10 +114,8 @@ def add_panels(
             ", ".join(DERIVED_TABLES),
         )
         return Panels(out, all_schemas, hashes, where)
-    from leadertravel.pipeline.importers.historian._pins import verify_sources
-
     log.info("deriving %s from %s", ", ".join(DERIVED_TABLES), directory)
-    for name, digest in verify_sources(directory, root / PINS).items():
+    for name, digest in verify_sources(directory, pins_path(root, DIRECTORY)).items():
         hashes[f"{DIRECTORY}/{name}"] = digest
     for name in DERIVED_TABLES:
         all_schemas[name] = _schema(root, name)

@@ -18,8 +18,6 @@ from leadertravel.pipeline.typed import BadValueError, typed_frame
 
 #: The curated crosswalk, relative to the project root.
 CROSSWALK = "data/reference/state_system_crosswalk.csv"
-#: The pins of the state-system lists, relative to the project root.
-PINS = "data/pins/state-system.sha256"
 #: The directory of the state-system lists, in or beside the sources.
 DIRECTORY = "state-system"
 LISTS = {"cow": ("cowstates.csv", "cowcode", "cowc"), "gw": ("gwstates.csv", "gwcode", "gwc")}

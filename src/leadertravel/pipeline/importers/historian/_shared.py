@@ -29,9 +29,9 @@ from leadertravel.pipeline.importers.historian._coverage import TOLERANCE_KM, Ou
 from leadertravel.pipeline.importers.historian._gazetteers import read_gazetteer
 from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder
 from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE, Gsh, GshLocale, read_gsh
-from leadertravel.pipeline.importers.historian._pins import pins_path, verify_sources
 from leadertravel.pipeline.importers.historian._places import Places, place_rows
 from leadertravel.pipeline.importers.historian._visit_types import VisitTypes, read_visit_types
+from leadertravel.pipeline.pins import pins_path, verify_sources
 from leadertravel.pipeline.project import schema_path
 from leadertravel.pipeline.typed import rows_frame
 

@@ -1,29 +1,52 @@
-"""Pin imported source files by sha256 and verify them at build time.
+"""Pin the source snapshots by sha256 and verify them at build time.
 
-Each source snapshot ``<name>`` (``history-state-travels``, ``history-state-visits``,
-``history-state-gsh`` …) is pinned in ``data/pins/<name>.sha256`` in ``sha256sum`` format (one
-``<hex>  <relative path>`` line per file, sorted by path), so ``sha256sum -c`` run inside
-the source directory checks them too.
+Each source snapshot ``<name>`` a build reads (every registered importer's inputs —
+``history-state-travels``, ``history-state-visits``, ``history-state-gsh`` — and the panels'
+``state-system`` lists; :func:`snapshot_names`) is pinned in ``data/pins/<name>.sha256`` in
+``sha256sum`` format (one ``<hex>  <relative path>`` line per file, sorted by path, rendered
+by :func:`leadertravel._format.render_sums`), so ``sha256sum -c`` run inside the source
+directory checks them too. ``make pins`` (``scripts/pin_sources.py``) re-pins them all.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from leadertravel._download import sha256_file
 from leadertravel._errors import SourceInputError
+from leadertravel._format import render_sums
+from leadertravel.pipeline.project import PINS
 
 __all__ = [
     "hash_tree",
     "pins_path",
     "read_pins",
     "render_pins",
+    "snapshot_names",
     "verify_sources",
     "write_pins",
 ]
 
 
-def pins_path(root: Path, source: str = "history-state-travels") -> Path:
+_PIN_RE = re.compile(r"([0-9a-f]{64})  (\S.*)")
+
+
+def snapshot_names() -> list[str]:
+    """Return the source snapshots a build reads and pins, sorted.
+
+    Examples
+    --------
+    >>> snapshot_names()
+    ['history-state-gsh', 'history-state-travels', 'history-state-visits', 'state-system']
+    """
+    from leadertravel.pipeline.importers import registered
+    from leadertravel.pipeline.panels import DIRECTORY
+
+    return sorted({name for importer in registered() for name in importer.inputs} | {DIRECTORY})
+
+
+def pins_path(root: Path, source: str) -> Path:
     """Return where the pins of the snapshot ``source`` live under the checkout ``root``.
 
     Examples
@@ -31,7 +54,7 @@ def pins_path(root: Path, source: str = "history-state-travels") -> Path:
     >>> pins_path(Path("."), "history-state-visits").as_posix()
     'data/pins/history-state-visits.sha256'
     """
-    return root / "data" / "pins" / f"{source}.sha256"
+    return root / PINS / f"{source}.sha256"
 
 
 def _sha256(path: Path) -> str:
@@ -71,7 +94,7 @@ def render_pins(hashes: dict[str, str]) -> str:
     ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff  a.md
     0000000000000000000000000000000000000000000000000000000000000000  b.xml
     """
-    return "".join(f"{hashes[rel]}  {rel}\n" for rel in sorted(hashes))
+    return render_sums(hashes).decode("utf-8")
 
 
 def read_pins(path: Path) -> dict[str, str]:
@@ -81,9 +104,16 @@ def read_pins(path: Path) -> dict[str, str]:
         raise SourceInputError(msg)
     pins: dict[str, str] = {}
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        digest, sep, rel = line.partition("  ")
-        if not sep or len(digest) != 64 or not rel:
-            msg = f"{path}:{lineno}: expected '<64 hex digits>  <relative path>', got {line!r}"
+        match = _PIN_RE.fullmatch(line)
+        if match is None:
+            msg = (
+                f"{path}:{lineno}: expected '<64 lowercase hex digits>  <relative path>', "
+                f"got {line!r}; re-pin with `make pins`"
+            )
+            raise SourceInputError(msg)
+        digest, rel = match.groups()
+        if rel in pins:
+            msg = f"{path}:{lineno}: {rel!r} is pinned twice; re-pin with `make pins`"
             raise SourceInputError(msg)
         pins[rel] = digest
     return pins
