@@ -15,11 +15,11 @@ from pathlib import Path
 
 from leadertravel._cache import cache_error
 from leadertravel._errors import HashMismatch, LeadertravelError, TruncatedDownload
-from leadertravel._fsutil import PART_SUFFIX, sha256_file, temp_file
+from leadertravel._fsutil import PART_SUFFIX, temp_file
 from leadertravel._progress import progress_bar
 from leadertravel._source import Source
 
-__all__ = ["check_digest", "download_verified", "sha256_file"]
+__all__ = ["check_digest", "download_verified"]
 
 
 def check_digest(where: str, *, expected: str, got: str, size: int, expected_size: int) -> None:

@@ -48,6 +48,7 @@ __all__ = [
     "MIN_FILE_BYTES",
     "PAGE",
     "SUMS",
+    "SUM_LINE_RE",
     "TABLE_SUFFIX",
     "VERSION_RE",
     "check_file_name",
@@ -102,7 +103,8 @@ MAX_FILE_BYTES = 64 << 30
 #: A release version ``MAJOR.MINOR.PATCH``, three numbers without leading zeros.
 VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 _FILE_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_SUM_RE = re.compile(r"([0-9a-f]{64})  (.+)")
+#: A ``sha256sum`` line: 64 lowercase hex digits, two spaces, a name (``SHA256SUMS``, pins).
+SUM_LINE_RE = re.compile(r"([0-9a-f]{64})  (\S.*)")
 _HOSTILE = ("/", "\\", "..", ":", "\x00")
 
 
@@ -358,7 +360,7 @@ def parse_sums(data: bytes, *, where: str) -> dict[str, str]:
         raise ManifestError(msg) from err
     sums: dict[str, str] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
-        match = _SUM_RE.fullmatch(line)
+        match = SUM_LINE_RE.fullmatch(line)
         name = match.group(2) if match else ""
         if match is None or not _FILE_NAME_RE.fullmatch(name) or ".." in name:
             msg = (

@@ -10,12 +10,11 @@ directory checks them too. ``make pins`` (``scripts/pin_sources.py``) re-pins th
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from leadertravel._download import sha256_file
 from leadertravel._errors import SourceInputError
-from leadertravel._format import render_sums
+from leadertravel._format import SUM_LINE_RE, render_sums
+from leadertravel._fsutil import sha256_file
 from leadertravel.pipeline.project import PINS
 
 __all__ = [
@@ -27,9 +26,6 @@ __all__ = [
     "verify_sources",
     "write_pins",
 ]
-
-
-_PIN_RE = re.compile(r"([0-9a-f]{64})  (\S.*)")
 
 
 def snapshot_names() -> list[str]:
@@ -104,7 +100,7 @@ def read_pins(path: Path) -> dict[str, str]:
         raise SourceInputError(msg)
     pins: dict[str, str] = {}
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = _PIN_RE.fullmatch(line)
+        match = SUM_LINE_RE.fullmatch(line)
         if match is None:
             msg = (
                 f"{path}:{lineno}: expected '<64 lowercase hex digits>  <relative path>', "
