@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leadertravel._dates import DATE, DATETIME
-from leadertravel._schema import arrow_schema, enum_of, pandas_dtype
+from leadertravel._schema import arrow_schema, to_pandas
 
 __all__ = [
     "EXPECTED",
@@ -327,38 +327,19 @@ def rows_frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> 
     return frame.reset_index(drop=True)
 
 
-_NULLABLE = {
-    pa.string(): pd.StringDtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.int16(): pd.Int16Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-
-
 def to_frame(
     columns: Mapping[str, pa.Array], schema: Mapping[str, Any], *, index: Any = None
 ) -> pd.DataFrame:
     """Typed Arrow columns (from :func:`parse_column`) as a frame of the loader's dtypes.
 
-    Integers stay exact (no detour through float64), enums become the schema's
-    categoricals and dates ``datetime64[s]``.
+    The loader's own conversion (:func:`leadertravel._schema.to_pandas`): integers stay
+    exact (no detour through float64), enums become the schema's categoricals (a value
+    outside the enum → NA) and dates ``datetime64[s]``. The columns are not handed over:
+    the caller may still write them.
     """
     names = [spec["name"] for spec in schema["fields"]]
-    enums = {s["name"]: pandas_dtype(s) for s in schema["fields"] if enum_of(s) is not None}
-    plain = [n for n in names if n not in enums]
-    table = pa.Table.from_arrays([columns[n] for n in plain], names=plain)
-    frame: pd.DataFrame = table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
-    for name, dtype in enums.items():  # codes straight from Arrow; outside the enum → NA
-        vocabulary = pa.array(list(dtype.categories), pa.string())
-        codes = pc.fill_null(pc.index_in(columns[name], value_set=vocabulary), -1)
-        codes_np = np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int32)
-        frame[name] = pd.Categorical.from_codes(codes_np, dtype=dtype)
-    frame = frame[names]
-    for spec in schema["fields"]:
-        dtype = pandas_dtype(spec)
-        if str(frame[spec["name"]].dtype) != str(dtype):
-            frame[spec["name"]] = frame[spec["name"]].astype(dtype)
+    table = pa.Table.from_arrays([columns[n] for n in names], names=names)
+    frame = to_pandas(table, schema)
     if index is not None:
         frame.index = index
     return frame
