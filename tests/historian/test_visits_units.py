@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,12 @@ from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._shared import HistorianBase
 from leadertravel.pipeline.importers.visits import import_visits
 from leadertravel.pipeline.importers.visits._identity import Mention, name_key, resolve
+from leadertravel.pipeline.importers.visits._parse import read_visits
 from leadertravel.pipeline.importers.visits._people import read_offices, read_titles
-from leadertravel.pipeline.importers.visits._stops import read_us_places
+from leadertravel.pipeline.importers.visits._stops import USPlaces, read_us_places
 from leadertravel.pipeline.pins import pins_path, write_pins
+
+from .conftest import VISITS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "visits"
@@ -138,6 +143,20 @@ def test_offices_by_title_country_and_date(title: str, country: str, day: str, o
 def test_us_places_in_text_order(description: str, day: str, places: list[str]) -> None:
     found = PLACES.find(description, dt.date.fromisoformat(day))
     assert [p.locality for p in found] == places
+
+
+def test_us_places_quick_tests_change_no_answer() -> None:
+    """The fast path (the rows' ``quick`` tests) finds what the bare patterns find."""
+    everywhere = re.compile("")  # lets every row search the whole description
+    plain = USPlaces(tuple(dataclasses.replace(r, quick=everywhere) for r in PLACES.rows))
+    records = read_visits(VISITS)
+    assert len(records) == 3264
+    named = 0
+    for r in records:
+        found = PLACES.find(r.description, r.start)
+        assert found == plain.find(r.description, r.start), r.where()
+        named += bool(found)
+    assert named == 1341  # records whose description names a U.S. place
 
 
 @pytest.mark.parametrize(
