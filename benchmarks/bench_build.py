@@ -413,8 +413,9 @@ class _Marks(logging.Handler):
     PHASES = (
         ("checking", "Table Schema checks"),
         ("checking the semantic rules", "semantic rules"),
+        ("writing", "Parquet write"),
         ("comparing", "row-level diff"),
-        ("writing", "Parquet + manifest + changelog"),
+        ("writing the manifest", "manifest + changelog + sums"),
     )
 
     def __init__(self) -> None:
