@@ -11,6 +11,7 @@ import pytest
 from leadertravel import DataValidationError
 from leadertravel.pipeline.importers.historian import HistorianImport
 from leadertravel.pipeline.modes import infer_modes, mode_agreement, read_mode_rules
+from leadertravel.pipeline.modes._match import _remarks_read, _stop_ends, _Texts
 from leadertravel.pipeline.typed import typed_frame
 from leadertravel.pipeline.validate import read_curated
 
@@ -64,6 +65,22 @@ def test_counts_per_mode_and_rule(inferred: dict[str, pd.DataFrame]) -> None:
     assert ((imported["transport_mode"] == "unknown") == imported["mode_rule"].isna()).all()
     # All legs of the release: 6,503 (95 curated), of which 4,371 stay unknown (2 curated).
     assert len(legs) == 6503 and int((legs["transport_mode"] == "unknown").sum()) == 4371
+
+
+def test_remarks_searched_once_per_text_as_leg_by_leg(merged: dict[str, pd.DataFrame]) -> None:
+    """The fast path of the remark rules (one search per distinct text) is the plain one."""
+    legs = merged["legs"].reset_index(drop=True)
+    sides = _remarks_read(_stop_ends(merged, legs, previous_trip=True))
+    texts = _Texts(sides)
+    hits = 0
+    for rule in read_mode_rules(ROOT).rules:
+        if rule.stop_remarks is None:
+            continue
+        for side, text in sides.items():
+            plain = [rule.stop_remarks.search(x) is not None for x in text.fillna("")]
+            assert texts.search(side, rule.stop_remarks).tolist() == plain, (rule.rule, side)
+            hits += sum(plain)
+    assert hits == 52  # legs whose stop remarks some remark rule finds, summed over sides
 
 
 def test_curated_legs_are_never_changed(

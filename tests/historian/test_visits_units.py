@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -10,10 +12,19 @@ import pytest
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._shared import HistorianBase
 from leadertravel.pipeline.importers.visits import import_visits
-from leadertravel.pipeline.importers.visits._identity import Mention, name_key, resolve
+from leadertravel.pipeline.importers.visits._identity import (
+    MAX_EDITS,
+    Mention,
+    _edits,
+    name_key,
+    resolve,
+)
+from leadertravel.pipeline.importers.visits._parse import read_visits
 from leadertravel.pipeline.importers.visits._people import read_offices, read_titles
-from leadertravel.pipeline.importers.visits._stops import read_us_places
+from leadertravel.pipeline.importers.visits._stops import USPlaces, read_us_places
 from leadertravel.pipeline.pins import pins_path, write_pins
+
+from .conftest import VISITS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "visits"
@@ -140,6 +151,20 @@ def test_us_places_in_text_order(description: str, day: str, places: list[str]) 
     assert [p.locality for p in found] == places
 
 
+def test_us_places_quick_tests_change_no_answer() -> None:
+    """The fast path (the rows' ``quick`` tests) finds what the bare patterns find."""
+    everywhere = re.compile("")  # lets every row search the whole description
+    plain = USPlaces(tuple(dataclasses.replace(r, quick=everywhere) for r in PLACES.rows))
+    records = read_visits(VISITS)
+    assert len(records) == 3264
+    named = 0
+    for r in records:
+        found = PLACES.find(r.description, r.start)
+        assert found == plain.find(r.description, r.start), r.where()
+        named += bool(found)
+    assert named == 1341  # records whose description names a U.S. place
+
+
 @pytest.mark.parametrize(
     ("description", "visit_type"),
     [
@@ -176,6 +201,46 @@ def test_visit_types_code_the_travels_remarks(base: HistorianBase) -> None:
         r"\bfuneral\b|\bmemorial services?\b|\bburial\b",
     )
     assert base.visit_types.code(["Met with Prime Minister Mulroney."]) == ("unspecified", None)
+
+
+def _levenshtein(a: str, b: str) -> int:
+    """The plain dynamic programme, every cell computed."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i]
+        for j, cb in enumerate(b, start=1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def test_edit_distance_shortcuts_on_real_names() -> None:
+    """_edits (common ends dropped, stops above the limit) answers as the plain distance.
+
+    On the pairs the variant rule compares: names of one country with as many words, and
+    their family names.
+    """
+    names: dict[tuple[str, int], set[str]] = {}
+    for r in read_visits(VISITS):
+        for p in TITLES.split(r.visitor):
+            words = name_key(p.name).split()
+            if words:
+                names.setdefault((r.slug, len(words)), set()).add(" ".join(words))
+                names.setdefault((r.slug, 0), set()).add(words[-1])
+    pairs = close = 0
+    for keys in names.values():
+        ordered = sorted(keys)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if abs(len(a) - len(b)) > MAX_EDITS:
+                    continue
+                plain = _levenshtein(a, b)
+                for x, y, limit in ((a, b, 1), (b, a, 1), (a, b, MAX_EDITS), (b, a, MAX_EDITS)):
+                    fast = _edits(x, y, limit)
+                    assert fast == plain if plain <= limit else fast > limit, (x, y, limit)
+                pairs += 1
+                close += plain <= MAX_EDITS
+    assert (pairs, close) == (6254, 146)  # pairs within the length limit; within MAX_EDITS
 
 
 def test_name_rule() -> None:

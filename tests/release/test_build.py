@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -140,3 +141,27 @@ def test_check_of_an_older_version_compares_with_its_predecessor(
     assert check_release("0.1.0", root=project, releases=releases)
     index = json.loads((releases / "index.json").read_text())
     assert [v["version"] for v in index["versions"]] == ["1.0.0", "0.1.0"]
+
+
+def test_merge_takes_repeated_rows_once_and_refuses_a_clash() -> None:
+    """An imported row equal to an earlier one merges; one key with other content stops."""
+    from leadertravel._errors import BuildError
+    from leadertravel.pipeline.assemble import _merge
+
+    def frame(rows: list[tuple[str, str | None]]) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=["id", "name"]).astype("string")
+
+    curated = frame([("a", "Alpha"), ("b", None), ("b", None)])  # a curated repeat stays
+    imported = frame([("c", "Gamma"), ("b", None), ("c", "Gamma"), ("d", "Delta")])
+    merged = _merge("places", curated, imported, ["id"])
+    assert merged.to_dict("list") == {
+        "id": ["a", "b", "b", "c", "d"],
+        "name": ["Alpha", None, None, "Gamma", "Delta"],
+    }
+    assert merged.index.equals(pd.RangeIndex(5))
+    with pytest.raises(
+        BuildError, match=r"places: curated and imported rows share the key\(s\) \['a'\]"
+    ):
+        _merge("places", curated, frame([("a", "Other")]), ["id"])
+    with pytest.raises(BuildError, match=r"share the key\(s\) \['e'\]"):
+        _merge("places", curated, frame([("e", "One"), ("e", "Two")]), ["id"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,7 +43,9 @@ def year_of(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
 
 
+@functools.lru_cache(maxsize=4096)
 def year_bounds(year: int) -> tuple[int, int]:
+    """Return the first and last day of ``year`` (days since 1970-01-01), cached."""
     first = int(np.datetime64(f"{year:04d}-01-01", "D").astype(np.int64))
     last = int(np.datetime64(f"{year:04d}-12-31", "D").astype(np.int64))
     return first, last

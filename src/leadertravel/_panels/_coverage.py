@@ -17,14 +17,18 @@ def complete_keys(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Complete (o, d, year, office) cells, and complete made and received country-years."""
     coverage = tables["coverage"]
-    present = set(tables["trips"]["origin"].astype(str))
+    present = set(tables["trips"]["origin"].astype(str).unique())
     claims = coverage[
         coverage["complete"].fillna(False).astype(bool)
         & coverage["source"].astype(str).isin(present)
     ]
     leaders = tables["leaders"]
     home = dict(
-        zip(leaders["leader_id"].astype(str), leaders["country_code"].astype(str), strict=True)
+        zip(
+            leaders["leader_id"].astype(str).tolist(),
+            leaders["country_code"].astype(str).tolist(),
+            strict=True,
+        )
     )
     intervals: dict[tuple[str | None, str | None, int], list[tuple[int, int]]] = {}
     columns = {
@@ -45,44 +49,77 @@ def complete_keys(
             intervals.setdefault((origin, dest, office), []).append((int(firsts[i]), int(lasts[i])))
     year_set = set(years)
     code_id = {code: i for i, code in enumerate(units.codes)}
-    cells: list[list[np.ndarray]] = [[], [], [], []]
-    made: list[list[np.ndarray]] = [[], [], []]
-    received: list[list[np.ndarray]] = [[], [], []]
+    specific: dict[tuple[str, int], np.ndarray] = {}  # units of a code in a year, once each
+
+    def units_of(code: str | None, year: int) -> np.ndarray:
+        if code is None:
+            return units.members.get(year, _NONE)
+        if (code, year) not in specific:
+            specific[code, year] = _specific(units, code_id, code, year)
+        return specific[code, year]
+
+    cells = _Blocks(("o", "d"), ("year", "office"))
+    made = _Blocks(("u",), ("year", "office"))
+    received = _Blocks(("u",), ("year", "office"))
     for (origin, dest, office), spans in intervals.items():
         for year in _full_years(spans):
             if year not in year_set:
                 continue
-            members = units.members.get(year, np.array([], dtype=np.int64))
-            os_ = members if origin is None else _specific(units, code_id, origin, year)
-            ds = members if dest is None else _specific(units, code_id, dest, year)
+            os_, ds = units_of(origin, year), units_of(dest, year)
             if len(os_) == 0 or len(ds) == 0:
                 continue
             grid_o = np.repeat(os_, len(ds))
             grid_d = np.tile(ds, len(os_))
             ok = grid_o != grid_d
-            n = int(ok.sum())
-            for part, values in zip(cells, (grid_o[ok], grid_d[ok], year, office), strict=True):
-                part.append(np.broadcast_to(np.asarray(values, dtype=np.int64), (n,)))
-            for target, us in (
-                (made, os_ if dest is None else None),
-                (received, ds if origin is None else None),
-            ):
-                if us is not None:
-                    for part, values in zip(target, (us, year, office), strict=True):
-                        part.append(np.broadcast_to(np.asarray(values, dtype=np.int64), (len(us),)))
+            cells.add((grid_o[ok], grid_d[ok]), (year, office))
+            if dest is None:
+                made.add((os_,), (year, office))
+            if origin is None:
+                received.add((ds,), (year, office))
+    return cells.frame(), made.frame(), received.frame()
 
-    def stack(parts: list[list[np.ndarray]], columns: list[str]) -> pd.DataFrame:
-        data = {
-            c: np.concatenate(p) if p else np.array([], dtype=np.int64)
-            for c, p in zip(columns, parts, strict=True)
-        }
+
+_NONE = np.array([], dtype=np.int64)
+
+
+class _Blocks:
+    """Rows of integer keys gathered block by block, stacked once into a frame.
+
+    In a block, the ``varying`` columns hold arrays of one length and the ``fixed`` columns
+    one value each, repeated over the block's rows when the blocks are stacked (one
+    ``np.repeat`` per column instead of an array per block). Repeated rows are dropped.
+
+    Examples
+    --------
+    >>> blocks = _Blocks(("u",), ("year",))
+    >>> blocks.add((np.array([2, 3]),), (1990,))
+    >>> blocks.add((np.array([2]),), (1990,))
+    >>> blocks.add((np.array([4]),), (1991,))
+    >>> blocks.frame().to_dict("list")
+    {'u': [2, 3, 4], 'year': [1990, 1990, 1991]}
+    """
+
+    def __init__(self, varying: tuple[str, ...], fixed: tuple[str, ...]) -> None:
+        self.varying, self.fixed = varying, fixed
+        self.arrays: list[tuple[np.ndarray, ...]] = []
+        self.values: list[tuple[int, ...]] = []
+
+    def add(self, arrays: tuple[np.ndarray, ...], values: tuple[int, ...]) -> None:
+        """Add a block: one array per varying column, one value per fixed column."""
+        self.arrays.append(arrays)
+        self.values.append(values)
+
+    def frame(self) -> pd.DataFrame:
+        """Return the distinct rows, in the order added (int64 columns, varying first)."""
+        data: dict[str, np.ndarray] = {}
+        lengths = np.array([len(a[0]) for a in self.arrays], dtype=np.int64)
+        for i, name in enumerate(self.varying):
+            parts = [np.asarray(a[i], dtype=np.int64) for a in self.arrays]
+            data[name] = np.concatenate(parts) if parts else _NONE
+        for i, name in enumerate(self.fixed):
+            values = np.array([v[i] for v in self.values], dtype=np.int64)
+            data[name] = np.repeat(values, lengths)
         return pd.DataFrame(data).drop_duplicates()
-
-    return (
-        stack(cells, ["o", "d", "year", "office"]),
-        stack(made, ["u", "year", "office"]),
-        stack(received, ["u", "year", "office"]),
-    )
 
 
 def _specific(units: Units, code_id: Mapping[str, int], code: str, year: int) -> np.ndarray:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from leadertravel._errors import BuildError, DataValidationError
@@ -87,11 +88,20 @@ def _merge(
     An imported row identical to an earlier row (e.g. a curated place the importer reuses)
     merges into it; one with the same key and other content is refused. Curated rows are
     all kept, so a repeated curated key is reported by the checks.
+
+    Identical rows share their key, so whole rows are compared only among the rows whose
+    key occurs more than once (few): the same answer as comparing every row, at a fraction
+    of the cost.
     """
     both = pd.concat([curated, imported], ignore_index=True)
-    repeat = both.duplicated() & (both.index >= len(curated))
-    both = both[~repeat].reset_index(drop=True)
-    clash = both[both.duplicated(key, keep=False) & (both.index >= len(curated))]
+    shared = both.duplicated(key, keep=False).to_numpy()
+    if shared.any():
+        repeat = np.zeros(len(both), dtype=bool)
+        repeat[shared] = both[shared].duplicated().to_numpy()
+        repeat &= both.index >= len(curated)
+        both = both[~repeat].reset_index(drop=True)
+        shared = both.duplicated(key, keep=False).to_numpy()
+    clash = both[shared & (both.index >= len(curated))]
     if not clash.empty:
         ids = sorted(map(str, clash[key[0]].unique()))[:10]
         msg = (

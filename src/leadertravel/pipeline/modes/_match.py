@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -103,6 +105,47 @@ def _region_masks(
     return masks[0], masks[1]
 
 
+def _remarks_read(ends: dict[str, pd.DataFrame]) -> dict[str, pd.Series]:
+    """Return the remarks a rule reads on each side (a leg arrives at its stop, leaves others)."""
+    return {
+        side: stop["arrive_remarks" if side == "arriving" else "depart_remarks"]
+        for side, stop in ends.items()
+    }
+
+
+class _Texts:
+    """The stop remarks each leg's rules read, searched once per distinct text and pattern.
+
+    ``texts`` maps a side (``arriving``, ``departing``, ``previous-trip``) to one text per
+    leg. Most legs share a remark with others (or with the other side, or have none), so a
+    pattern is searched once in each distinct text of all sides together and the answers
+    are spread back to the legs by their codes; a leg without that stop searches the empty
+    text. The answers are those of searching every leg's text in turn.
+
+    Examples
+    --------
+    >>> texts = _Texts({"arriving": pd.Series(["by sea", None, "by sea", "flew"], dtype="string")})
+    >>> texts.search("arriving", re.compile("sea")).tolist()
+    [True, False, True, False]
+    """
+
+    def __init__(self, texts: dict[str, pd.Series]) -> None:
+        every = [t.fillna("").to_numpy(dtype=object) for t in texts.values()]
+        codes, uniques = pd.factorize(np.concatenate(every))
+        ends = np.cumsum([len(t) for t in every])[:-1]
+        self._codes = dict(zip(texts, np.split(codes, ends), strict=True))
+        self._uniques: list[str] = list(uniques)
+        self._found: dict[re.Pattern[str], np.ndarray] = {}
+
+    def search(self, side: str, pattern: re.Pattern[str]) -> np.ndarray:
+        """Return, for every leg, whether ``pattern`` is found in its text on ``side``."""
+        if pattern not in self._found:
+            self._found[pattern] = np.array(
+                [pattern.search(x) is not None for x in self._uniques], dtype=bool
+            )
+        return self._found[pattern][self._codes[side]]
+
+
 def match_rules(tables: dict[str, pd.DataFrame], rules: ModeRules) -> pd.DataFrame:
     """Return, for every leg, which rules' conditions hold (whatever its mode is now).
 
@@ -125,6 +168,7 @@ def match_rules(tables: dict[str, pd.DataFrame], rules: ModeRules) -> pd.DataFra
     ocean = (a > 0) & (b > 0) & ((a & b) == 0) & (((a | b) & NEVER_OCEAN) == 0)
     has_from_stop = ends["departing"]["seq"].notna().to_numpy()
     has_to_stop = ends["arriving"]["seq"].notna().to_numpy()
+    texts = _Texts(_remarks_read(ends))
     out: dict[str, np.ndarray] = {}
     for rule in rules.rules:
         ok = np.ones(len(legs), dtype=bool)
@@ -135,11 +179,7 @@ def match_rules(tables: dict[str, pd.DataFrame], rules: ModeRules) -> pd.DataFra
                 stop = ends[side]
                 hit = np.ones(len(legs), dtype=bool)
                 if rule.stop_remarks is not None:
-                    text = stop["arrive_remarks" if side == "arriving" else "depart_remarks"]
-                    search = rule.stop_remarks.search
-                    hit &= np.fromiter(
-                        (bool(search(x)) for x in text.fillna("")), dtype=bool, count=len(legs)
-                    )
+                    hit &= texts.search(side, rule.stop_remarks)
                 if rule.stop_place_kind:
                     hit &= stop["kind"].isin(rule.stop_place_kind).to_numpy()
                 if rule.max_gap_days is not None:

@@ -25,6 +25,7 @@ Every merge (several names or titles → one leader) and every split is reported
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -91,9 +92,30 @@ class Resolution:
 
 
 def _edits(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, stopping above ``limit``."""
+    """Levenshtein distance of ``a`` and ``b``, stopping above ``limit``.
+
+    Returns the distance when it is at most ``limit``, otherwise a number above ``limit``.
+    A common beginning and end of the two names change no distance, so they are dropped
+    first: most names compared share their family name or their first letters.
+
+    Examples
+    --------
+    >>> _edits("benyamin netanyahu", "benjamin netanyahu", 2), _edits("paik", "park", 1)
+    (1, 1)
+    >>> _edits("kirchner", "fernandez de kirchner", 2) > 2
+    True
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    a, b = a[start:], b[start:]
+    end = 0
+    while end < len(a) and end < len(b) and a[-1 - end] == b[-1 - end]:
+        end += 1
+    if end:
+        a, b = a[:-end], b[:-end]
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):
         cur = [i]
@@ -123,14 +145,25 @@ def _variant_of(a: str, b: str) -> bool:
     >>> _variant_of("ziaur rahman", "khaleda ziaur rahman")
     False
     """
-    wa, wb = a.split(), b.split()
+    wa, sa, fa = _parts(a)
+    wb, sb, fb = _parts(b)
     if not wa or not wb:
         return False
-    fa, fb = _family(wa), _family(wb)
-    if set(wa) <= set(wb) and fa == fb and (len(wa) == 1 or wa[0] == wb[0]):
+    if sa <= sb and fa == fb and (len(wa) == 1 or wa[0] == wb[0]):
         return True
-    same_family = fa == fb or _edits(fa, fb, 1) <= 1
-    return same_family and len(wa) == len(wb) >= 2 and _edits(a, b, MAX_EDITS) <= MAX_EDITS
+    # the cheap test first: most pairs have different numbers of words
+    return (
+        len(wa) == len(wb) >= 2
+        and (fa == fb or _edits(fa, fb, 1) <= 1)
+        and _edits(a, b, MAX_EDITS) <= MAX_EDITS
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _parts(name: str) -> tuple[tuple[str, ...], frozenset[str], str]:
+    """Return the words of a name key, their set and the family name (computed once a name)."""
+    words = name.split()
+    return tuple(words), frozenset(words), _family(words) if words else ""
 
 
 @dataclass(frozen=True)
