@@ -12,6 +12,18 @@ from leadertravel._panels._defs import OFFICE_MAP, PANEL_OFFICES
 from leadertravel._panels._units import Units
 
 
+def leader_homes(leaders: pd.DataFrame) -> dict[str, str]:
+    """Return each leader's country: ``leader_id`` → ``country_code`` of ``leaders``.
+
+    Examples
+    --------
+    >>> leader_homes(pd.DataFrame({"leader_id": ["a"], "country_code": ["FRA"]}))
+    {'a': 'FRA'}
+    """
+    ids = leaders["leader_id"].astype(str).tolist()
+    return dict(zip(ids, leaders["country_code"].astype(str).tolist(), strict=True))
+
+
 def complete_keys(
     tables: Mapping[str, pd.DataFrame], units: Units, years: Sequence[int]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -22,14 +34,7 @@ def complete_keys(
         coverage["complete"].fillna(False).astype(bool)
         & coverage["source"].astype(str).isin(present)
     ]
-    leaders = tables["leaders"]
-    home = dict(
-        zip(
-            leaders["leader_id"].astype(str).tolist(),
-            leaders["country_code"].astype(str).tolist(),
-            strict=True,
-        )
-    )
+    home = leader_homes(tables["leaders"])
     intervals: dict[tuple[str | None, str | None, int], list[tuple[int, int]]] = {}
     columns = {
         c: texts(claims[c])
