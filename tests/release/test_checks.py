@@ -160,3 +160,40 @@ def test_valid_csv_gives_typed_tables_and_no_problems() -> None:
     typed = result.tables["countries"]
     assert str(typed.schema.field("valid_to").type) == "date32[day]"
     assert typed.num_rows == len(path.read_text().splitlines()) - 1
+
+
+def _plain_repeated(rows: list[tuple[object, ...]]) -> list[bool]:
+    """The definition: a row repeats when an earlier row has the same values."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for row in rows:
+        out.append(row in seen)
+        seen.add(row)
+    return out
+
+
+def test_repeated_agrees_with_the_plain_definition_on_the_curated_tables() -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    from leadertravel.pipeline.checks._keys import repeated
+    from leadertravel.pipeline.typed import to_arrow
+    from leadertravel.pipeline.validate import check_curated
+
+    curated = check_curated(REPO)
+    assert curated.problems == []
+    rng = np.random.default_rng(16)
+    checked = 0
+    for name, frame in curated.tables.items():
+        key = list(curated.schemas[name].get("primaryKey") or [])
+        for columns in [[c] for c in frame.columns] + [key, key[::-1]]:
+            arrays = [to_arrow(frame[c]) for c in columns]
+            # as read (sorted keys take the fast path), and with rows repeated, shuffled
+            again = pa.array(rng.integers(0, len(frame), size=len(frame) // 2 + 1))
+            order = pa.array(rng.permutation(len(frame) + len(again)))
+            mixed = [pa.concat_arrays([a, a.take(again)]).take(order) for a in arrays]
+            for case in (arrays, mixed):
+                rows = list(zip(*(a.to_pylist() for a in case), strict=True))
+                assert repeated(case).tolist() == _plain_repeated(rows), (name, columns)
+                checked += 1
+    assert checked > 200

@@ -16,29 +16,46 @@ from leadertravel.pipeline.typed import mask
 TableSchema = Mapping[str, Any]
 
 
+def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
 def _codes(values: pa.Array) -> np.ndarray:
     """Hash-encode a column: equal values get equal integer codes (null: -1)."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    encoded = pc.dictionary_encode(values)
+    encoded = pc.dictionary_encode(_flat(values))
     return np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
 
 
+def _strictly_increasing(values: pa.Array) -> bool:
+    """Whether every value is greater than the one before, so that none repeats."""
+    if values.null_count or pa.types.is_floating(values.type):
+        return False  # nulls (and NaN) do not compare: left to the general test
+    return bool(pc.all(pc.less(values[:-1], values[1:])).as_py())
+
+
 def repeated(columns: Sequence[pa.Array]) -> np.ndarray:
-    """Mask of rows whose values (across ``columns``) appeared in an earlier row."""
+    """Mask of rows whose values (across ``columns``) appeared in an earlier row.
+
+    Two values are the same when they are equal or both missing. Each column is
+    hash-encoded by Arrow into integer codes and the rows of codes are tested with
+    pandas' hash-based ``duplicated`` (linear time; no sort of Python strings). A
+    one-column key already in strictly increasing order — tables usually arrive sorted
+    by their key — has no repeat, which one pass of comparisons shows.
+
+    Examples
+    --------
+    >>> repeated([pa.array(["b", "a", "b", None, None])]).tolist()
+    [False, False, True, False, True]
+    >>> repeated([pa.array(["a", "a", "a"]), pa.array([1, 2, 1])]).tolist()
+    [False, False, True]
+    """
     n = len(columns[0])
     if n == 0:
         return np.zeros(0, dtype=bool)
-    if len(columns) == 1:
-        codes = _codes(columns[0])
-    else:
-        stacked = np.column_stack([_codes(c) for c in columns])
-        _, codes = np.unique(stacked, axis=0, return_inverse=True)
-        codes = codes.reshape(-1)
-    _, first = np.unique(codes, return_index=True)
-    repeated = np.ones(n, dtype=bool)
-    repeated[first] = False
-    return repeated
+    if len(columns) == 1 and _strictly_increasing(_flat(columns[0])):
+        return np.zeros(n, dtype=bool)
+    codes = pd.DataFrame({i: _codes(c) for i, c in enumerate(columns)})
+    return np.asarray(codes.duplicated(keep="first").to_numpy(), dtype=bool)
 
 
 def _key_values(typed: Mapping[str, pa.Array], names: Sequence[str], pos: np.ndarray) -> list[str]:

@@ -15,7 +15,7 @@ manifest; :func:`read_previous` opens a published version to compare with.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,7 +46,7 @@ from leadertravel._format import (
 from leadertravel._fsutil import sha256_file
 from leadertravel._manifest import Release, parse_datapackage, render_manifest, render_resource
 from leadertravel.pipeline.dictionary import manifest_tables, render_dictionary
-from leadertravel.pipeline.release._parquet import sort_by_key, write_parquet
+from leadertravel.pipeline.release._parquet import same_columns, sort_by_key, write_parquet
 from leadertravel.pipeline.release.changelog import TableDiff, diff_table, render_changelog
 from leadertravel.pipeline.release.descriptor import (
     citation_cff,
@@ -102,9 +102,9 @@ class Previous:
     schemas: dict[str, dict[str, Any]]
     paths: dict[str, Path] = field(repr=False)
 
-    def table(self, name: str) -> pa.Table:
-        """Read one table of the previous release."""
-        return pq.read_table(self.paths[name])
+    def table(self, name: str, *, columns: Sequence[str] | None = None) -> pa.Table:
+        """Read one table of the previous release (only ``columns``, if given)."""
+        return pq.read_table(self.paths[name], columns=None if columns is None else list(columns))
 
 
 def _read_manifest(directory: Path, version: str) -> Release:
@@ -200,8 +200,16 @@ def _validate(inputs: ReleaseInputs, version: str, *, rules: bool) -> dict[str, 
 
 
 def _compare(
-    previous: Previous | None, schemas: Mapping[str, Any], tables: Mapping[str, pa.Table]
+    previous: Previous | None,
+    schemas: Mapping[str, Any],
+    tables: Mapping[str, pa.Table],
+    written: Path,
 ) -> tuple[list[SchemaChange], list[TableDiff]]:
+    """Compare with ``previous``: schema and row-level changes (the new files in ``written``).
+
+    A column whose stored bytes equal the previous release's (`same_columns`) holds the
+    same values row by row: it is neither read from the previous release nor compared.
+    """
     if previous is None:
         return [], []
     changes = schema_changes(previous.schemas, schemas)
@@ -210,7 +218,16 @@ def _compare(
         key = schemas[name].get("primaryKey") or []
         if name in previous.paths and key:
             log.info("comparing %s with release %s", name, previous.version)
-            diffs.append(diff_table(name, previous.table(name), table, key))
+            same = same_columns(previous.paths[name], written / table_file(name))
+            keys_same = set(key) <= same
+            stored = pq.read_schema(previous.paths[name]).names
+            read = [
+                c
+                for c in stored
+                if c in table.column_names and (c not in same or (c in key and not keys_same))
+            ]
+            old = previous.table(name, columns=read)
+            diffs.append(diff_table(name, old, table, key, same=same))
     return changes, diffs
 
 
@@ -284,8 +301,6 @@ def stage_release(
     """
     tables = _validate(inputs, version, rules=rules)
     released = released_date(inputs.package)
-    changes, diffs = _compare(previous, inputs.schemas, tables)
-    level = _bump_level(previous, version, changes, diffs, enforce=enforce_bump)
     described = {r["name"]: r for r in inputs.package.get("resources", [])}
     resources = []
     for name, table in sorted(tables.items()):
@@ -300,6 +315,10 @@ def stage_release(
                 name, sha256=digest, size=size, rows=table.num_rows, schema=schema, about=about
             )
         )
+    # after the Parquet files: unchanged columns are found by their bytes (`_compare`)
+    changes, diffs = _compare(previous, inputs.schemas, tables, out)
+    level = _bump_level(previous, version, changes, diffs, enforce=enforce_bump)
+    log.info("writing the manifest, changelog and the other files of %s", version)
     used = credits(tables)
     rows = {n: t.num_rows for n, t in sorted(tables.items())}
     about = release_description(inputs.package, version=version, rows=rows, used=used)

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leadertravel.pipeline.problems import Locator, Problem, show
+from leadertravel.pipeline.typed import to_arrow
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -60,11 +61,15 @@ def date_text(value: Any) -> str:
     return "unknown" if pd.isna(value) else show(value)
 
 
+def _text(values: Any) -> pa.Array:
+    """Values as an Arrow string array (zero-copy for Arrow-backed text)."""
+    array = to_arrow(values)
+    return array if pa.types.is_string(array.type) else pc.cast(array, pa.string())
+
+
 def isin(values: pd.Series, allowed: Any) -> pd.Series:
     """``values.isin(allowed)`` computed by Arrow (pandas builds a Python set for strings)."""
-    array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
-    pool = pa.array(pd.Series(list(allowed), dtype=object), type=pa.string(), from_pandas=True)
-    found = pc.fill_null(pc.is_in(array, value_set=pool), False)
+    found = pc.fill_null(pc.is_in(_text(values), value_set=_text(allowed)), False)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
 
 
