@@ -7,21 +7,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from leadertravel._panels._arrays import day_numbers, texts, year_bounds, year_of
+from leadertravel._panels._arrays import day_numbers, leader_homes, texts, year_bounds, year_of
 from leadertravel._panels._defs import OFFICE_MAP, PANEL_OFFICES
 from leadertravel._panels._units import Units
-
-
-def leader_homes(leaders: pd.DataFrame) -> dict[str, str]:
-    """Return each leader's country: ``leader_id`` → ``country_code`` of ``leaders``.
-
-    Examples
-    --------
-    >>> leader_homes(pd.DataFrame({"leader_id": ["a"], "country_code": ["FRA"]}))
-    {'a': 'FRA'}
-    """
-    ids = leaders["leader_id"].astype(str).tolist()
-    return dict(zip(ids, leaders["country_code"].astype(str).tolist(), strict=True))
 
 
 def complete_keys(

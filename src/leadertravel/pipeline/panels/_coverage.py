@@ -6,8 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from leadertravel._panels._arrays import texts
-from leadertravel._panels._coverage import leader_homes
+from leadertravel._panels._arrays import leader_homes, texts
 from leadertravel._problems import Problem
 from leadertravel.pipeline.panels._inputs import FIRST_DAY, OPEN_DAY, ordinals
 from leadertravel.pipeline.problems import Locator
