@@ -7,8 +7,15 @@ import pytest
 from geopy.distance import geodesic
 
 from leadertravel.pipeline.importers.historian import HistorianImport
+from leadertravel.pipeline.importers.historian._gazetteers import Gazetteers, _name_index
 from leadertravel.pipeline.importers.historian._geodesic import distance_km
 from leadertravel.pipeline.importers.historian._legs import geodesic_km
+from leadertravel.pipeline.importers.historian._locales import norm
+from leadertravel.pipeline.importers.historian._namesearch import (
+    NameSearch,
+    compact,
+    compact_forms,
+)
 from leadertravel.pipeline.importers.visits import VisitsImport
 
 
@@ -38,3 +45,63 @@ def test_distances_are_geopys_on_every_real_leg(
 def test_distance_refuses_points_out_of_range() -> None:
     with pytest.raises(ValueError, match=r"\(10.0, 190.0\) is outside"):
         distance_km((0.0, 0.0), (10.0, 190.0))
+
+
+def _plain_positions(gazetteers: Gazetteers, a2: str, key: str) -> list[int]:
+    at = gazetteers.country_index(a2).get(key)
+    return [] if at is None else [at] if isinstance(at, int) else list(at)
+
+
+@pytest.mark.parametrize(
+    ("a2", "step"),
+    # every key where names carry accents and letters NFKD keeps (eth, thorn, ae, o with
+    # stroke, dotless i, d with stroke), a sample of the largest (saints, hyphens, apostrophes)
+    [
+        *[("IS", 1), ("GE", 1), ("LU", 1), ("DK", 1), ("NO", 1), ("VN", 1), ("CA", 7)],
+        *[("PL", 19), ("TR", 17), ("DE", 120), ("FR", 120), ("US", 300)],
+    ],
+)
+def test_name_search_finds_what_the_plain_index_finds(a2: str, step: int) -> None:
+    gazetteers = Gazetteers.shared()
+    cities = gazetteers.by_country[a2]
+    keys = sorted(gazetteers.country_index(a2))[::step]
+    assert len(keys) > 200
+    for key in keys:
+        found = [id(c) for c in gazetteers.cities_named(a2, key)]
+        assert found == [id(cities[at]) for at in _plain_positions(gazetteers, a2, key)], key
+        for other in (key + "x", key[1:], key.replace(" ", ""), key.replace("saint", "st")):
+            found = [id(c) for c in gazetteers.cities_named(a2, other)]
+            assert found == [id(cities[at]) for at in _plain_positions(gazetteers, a2, other)]
+
+
+def test_name_search_answers_the_builds_questions(historian: HistorianImport) -> None:
+    """Every (country, name) the real imports asked has the plain index's answer."""
+    gazetteers = Gazetteers.shared()
+    asked = [(a2, key) for a2, search in gazetteers._search.items() for key in search._found]
+    assert len(asked) > 1000
+    for a2, key in asked:
+        cities = gazetteers.by_country.get(a2, [])
+        expected = [id(cities[at]) for at in _plain_positions(gazetteers, a2, key)]
+        assert [id(c) for c in gazetteers.cities_named(a2, key)] == expected
+
+
+def test_name_search_falls_back_to_the_plain_index() -> None:
+    cities = [
+        {"name": "Saint-Lô", "alternatenames": ["St.-Lo", "a\x00b"]},  # a name with a separator
+        {"name": "Stlo", "alternatenames": []},
+    ]
+    search = NameSearch(cities, plain=lambda: _name_index(cities))
+    assert search._text is None
+    assert search.positions("saint lo") == (0,) and search.positions("stlo") == (1,)
+    saints = " ".join(["saint"] * 5)
+    many = [{"name": saints.title(), "alternatenames": ["St St St St St"]}]
+    search = NameSearch(many, plain=lambda: _name_index(many))
+    assert compact_forms(saints) is None and search.positions(saints) == (0,)
+    assert search.positions("") == search.positions("zürich") == ()
+
+
+def test_compact_forms_cover_each_spelling_of_saint() -> None:
+    forms = compact_forms("saint jean saint louis")
+    assert forms is not None and len(forms) == 9
+    for name in ("St. Jean-St-Louis", "Ste Jean Saint Louis", "SAINT-JEAN-STE-LOUIS"):
+        assert norm(name) == "saint jean saint louis" and compact(name) in forms

@@ -230,13 +230,33 @@ def test_follow_up_changelog_is_the_same_as_with_the_pandas_diff(
 ) -> None:
     base = synthetic.synthetic_inputs(3000)
     follow = synthetic.synthetic_inputs(3000, version="0.2.0", follow_up=True)
+    read: list[tuple[str, list[str]]] = []
     texts = []
-    for label, diff in (("arrow", changelog.diff_table), ("pandas", _pandas_diff)):
-        monkeypatch.setattr(stage, "diff_table", diff)
+
+    def plain(name: str, old: pa.Table, new: pa.Table, key: list[str], *, same: Any) -> Any:
+        assert not same  # every column read and compared, in pandas
+        return _pandas_diff(name, old, new, key)
+
+    def reading(self: stage.Previous, name: str, *, columns: list[str]) -> pa.Table:
+        read.append((name, columns))
+        return pa_read(self, name, columns=columns)
+
+    pa_read = stage.Previous.table
+    monkeypatch.setattr(stage.Previous, "table", reading)
+    for label in ("arrow", "pandas"):
+        if label == "pandas":  # the plain diff: no column skipped for its stored bytes
+            monkeypatch.setattr(stage, "diff_table", plain)
+            monkeypatch.setattr(stage, "same_columns", lambda old, new: set())
         releases = tmp_path / label
         write_release(base, releases=releases)
         texts.append((write_release(follow, releases=releases) / "CHANGELOG.md").read_bytes())
     assert texts[0] == texts[1]
+    # the fast diff read only the columns the follow-up changed (and keys to join on)
+    fast = dict(read[: len(read) // 2])
+    assert fast["trips"] == ["title", "confidence"]
+    assert fast["stops"] == ["remarks"] and fast["legs"] == ["vehicle"]
+    assert fast["places"] == [] and fast["leaders"] == []
+    assert set(fast["citations"]) == {"table_name", "record_id", "source_id", "supports"}
     text = texts[0].decode()
     assert "| sources | 2 | 1 | 0 | 0 |" in text
     assert "Changed rows per field: confidence " in text and "title " in text
@@ -251,3 +271,27 @@ def test_arrow_diff_on_the_same_keys_equals_the_pandas_diff() -> None:
     got = diff_table("t", old, new, ["a"])
     assert got == _pandas_diff("t", old, new, ["a"])
     assert not got.added and not got.removed and got.n_changed > LISTED
+
+
+def test_same_columns_are_those_stored_byte_for_byte_alike(tmp_path: Path) -> None:
+    from leadertravel.pipeline.release._parquet import same_columns, write_parquet
+
+    n = 150_000  # three row groups
+    schema = {"fields": [{"name": c, "type": "string"} for c in ("id", "a", "b", "c")]}
+    base = pa.table({c: [f"{c}{i % 977}" for i in range(n)] for c in ("id", "a", "b")})
+    base = base.append_column("c", pa.array(np.arange(n)))
+
+    def stored(label: str, table: pa.Table) -> Path:
+        path = tmp_path / f"{label}.parquet"
+        write_parquet(table, path, name="t", schema=schema)
+        return path
+
+    old = stored("old", base)
+    changed = base.set_column(1, "a", pc.if_else(pc.equal(base["a"], "a5"), "a5!", base["a"]))
+    assert same_columns(old, stored("same", base)) == {"id", "a", "b", "c"}
+    assert same_columns(old, stored("changed", changed)) == {"id", "b", "c"}
+    # a column of another type is compared by value even where its bytes agree
+    retyped = base.set_column(3, "c", pc.cast(base["c"], pa.uint64()))
+    assert same_columns(old, stored("retyped", retyped)) == {"id", "a", "b"}
+    # other row groups (one row fewer): nothing is known to be the same row by row
+    assert same_columns(old, stored("shorter", base.slice(1))) == set()

@@ -8,7 +8,7 @@ the matched rows), so it costs seconds and a few hundred MB on millions of rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -153,7 +153,9 @@ def _rows(column: pa.ChunkedArray, take: pa.Array | None, begin: int, stop: int)
     return _decoded(part)
 
 
-def diff_table(name: str, old: pa.Table, new: pa.Table, key: Sequence[str]) -> TableDiff:
+def diff_table(
+    name: str, old: pa.Table, new: pa.Table, key: Sequence[str], *, same: Collection[str] = ()
+) -> TableDiff:
     """Compare two versions of a table row by row on ``key``.
 
     Rows are matched on the text of their key (``k1 / k2``, ∅ for a missing value): when
@@ -163,6 +165,11 @@ def diff_table(name: str, old: pa.Table, new: pa.Table, key: Sequence[str]) -> T
     Fields present in only one version are schema changes, not row changes; a field whose
     type changed is compared as text. Two missing values (null or NaN) are equal.
 
+    ``same`` names columns known to hold the same values row by row in both versions
+    (byte-identical in the two files, :func:`~leadertravel.pipeline.release._parquet.same_columns`):
+    they are not compared and need not be in ``old`` (they are read for nothing else);
+    when every key column is among them, the rows are aligned without reading the keys.
+
     Examples
     --------
     >>> old = pa.table({"id": ["a", "b", "c"], "x": [1, 2, 3]})
@@ -170,22 +177,33 @@ def diff_table(name: str, old: pa.Table, new: pa.Table, key: Sequence[str]) -> T
     >>> d = diff_table("t", old, new, ["id"])
     >>> d.added, d.removed, d.changed, d.field_counts
     (['d'], ['b'], [('c', ['x'])], {'x': 1})
+    >>> diff_table("t", old.select(["x"]), old.set_column(1, "x", [[1, 5, 3]]), ["id"],
+    ...            same={"id"}).changed
+    [('b', ['x'])]
     """
-    common = [c for c in new.column_names if c in old.column_names]
-    old_keys, new_keys = _key_text(old, key), _key_text(new, key)
+    same = set(same)
+    common = [c for c in new.column_names if c in old.column_names or c in same]
+    new_keys = _key_text(new, key)
     added: list[str]
     removed: list[str]
-    if old.num_rows == new.num_rows and (
-        old.num_rows == 0 or pc.all(pc.equal(old_keys, new_keys)).as_py()
-    ):
-        # The same keys in the same order (both releases are sorted by key): no join.
+    if set(key) <= same:
+        # The key columns are the same row by row: aligned, without reading them.
         added, removed = [], []
         new_idx = old_idx = np.arange(new.num_rows, dtype=np.int64)
         aligned = True
     else:
-        added, removed, new_idx, old_idx = _align(old_keys, new_keys)
-        aligned = False
-    fields = [c for c in common if c not in key]
+        old_keys = _key_text(old, key)
+        if old.num_rows == new.num_rows and (
+            old.num_rows == 0 or pc.all(pc.equal(old_keys, new_keys)).as_py()
+        ):
+            # The same keys in the same order (both releases are sorted by key): no join.
+            added, removed = [], []
+            new_idx = old_idx = np.arange(new.num_rows, dtype=np.int64)
+            aligned = True
+        else:
+            added, removed, new_idx, old_idx = _align(old_keys, new_keys)
+            aligned = False
+    fields = [c for c in common if c not in key and c not in same]
     flags = {c: np.zeros(len(new_idx), dtype=bool) for c in fields}
     for begin in range(0, len(new_idx), _CHUNK):
         stop = min(begin + _CHUNK, len(new_idx))

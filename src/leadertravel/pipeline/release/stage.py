@@ -15,7 +15,9 @@ manifest; :func:`read_previous` opens a published version to compare with.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,7 +48,7 @@ from leadertravel._format import (
 from leadertravel._fsutil import sha256_file
 from leadertravel._manifest import Release, parse_datapackage, render_manifest, render_resource
 from leadertravel.pipeline.dictionary import manifest_tables, render_dictionary
-from leadertravel.pipeline.release._parquet import sort_by_key, write_parquet
+from leadertravel.pipeline.release._parquet import same_columns, sort_by_key, write_parquet
 from leadertravel.pipeline.release.changelog import TableDiff, diff_table, render_changelog
 from leadertravel.pipeline.release.descriptor import (
     citation_cff,
@@ -102,9 +104,9 @@ class Previous:
     schemas: dict[str, dict[str, Any]]
     paths: dict[str, Path] = field(repr=False)
 
-    def table(self, name: str) -> pa.Table:
-        """Read one table of the previous release."""
-        return pq.read_table(self.paths[name])
+    def table(self, name: str, *, columns: Sequence[str] | None = None) -> pa.Table:
+        """Read one table of the previous release (only ``columns``, if given)."""
+        return pq.read_table(self.paths[name], columns=None if columns is None else list(columns))
 
 
 def _read_manifest(directory: Path, version: str) -> Release:
@@ -200,8 +202,16 @@ def _validate(inputs: ReleaseInputs, version: str, *, rules: bool) -> dict[str, 
 
 
 def _compare(
-    previous: Previous | None, schemas: Mapping[str, Any], tables: Mapping[str, pa.Table]
+    previous: Previous | None,
+    schemas: Mapping[str, Any],
+    tables: Mapping[str, pa.Table],
+    written: Path,
 ) -> tuple[list[SchemaChange], list[TableDiff]]:
+    """Compare with ``previous``: schema and row-level changes (the new files in ``written``).
+
+    A column whose stored bytes equal the previous release's (`same_columns`) holds the
+    same values row by row: it is neither read from the previous release nor compared.
+    """
     if previous is None:
         return [], []
     changes = schema_changes(previous.schemas, schemas)
@@ -210,7 +220,16 @@ def _compare(
         key = schemas[name].get("primaryKey") or []
         if name in previous.paths and key:
             log.info("comparing %s with release %s", name, previous.version)
-            diffs.append(diff_table(name, previous.table(name), table, key))
+            same = same_columns(previous.paths[name], written / table_file(name))
+            keys_same = set(key) <= same
+            stored = pq.read_schema(previous.paths[name]).names
+            read = [
+                c
+                for c in stored
+                if c in table.column_names and (c not in same or (c in key and not keys_same))
+            ]
+            old = previous.table(name, columns=read)
+            diffs.append(diff_table(name, old, table, key, same=same))
     return changes, diffs
 
 
@@ -252,6 +271,31 @@ def _bump_level(
     return bump_of(previous.version, version) or required
 
 
+#: Parquet files written at once: the writer encodes and compresses a file on one core
+#: and releases the GIL, so on two cores or more two files are written side by side.
+WRITERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def _write_tables(
+    tables: Mapping[str, pa.Table], schemas: Mapping[str, Any], out: Path
+) -> dict[str, tuple[str, int]]:
+    """Write each table's Parquet file into ``out``; return each file's sha256 and size.
+
+    The largest tables start first, :data:`WRITERS` at a time; each file's bytes depend
+    on its table alone, so the order and the parallelism change nothing in them.
+    """
+
+    def write(name: str) -> tuple[str, int]:
+        path = out / table_file(name)
+        log.info("writing %s (%d rows)", path.name, tables[name].num_rows)
+        write_parquet(tables[name], path, name=name, schema=schemas[name])
+        return sha256_file(path)
+
+    order = sorted(tables, key=lambda name: (-tables[name].num_rows, name))
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        return dict(zip(order, pool.map(write, order), strict=True))
+
+
 def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
@@ -284,15 +328,11 @@ def stage_release(
     """
     tables = _validate(inputs, version, rules=rules)
     released = released_date(inputs.package)
-    changes, diffs = _compare(previous, inputs.schemas, tables)
-    level = _bump_level(previous, version, changes, diffs, enforce=enforce_bump)
     described = {r["name"]: r for r in inputs.package.get("resources", [])}
     resources = []
+    files = _write_tables(tables, inputs.schemas, out)
     for name, table in sorted(tables.items()):
-        path = out / table_file(name)
-        log.info("writing %s (%d rows)", path.name, table.num_rows)
-        write_parquet(table, path, name=name, schema=inputs.schemas[name])
-        digest, size = sha256_file(path)
+        digest, size = files[name]
         schema = resource_schema(inputs.schemas[name])
         about = described.get(name, {})
         resources.append(
@@ -300,6 +340,10 @@ def stage_release(
                 name, sha256=digest, size=size, rows=table.num_rows, schema=schema, about=about
             )
         )
+    # after the Parquet files: unchanged columns are found by their bytes (`_compare`)
+    changes, diffs = _compare(previous, inputs.schemas, tables, out)
+    level = _bump_level(previous, version, changes, diffs, enforce=enforce_bump)
+    log.info("writing the manifest, changelog and the other files of %s", version)
     used = credits(tables)
     rows = {n: t.num_rows for n, t in sorted(tables.items())}
     about = release_description(inputs.package, version=version, rows=rows, used=used)
@@ -330,5 +374,8 @@ def stage_release(
             msg = f"report file name {report!r} must be a bare, unreserved file name"
             raise ManifestError(msg)
         (out / report).write_bytes(data)
-    hashes = {p.name: sha256_file(p)[0] for p in out.iterdir() if p.is_file()}
+    parquet = {table_file(n): digest for n, (digest, _) in files.items()}
+    hashes = {
+        p.name: parquet.get(p.name) or sha256_file(p)[0] for p in out.iterdir() if p.is_file()
+    }
     (out / SUMS).write_bytes(render_sums(hashes))

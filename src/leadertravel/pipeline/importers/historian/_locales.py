@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from itertools import accumulate, compress
 from unicodedata import combining
 
-__all__ = ["norm", "norm_keys", "norm_many", "query_name", "slugify", "split_locale"]
+__all__ = ["decompose", "norm", "norm_keys", "norm_many", "query_name", "slugify", "split_locale"]
 
 _APOSTROPHE_CHARS = "'`\u00b4\u2018\u2019\u02bb\u02bc\u02bf\u02be"
 _APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHE_CHARS, ""))
@@ -128,14 +128,26 @@ def norm(name: str) -> str | None:
     return " ".join(name.translate(_CLEAN).split()) or None
 
 
+def decompose(text: str) -> str:
+    """Drop apostrophes, transliterate and decompose (NFKD) ``text``: how :func:`norm` folds.
+
+    Accents become combining marks (dropped by the callers with what else is not ASCII).
+
+    Examples
+    --------
+    >>> decompose("Łódź Sana'a").encode("ascii", "ignore")
+    b'Lodz Sanaa'
+    """
+    return unicodedata.normalize("NFKD", _FOLDABLE.sub(lambda m: _FOLD[m.group()], text))
+
+
 def _fold_many(names: list[str]) -> list[str] | None:
     """Drop apostrophes, transliterate and strip the accents of names, all in one pass.
 
     ``""`` for a name that keeps a character neither ASCII nor a combining mark (another
     script); else the name in ASCII. ``None`` when a name contains the separator.
     """
-    text = _FOLDABLE.sub(lambda m: _FOLD[m.group()], _SEP.join(names))
-    text = unicodedata.normalize("NFKD", text)
+    text = decompose(_SEP.join(names))
     plain = text.encode("ascii", "ignore").decode("ascii").split(_SEP)  # marks dropped
     if len(plain) != len(names):
         return None
