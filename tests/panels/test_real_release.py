@@ -6,10 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import leadertravel as lt
+from leadertravel._panels._count import (
+    Inputs,
+    count_distinct,
+    country_counts,
+    dyad_counts,
+    prepare,
+)
+from leadertravel._panels._defs import MADE, RECEIVED
 from leadertravel.pipeline.curated import read_descriptor
 from leadertravel.pipeline.panels import DERIVED_TABLES
 
@@ -125,6 +134,54 @@ def test_helpers_agree_with_the_release_tables(release: dict[str, pd.DataFrame])
             columns={code: "code", "stateabb" if system == "cow" else "gwabb": "abb"}
         )
         _same(helper, table, ["code", "year", "office"])
+
+
+def _plain_dyad_counts(inputs: Inputs) -> pd.DataFrame:
+    """dyad_counts as a pandas outer merge and sort (the fast path's reference)."""
+    keys = ["o", "d", "year", "office"]
+    observed = count_distinct(inputs.presence, keys)
+    out = observed.merge(inputs.cells.assign(complete=True), on=keys, how="outer")
+    out["complete"] = out["complete"].fillna(False).astype(bool)
+    for column in ("trips", "leaders", "days"):
+        out[column] = out[column].fillna(0).astype(np.int64)
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _plain_country_counts(inputs: Inputs) -> pd.DataFrame:
+    """country_counts as pandas outer merges and a sort (the fast path's reference)."""
+    keys = ["u", "year", "office"]
+    counts = {"trips": 0, "leaders": 1, "days": 2}
+    out = None
+    for side, names, complete in (("o", MADE, inputs.made), ("d", RECEIVED, inputs.received)):
+        counted = count_distinct(inputs.presence.rename(columns={side: "u"}), keys)
+        counted = counted.rename(columns={c: names[i] for c, i in counts.items()})
+        counted = counted.merge(complete.assign(**{names[3]: True}), on=keys, how="outer")
+        out = counted if out is None else out.merge(counted, on=keys, how="outer")
+    assert out is not None
+    for names in (MADE, RECEIVED):
+        out[names[3]] = out[names[3]].fillna(False).astype(bool)
+        for column in names[:3]:
+            values = out[column].astype("Int64")
+            out[column] = values.mask(values.isna() & out[names[3]], 0)
+    out = out[[*keys, *MADE, *RECEIVED]]
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("system", ["cow", "gw", "iso3"])
+@pytest.mark.parametrize("by_office", [True, False])
+def test_counts_equal_the_merge_based_counts(
+    release: dict[str, pd.DataFrame], system: str, by_office: bool
+) -> None:
+    """The packed-key outer join of the counts (outer_keys) is the pandas merge."""
+    inputs = prepare(release, system, None, None, by_office)
+    dyads = dyad_counts(inputs)
+    assert len(dyads) > 1_000 and (dyads["trips"] > 0).any()
+    pd.testing.assert_frame_equal(dyads, _plain_dyad_counts(inputs), check_exact=True)
+    countries = country_counts(inputs)
+    assert countries["trips_made"].isna().any()
+    if by_office:  # no cell is complete for every office at once
+        assert dyads["complete"].any() and countries["complete_received"].any()
+    pd.testing.assert_frame_equal(countries, _plain_country_counts(inputs), check_exact=True)
 
 
 def test_independent_count_from_trips_and_stops(release: dict[str, pd.DataFrame]) -> None:

@@ -39,6 +39,18 @@ def texts(values: pd.Series) -> list[str | None]:
     return [None if missing else str(v) for v, missing in zip(values, values.isna(), strict=True)]
 
 
+def leader_homes(leaders: pd.DataFrame) -> dict[str, str]:
+    """Return each leader's country: ``leader_id`` → ``country_code`` of ``leaders``.
+
+    Examples
+    --------
+    >>> leader_homes(pd.DataFrame({"leader_id": ["a"], "country_code": ["FRA"]}))
+    {'a': 'FRA'}
+    """
+    ids = leaders["leader_id"].astype(str).tolist()
+    return dict(zip(ids, leaders["country_code"].astype(str).tolist(), strict=True))
+
+
 def year_of(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,40 +120,93 @@ def office_labels(codes: pd.Series) -> pd.Series:
     )
 
 
+def office_names(codes: pd.Series) -> pd.Series:
+    """Return the office names of ``codes`` as text: ``office_labels(codes).astype(str)``.
+
+    Examples
+    --------
+    >>> office_names(pd.Series([1, 0])).tolist()
+    ['head_of_government', 'head_of_state']
+    """
+    names = np.asarray(PANEL_OFFICES, dtype=object)[codes.to_numpy(dtype=np.int64)]
+    return pd.Series(names, index=codes.index, dtype=str)
+
+
+def outer_keys(
+    frames: Sequence[pd.DataFrame], keys: list[str]
+) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+    """Return the distinct keys of ``frames`` in key order, and each frame's rows in them.
+
+    The keys (integer columns) of each frame are distinct. This is an outer merge of the
+    frames on ``keys`` followed by a sort, done on one int64 per row: the key columns are
+    packed (:func:`pack` keeps their lexicographic order), the packed keys sorted once
+    (``np.unique``) and each frame's rows found by ``np.searchsorted``.
+    ``tests/panels/test_real_release.py`` pins the counts equal to the merge-based ones.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"u": [2, 1], "year": [1990, 1990]})
+    >>> b = pd.DataFrame({"u": [1, 3], "year": [1990, 1989]})
+    >>> union, (in_a, in_b) = outer_keys([a, b], ["u", "year"])
+    >>> union["u"].tolist(), union["year"].tolist(), in_a.tolist(), in_b.tolist()
+    ([1, 2, 3], [1990, 1990, 1989], [1, 0], [0, 2])
+    """
+    sizes = [len(f) for f in frames]
+    if sum(sizes) == 0:
+        empty = np.array([], dtype=np.int64)
+        return {k: empty for k in keys}, [empty for _ in frames]
+    columns = [np.concatenate([f[k].to_numpy(dtype=np.int64) for f in frames]) for k in keys]
+    packed, bounds = pack(columns)
+    union = np.unique(packed)
+    where = np.split(np.searchsorted(union, packed), np.cumsum(sizes)[:-1])
+    return dict(zip(keys, unpack(union, bounds), strict=True)), where
+
+
+def _spread(n: int, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Return an int64 array of ``n`` zeros with ``values`` at ``rows``."""
+    out = np.zeros(n, dtype=np.int64)
+    out[rows] = values
+    return out
+
+
+def _flag(n: int, rows: np.ndarray) -> np.ndarray:
+    """Return a boolean array of ``n``, true at ``rows``."""
+    out = np.zeros(n, dtype=bool)
+    out[rows] = True
+    return out
+
+
 def dyad_counts(inputs: Inputs) -> pd.DataFrame:
     keys = ["o", "d", "year", "office"]
     observed = count_distinct(inputs.presence, keys)
-    cells = inputs.cells.assign(complete=True)
-    out = observed.merge(cells, on=keys, how="outer")
-    out["complete"] = out["complete"].fillna(False).astype(bool)
+    union, (seen, complete) = outer_keys([observed, inputs.cells], keys)
+    n = len(union["o"])
+    out = pd.DataFrame(union)
     for column in ("trips", "leaders", "days"):
-        out[column] = out[column].fillna(0).astype(np.int64)
-    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+        out[column] = _spread(n, seen, observed[column].to_numpy(dtype=np.int64))
+    out["complete"] = _flag(n, complete)
+    return out
 
 
 def country_counts(inputs: Inputs) -> pd.DataFrame:
     keys = ["u", "year", "office"]
     made = count_distinct(inputs.presence.rename(columns={"o": "u"}), keys)
-    made = made.rename(
-        columns={"trips": "trips_made", "leaders": "leaders_travelling", "days": "days_abroad"}
-    )
     received = count_distinct(inputs.presence.rename(columns={"d": "u"}), keys)
-    received = received.rename(
-        columns={"trips": "visits_received", "leaders": "visiting_leaders", "days": "days_hosting"}
-    )
-    out = made.merge(received, on=keys, how="outer")
-    out = out.merge(inputs.made.assign(complete_made=True), on=keys, how="outer")
-    out = out.merge(inputs.received.assign(complete_received=True), on=keys, how="outer")
-    for flag, columns in (
-        ("complete_made", ("trips_made", "leaders_travelling", "days_abroad")),
-        ("complete_received", ("visits_received", "visiting_leaders", "days_hosting")),
+    frames = [made, received, inputs.made, inputs.received]
+    union, (in_made, in_received, complete_made, complete_received) = outer_keys(frames, keys)
+    n = len(union["u"])
+    out = pd.DataFrame(union)
+    for counts, rows, complete, names in (
+        (made, in_made, complete_made, MADE),
+        (received, in_received, complete_received, RECEIVED),
     ):
-        out[flag] = out[flag].fillna(False).astype(bool)
-        for column in columns:
-            values = out[column].astype("Int64")
-            out[column] = values.mask(values.isna() & out[flag], 0)
-    out = out[[*keys, *MADE, *RECEIVED]]
-    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+        flag = _flag(n, complete)
+        unknown = ~_flag(n, rows) & ~flag  # no trip counted and no claim of completeness
+        for column, name in zip(("trips", "leaders", "days"), names[:3], strict=True):
+            values = _spread(n, rows, counts[column].to_numpy(dtype=np.int64))
+            out[name] = pd.arrays.IntegerArray(values, unknown)
+        out[names[3]] = flag
+    return out
 
 
 def build_panels(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -186,7 +239,7 @@ def build_panels(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                     "code2": d["d"],
                     "abb2": d["d"].map(labels),
                     "year": d["year"],
-                    "office": office_labels(d["office"]).astype(str),
+                    "office": office_names(d["office"]),
                     "trips": d["trips"],
                     "leaders": d["leaders"],
                     "days": d["days"],
@@ -202,7 +255,7 @@ def build_panels(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                     "code": c["u"],
                     "abb": c["u"].map(labels),
                     "year": c["year"],
-                    "office": office_labels(c["office"]).astype(str),
+                    "office": office_names(c["office"]),
                     **{k: c[k] for k in (*MADE, *RECEIVED)},
                 }
             )

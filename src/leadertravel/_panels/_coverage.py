@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from leadertravel._panels._arrays import day_numbers, texts, year_bounds, year_of
+from leadertravel._panels._arrays import day_numbers, leader_homes, texts, year_bounds, year_of
 from leadertravel._panels._defs import OFFICE_MAP, PANEL_OFFICES
 from leadertravel._panels._units import Units
 
@@ -22,14 +22,7 @@ def complete_keys(
         coverage["complete"].fillna(False).astype(bool)
         & coverage["source"].astype(str).isin(present)
     ]
-    leaders = tables["leaders"]
-    home = dict(
-        zip(
-            leaders["leader_id"].astype(str).tolist(),
-            leaders["country_code"].astype(str).tolist(),
-            strict=True,
-        )
-    )
+    home = leader_homes(tables["leaders"])
     intervals: dict[tuple[str | None, str | None, int], list[tuple[int, int]]] = {}
     columns = {
         c: texts(claims[c])

@@ -55,7 +55,7 @@ class Units:
 
 def code_index(country_codes: pd.DataFrame) -> pd.Index:
     """Return the project's country codes, sorted (position = the id used internally)."""
-    return pd.Index(sorted(set(country_codes["code"].astype(str))))
+    return pd.Index(sorted(set(country_codes["code"].astype(str).tolist())))
 
 
 def system_units(

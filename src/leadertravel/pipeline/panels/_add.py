@@ -101,7 +101,7 @@ def add_panels(
         problems = coverage_problems(coverage, tables["leaders"], Locator("coverage", located))
         if problems:
             raise DataValidationError(problems, context="the coverage claims")
-        present = set(tables["trips"]["origin"].astype(str))
+        present = set(tables["trips"]["origin"].astype(str).unique())
         kept = coverage["source"].astype(str).isin(present)
         if not kept.all():  # a subset of the file's rows: named by coverage_id from now on
             out["coverage"] = coverage[kept].reset_index(drop=True)

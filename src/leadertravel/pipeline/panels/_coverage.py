@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from leadertravel._panels._arrays import texts
+from leadertravel._panels._arrays import leader_homes, texts
 from leadertravel._problems import Problem
 from leadertravel.pipeline.panels._inputs import FIRST_DAY, OPEN_DAY, ordinals
 from leadertravel.pipeline.problems import Locator
@@ -19,9 +19,7 @@ def coverage_problems(
 
     ``where`` names the rows (file and line, or primary key) of ``coverage``.
     """
-    home = dict(
-        zip(leaders["leader_id"].astype(str), leaders["country_code"].astype(str), strict=True)
-    )
+    home = leader_homes(leaders)
     problems = []
     starts = ordinals(coverage["covered_from"], FIRST_DAY)
     ends = ordinals(coverage["covered_to"], OPEN_DAY)

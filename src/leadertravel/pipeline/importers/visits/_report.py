@@ -28,9 +28,9 @@ def visits_coverage(
     """Return the visits import's coverage report (see docs/visits-import.md)."""
     trips = tables["trips"]
     stops = tables["stops"]
-    imported = set(stops["source_record_id"].dropna())
+    imported = set(stops["source_record_id"].dropna().tolist())
     per_record = Counter(v.record.record_id for v in visits)
-    decades = Counter(f"{d.year // 10 * 10}s" for d in trips["start_date"])
+    decades = Counter(f"{y // 10 * 10}s" for y in trips["start_date"].dt.year.tolist())
     leaders = tables["leaders"]
     return {
         "source_id": "history-state-visits",
@@ -47,9 +47,9 @@ def visits_coverage(
         ),
         "from_ids": len({r.slug for r in records}),
         "leaders": int(leaders.shape[0]),
-        "leaders_by_country": len(set(leaders["country_code"])),
+        "leaders_by_country": len(set(leaders["country_code"].tolist())),
         "leader_identity": dict(sorted(Counter(identity["kind"]).items())),
-        "trips_by_office": dict(sorted(Counter(trips["office"]).items())),
+        "trips_by_office": dict(sorted(Counter(trips["office"].tolist()).items())),
         "trips_by_decade": dict(sorted(decades.items())),
         "trips_without_title": int((trips["office_title"] == NO_TITLE_TEXT).sum()),
         **stop_coverage(
