@@ -197,3 +197,33 @@ def test_repeated_agrees_with_the_plain_definition_on_the_curated_tables() -> No
                 assert repeated(case).tolist() == _plain_repeated(rows), (name, columns)
                 checked += 1
     assert checked > 200
+
+
+def test_find_by_search_agrees_with_index_in_on_the_curated_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from leadertravel.pipeline.checks import _keys
+    from leadertravel.pipeline.typed import to_arrow
+    from leadertravel.pipeline.validate import check_curated
+
+    monkeypatch.setattr(_keys, "SEARCH_FROM", 0)  # search however few the keys
+    curated = check_curated(REPO)
+    searched = 0
+    for name, schema in curated.schemas.items():
+        for fk in schema.get("foreignKeys") or []:
+            (field,), (key,) = _keys._fields(fk["fields"]), _keys._fields(fk["reference"]["fields"])
+            target = fk["reference"]["resource"]
+            keys = pc.unique(to_arrow(curated.tables[target][key])).drop_null().sort()
+            values = to_arrow(curated.tables[name][field]).drop_null()
+            # in order, with values no key has between and after them
+            values = pa.concat_arrays([values, pa.array(["0", "zzz", "m-"], values.type)])
+            values = values.sort()
+            assert _keys._in_order(keys, strictly=True) and _keys._in_order(values, strictly=False)
+            found = _keys.find(values, keys)
+            assert found.equals(pc.index_in(values, value_set=keys)), (name, fk)
+            assert found.null_count >= 3
+            searched += 1
+    assert searched >= 10

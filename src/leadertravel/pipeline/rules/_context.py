@@ -97,11 +97,7 @@ def take(values: pd.Series, at: np.ndarray) -> pd.Series:
     >>> take(pd.Series(["a", "b"], dtype="string"), np.array([1, -1, 0])).tolist()
     ['b', <NA>, 'a']
     """
-    missing = at < 0
-    if len(values) == 0:  # nothing to take: all missing, in the column's dtype
-        return values.reset_index(drop=True).reindex(pd.RangeIndex(len(at)))
-    taken = values.iloc[np.where(missing, 0, at)].reset_index(drop=True)
-    return taken.mask(missing) if missing.any() else taken
+    return pd.Series(pd.api.extensions.take(values.array, at, allow_fill=True))
 
 
 def date_text(value: Any) -> str:

@@ -78,9 +78,20 @@ def trip_codes(c: Context, *tables: str) -> list[np.ndarray]:
 
 
 def _trip_order(codes: np.ndarray, seq: pd.Series) -> np.ndarray:
-    """Row positions grouped by trip, by ``seq`` within a trip (missing last), then row."""
+    """Row positions grouped by trip, by ``seq`` within a trip (missing last), then row.
+
+    When the codes and numbers fit, they are packed into one integer per row, ``code``
+    times the span of ``seq`` plus ``seq``, and sorted once, stably (linear for rows in
+    order already); otherwise sorted by the keys one after another (``np.lexsort``).
+    """
     missing = seq.isna().to_numpy()
     number = seq.to_numpy(dtype=np.int64, na_value=0)
+    present = number[~missing]
+    low = int(present.min(initial=0))
+    span = int(present.max(initial=0)) - low + 2  # the last place is for a missing seq
+    if len(codes) and (int(codes.max()) + 2) * span < 2**62:
+        place = np.where(missing, span - 1, number - low)
+        return np.argsort((codes + 1) * span + place, kind="stable")
     return np.lexsort((np.arange(len(codes)), number, missing, codes))
 
 
