@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from leadertravel._errors import SourceInputError
-from leadertravel.pipeline.pins import pins_path, read_pins, snapshot_names
+from leadertravel.pipeline.pins import hash_tree, pins_path, read_pins, snapshot_names
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,3 +53,30 @@ def test_malformed_pins_are_one_line_naming_the_rule(tmp_path: Path, line: str, 
     path.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(SourceInputError, match=rule):
         read_pins(path)
+
+
+def _rglob_tree(root: Path) -> list[str]:
+    """The files hash_tree covers, found the plain way (rglob, is_file, hidden parts)."""
+    rels = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            rels.append(rel.as_posix())
+    return rels
+
+
+def test_hash_tree_lists_what_rglob_lists(tmp_path: Path, historian_sources: Path) -> None:
+    root = tmp_path / "snap"
+    for rel in ("a.xml", "b-c/x.xml", "b/y.xml", "b/.hidden", ".git/config", "b/d/z.xml"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel, encoding="utf-8")
+    (root / "link.xml").symlink_to(root / "a.xml")  # a link to a file is a file
+    (root / "linked-dir").symlink_to(root / "b")  # a link to a directory is not followed
+    (root / "broken.xml").symlink_to(root / "missing.xml")
+    hashes = hash_tree(root)
+    assert list(hashes) == _rglob_tree(root) == [
+        "a.xml", "b/d/z.xml", "b/y.xml", "b-c/x.xml", "link.xml",
+    ]  # fmt: skip
+    assert hashes["link.xml"] == hashes["a.xml"]
+    for snapshot in sorted(historian_sources.iterdir()):
+        assert list(hash_tree(snapshot)) == _rglob_tree(snapshot), snapshot.name

@@ -10,6 +10,8 @@ directory checks them too. ``make pins`` (``scripts/pin_sources.py``) re-pins th
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from leadertravel._errors import SourceInputError
@@ -67,18 +69,36 @@ def _require_dir(sources_dir: Path) -> None:
         raise SourceInputError(msg)
 
 
+def _visible_files(directory: str, prefix: str = "") -> Iterator[str]:
+    """Yield the relative posix path of every file under ``directory``, hidden ones skipped.
+
+    What ``Path.rglob("*")`` filtered by ``is_file()`` finds, listed with ``os.scandir``:
+    symbolic links to files count as files, links to directories are not followed, and an
+    unreadable directory is passed over.
+    """
+    try:
+        with os.scandir(directory) as entries:
+            found = list(entries)
+    except PermissionError:
+        return
+    for entry in found:
+        if entry.name.startswith("."):
+            continue  # a hidden file, or a hidden directory: every file under it is hidden
+        if entry.is_dir(follow_symlinks=False):
+            yield from _visible_files(entry.path, f"{prefix}{entry.name}/")
+        elif entry.is_file():
+            yield prefix + entry.name
+
+
 def hash_tree(sources_dir: Path) -> dict[str, str]:
     """Return ``{relative posix path: sha256 hex}`` of every file under ``sources_dir``.
 
-    Hidden files and directories (names starting with ``.``) are skipped.
+    Hidden files and directories (names starting with ``.``) are skipped. The paths are in
+    the order of their parts (as sorted :class:`~pathlib.Path` objects).
     """
     _require_dir(sources_dir)
-    hashes: dict[str, str] = {}
-    for path in sorted(sources_dir.rglob("*")):
-        rel = path.relative_to(sources_dir)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            hashes[rel.as_posix()] = _sha256(path)
-    return hashes
+    rels = sorted(_visible_files(os.fspath(sources_dir)), key=lambda rel: rel.split("/"))
+    return {rel: _sha256(sources_dir / rel) for rel in rels}
 
 
 def render_pins(hashes: dict[str, str]) -> str:

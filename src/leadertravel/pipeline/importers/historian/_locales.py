@@ -68,9 +68,19 @@ def split_locale(text: str, *, keep: tuple[str, ...] = ()) -> tuple[str, ...]:
     ('Mexico, D.F.', 'Tlaxcala')
     >>> split_locale("")
     ()
+    >>> split_locale("Paris), Lyon (Rhône, France)"), _split_outside_parentheses("a), b")
+    (('Paris)', 'Lyon (Rhône, France)'), ['a)', ' b'])
     """
     for phrase in keep:
         text = text.replace(phrase, phrase.replace(",", "\x00"))
+    # without "(", no comma lies inside parentheses
+    parts = text.split(",") if "(" not in text else _split_outside_parentheses(text)
+    cleaned = (" ".join(p.split()).replace("\x00", ",") for p in parts)
+    return tuple(p for p in cleaned if p)
+
+
+def _split_outside_parentheses(text: str) -> list[str]:
+    """Split at the commas outside parentheses (an unmatched ``)`` closes nothing)."""
     parts: list[str] = []
     depth = 0
     current: list[str] = []
@@ -85,8 +95,7 @@ def split_locale(text: str, *, keep: tuple[str, ...] = ()) -> tuple[str, ...]:
         else:
             current.append(ch)
     parts.append("".join(current))
-    cleaned = (" ".join(p.split()).replace("\x00", ",") for p in parts)
-    return tuple(p for p in cleaned if p)
+    return parts
 
 
 def query_name(part: str) -> str:

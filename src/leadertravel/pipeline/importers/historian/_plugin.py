@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadertravel.pipeline.importers import ImportResult
+from leadertravel.pipeline.importers.historian._gazetteers import bulk_setup
 from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE
 from leadertravel.pipeline.importers.historian._import import SOURCE_ID, import_historian
 from leadertravel.pipeline.importers.historian._shared import HistorianBase, historian_base
@@ -46,8 +47,15 @@ class HistorianImporter(ABC):
         return (self.source_id, GSH_SOURCE)
 
     def run(self, context: ImportContext) -> ImportResult:
-        """Import the snapshot with the build's shared base (see :meth:`imported`)."""
-        return self.imported(context, context.input_dir(self.source_id), shared_base(context))
+        """Import the snapshot with the build's shared base (see :meth:`imported`).
+
+        An import makes rows by the ten thousand and frees few of them: the garbage
+        collector is paused meanwhile (:func:`~._gazetteers.bulk_setup`, nothing frozen),
+        which spares its passes over the build's live objects; its state is restored after.
+        """
+        with bulk_setup(freeze=False):
+            snapshot = context.input_dir(self.source_id)
+            return self.imported(context, snapshot, shared_base(context))
 
     @abstractmethod
     def imported(self, context: ImportContext, snapshot: Path, base: HistorianBase) -> ImportResult:
