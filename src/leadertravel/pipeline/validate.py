@@ -117,7 +117,9 @@ def validate_tables(
     problems = list(result.problems)
     if rules and not types_only:
         log.info("checking the semantic rules")
-        problems += check_rules(frames, schemas, locations=locations, unreadable=unreadable)
+        problems += check_rules(
+            frames, schemas, locations=locations, unreadable=unreadable, lookups=result.lookups
+        )
     return Validated(sorted(problems), result.tables, frames)
 
 

@@ -34,8 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -67,11 +69,17 @@ class CheckResult:
         ``problems`` is empty.
     columns
         Table name → the typed columns (enums as text), for the semantic rules.
+    lookups
+        ``(table, field, referenced table)`` → for each row, the position of the row its
+        one-field foreign key finds (the first with that key; -1 for none), for the
+        semantic rules that follow the same reference
+        (:meth:`leadertravel.pipeline.rules.Context.rows_of`).
     """
 
     problems: list[Problem]
     tables: dict[str, pa.Table]
     columns: dict[str, dict[str, pa.Array]]
+    lookups: dict[tuple[str, str, str], np.ndarray] = _field(default_factory=dict)
 
 
 def _final(typed: Mapping[str, pa.Array], schema: TableSchema) -> pa.Table:
@@ -187,9 +195,10 @@ def check_tables(
         typed[name], found = check_fields(raw, schema, where, types_only=types_only)
         problems += found if types_only else found + check_primary_key(typed[name], schema, where)
         locators[name] = where
+    lookups: dict[tuple[str, str, str], np.ndarray] = {}
     for name in [] if types_only else typed:
-        problems += check_foreign_keys(name, typed, schemas[name], locators, unreadable)
+        problems += check_foreign_keys(name, typed, schemas, locators, unreadable, lookups=lookups)
 
     problems = sorted(dict.fromkeys(problems))  # one no-rows line however many refer to it
     finals = {n: _final(t, schemas[n]) for n, t in typed.items()}
-    return CheckResult(problems, finals, typed)
+    return CheckResult(problems, finals, typed, lookups)

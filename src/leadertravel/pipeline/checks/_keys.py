@@ -99,13 +99,21 @@ def _fields(value: Any) -> list[str]:
 def check_foreign_keys(
     name: str,
     typed: Mapping[str, Mapping[str, pa.Array]],
-    schema: TableSchema,
+    schemas: Mapping[str, TableSchema],
     locators: Mapping[str, Locator],
     unreadable: Collection[str],
+    *,
+    lookups: dict[tuple[str, str, str], np.ndarray] | None = None,
 ) -> list[Problem]:
+    """Check the foreign keys of table ``name``.
+
+    A one-field key is looked up by Arrow hashing; where it refers to the first field of
+    the referenced table's primary key, the row each value finds is kept in ``lookups``
+    (see :class:`leadertravel.pipeline.checks.CheckResult`).
+    """
     where = locators[name]
     problems: list[Problem] = []
-    for fk in schema.get("foreignKeys") or []:
+    for fk in schemas[name].get("foreignKeys") or []:
         fields = _fields(fk["fields"])
         ref = fk["reference"]
         ref_name = ref.get("resource") or name
@@ -124,7 +132,15 @@ def check_foreign_keys(
             continue
         present = np.logical_and.reduce([mask(pc.is_valid(typed[name][f])) for f in fields])
         if len(fields) == 1:
-            found = mask(pc.is_in(typed[name][fields[0]], value_set=typed[ref_name][ref_fields[0]]))
+            at = pc.index_in(typed[name][fields[0]], value_set=typed[ref_name][ref_fields[0]])
+            found = mask(pc.is_valid(at))
+            if (
+                lookups is not None
+                and ref_fields[:1] == (schemas[ref_name].get("primaryKey") or [])[:1]
+            ):
+                lookups[(name, fields[0], ref_name)] = np.asarray(
+                    at.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64
+                )
         else:
             own = pd.DataFrame({f: typed[name][f].to_pandas() for f in fields})
             target = pd.DataFrame(

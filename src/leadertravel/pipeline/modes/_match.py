@@ -72,20 +72,22 @@ def _previous_trip_end(
     """
     order = trips.sort_values(["leader_id", "start_date", "trip_id"], kind="stable")
     before = order.groupby("leader_id", sort=False)
-    prev = pd.DataFrame(
-        {
-            "previous": before["trip_id"].shift().astype("string").to_numpy(),
-            "gap_days": (
-                pd.to_datetime(order["start_date"]) - pd.to_datetime(before["end_date"].shift())
-            ).dt.days.to_numpy(),
-        },
-        index=pd.Index(order["trip_id"].astype("string")),
-    )
+    previous_trip = before["trip_id"].shift().astype("string").to_numpy()
+    gap_days = (
+        pd.to_datetime(order["start_date"]) - pd.to_datetime(before["end_date"].shift())
+    ).dt.days.to_numpy()
+    # each first leg's trip, looked up once among the ordered trips (-1: not a first leg)
+    at = np.full(len(trip), -1, dtype=np.int64)
+    first = seq == 1
+    at[first] = pd.Index(order["trip_id"].astype("string")).get_indexer(trip[first])
+    previous = np.full(len(trip), None, dtype=object)
+    previous[at >= 0] = previous_trip[at[at >= 0]]
+    known = pd.notna(previous)
     last = stops.groupby("trip_id", sort=False).tail(1).set_index("trip_id")
-    first_leg = pd.Series(trip).where(seq == 1)
-    previous = first_leg.map(prev["previous"])
-    end = last.reindex(previous.to_numpy()).reset_index(drop=True)
-    end["gap_days"] = first_leg.map(prev["gap_days"]).where(previous.notna()).to_numpy()
+    end = last.reindex(previous).reset_index(drop=True)
+    gap = np.full(len(trip), np.nan)
+    gap[known] = gap_days[at[known]]
+    end["gap_days"] = gap
     return end
 
 

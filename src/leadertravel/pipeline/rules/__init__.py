@@ -34,6 +34,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from leadertravel.pipeline.problems import Location, Locator, Problem, table_order
@@ -86,6 +87,7 @@ def check_rules(
     *,
     locations: Mapping[str, Location] | None = None,
     unreadable: Collection[str] = (),
+    lookups: Mapping[tuple[str, str, str], np.ndarray] | None = None,
 ) -> list[Problem]:
     """Check every semantic rule on typed tables and return all problems found.
 
@@ -101,6 +103,10 @@ def check_rules(
     unreadable
         Tables that could not be read: rules that need one are skipped (the reading
         problem is the root cause; everything a rule said would repeat it).
+    lookups
+        Rows the foreign keys found already (``CheckResult.lookups`` of
+        :func:`leadertravel.pipeline.checks.check_tables` on the same tables), so that
+        the rules following them do not look them up again.
 
     Returns
     -------
@@ -126,7 +132,7 @@ def check_rules(
         for n, f in frames.items()
         if n in schemas
     }
-    context = Context(frames, schemas, locators)
+    context = Context(frames, schemas, locators, dict(lookups or {}))
     problems: list[Problem] = []
     for rule in RULES:
         if all(t in locators for t in rule.tables):

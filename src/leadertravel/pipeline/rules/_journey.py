@@ -1,13 +1,25 @@
-"""Rules on the journey tables: dates, sequence numbers, the leg chain, crossings, overlaps."""
+"""Rules on the journey tables: dates, sequence numbers, the leg chain, crossings, overlaps.
+
+The rules that follow a row to its trip (or a crossing to its leg) find it by row
+position (:meth:`Context.rows_of`, one Arrow hash lookup shared by every rule) and group
+rows by integer trip codes (:func:`trip_codes`) rather than by the text of ``trip_id``,
+so that a million stops cost numpy passes over integers, not pandas sorts, joins and
+index look-ups on strings. Missing values keep the meaning pandas gives them: a missing
+``trip_id`` belongs to no trip when rows are grouped, and finds a trip whose id is missing
+too when rows are looked up or joined.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from leadertravel.pipeline.problems import Problem
-from leadertravel.pipeline.rules._context import Context, date_text, isin, same
+from leadertravel.pipeline.rules._context import Context, date_text, same, take, text
 
 
 def trip_dates(c: Context) -> list[Problem]:
@@ -34,6 +46,63 @@ def ordered(table: str, first: str, second: str, rule: str) -> Callable[[Context
     return check
 
 
+def trip_codes(c: Context, *tables: str) -> list[np.ndarray]:
+    """Each row's ``trip_id`` of ``tables`` as an integer, equal ids equal codes across them.
+
+    An id of a trip codes as that trip's row position (its first row, for a repeated
+    id); an id no trip has as a number after them, one per id; a missing id as -1.
+
+    Examples
+    --------
+    >>> from leadertravel.pipeline.rules._context import Context
+    >>> trips = pd.DataFrame({"trip_id": pd.array(["t1", "t2"], "string")})
+    >>> stops = pd.DataFrame({"trip_id": pd.array(["t2", "zz", None, "t1"], "string")})
+    >>> c = Context({"trips": trips, "stops": stops}, {"trips": {"primaryKey": ["trip_id"]}}, {})
+    >>> [codes.tolist() for codes in trip_codes(c, "trips", "stops")]
+    [[0, 1], [1, 2, -1, 0]]
+    """
+    known = "trips" in c.tables  # the rules of the other tables run without it too
+    missing = [c.tables[t]["trip_id"].isna().to_numpy() for t in tables]
+    codes = [
+        np.where(m, -1, c.rows_of(t, "trip_id", "trips") if known else -1)
+        for t, m in zip(tables, missing, strict=True)
+    ]
+    unknown = [(code < 0) & ~m for code, m in zip(codes, missing, strict=True)]
+    if any(u.any() for u in unknown):
+        ids = [text(c.tables[t]["trip_id"]).filter(u) for t, u in zip(tables, unknown, strict=True)]
+        others = pc.unique(pa.concat_arrays(ids))
+        after = len(c.tables["trips"]) if known else 0
+        for code, u, values in zip(codes, unknown, ids, strict=True):
+            code[u] = after + pc.index_in(values, value_set=others).to_numpy()
+    return codes
+
+
+def _trip_order(codes: np.ndarray, seq: pd.Series) -> np.ndarray:
+    """Row positions grouped by trip, by ``seq`` within a trip (missing last), then row."""
+    missing = seq.isna().to_numpy()
+    number = seq.to_numpy(dtype=np.int64, na_value=0)
+    return np.lexsort((np.arange(len(codes)), number, missing, codes))
+
+
+def _next_in_trip(codes: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Position of the row after each row of its trip in ``order`` (-1: last or no trip)."""
+    in_order = codes[order]
+    follows = (in_order[1:] == in_order[:-1]) & (in_order[:-1] >= 0)
+    after = np.full(len(codes), -1, dtype=np.int64)
+    after[order[:-1][follows]] = order[1:][follows]
+    return after
+
+
+def _rank_in_trip(codes: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Each row's 1-based place in its trip in ``order`` (what ``cumcount() + 1`` gives)."""
+    in_order = codes[order]
+    starts = np.flatnonzero(np.r_[True, in_order[1:] != in_order[:-1]])
+    runs = np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[order] = np.arange(len(codes)) - runs + 1
+    return rank
+
+
 _DATED = (
     ("stops", ("arrival_date", "departure_date")),
     ("legs", ("depart_date", "arrive_date")),
@@ -42,16 +111,16 @@ _DATED = (
 
 
 def within_trip(c: Context) -> list[Problem]:
-    trips = c.by_key("trips", ["start_date", "end_date"])
+    trips = c.tables["trips"]
     out: list[Problem] = []
     for table, fields in _DATED:
         frame = c.tables[table]
-        span = trips.reindex(frame["trip_id"])
-        span.index = frame.index
+        at = c.rows_of(table, "trip_id", "trips")
+        start, end = take(trips["start_date"], at), take(trips["end_date"], at)
         for field in fields:
             day = frame[field]
-            outside = ((day < span["start_date"]) | (day > span["end_date"])).fillna(False)
-            bad = frame.assign(_start=span["start_date"], _end=span["end_date"])[outside]
+            outside = ((day < start) | (day > end)).fillna(False)
+            bad = frame[outside].assign(_start=start[outside], _end=end[outside])
             out += c.report(
                 table,
                 bad,
@@ -71,13 +140,13 @@ def seq(c: Context) -> list[Problem]:
         frame = c.tables[table]
         if frame.empty:
             continue
-        rank = (
-            frame.sort_values(["trip_id", "seq"], kind="stable").groupby("trip_id").cumcount() + 1
-        )
-        bad = frame[(frame["seq"] != rank.reindex(frame.index)).fillna(False)]
+        (codes,) = trip_codes(c, table)
+        rank = _rank_in_trip(codes, _trip_order(codes, frame["seq"]))
+        numbered = frame["seq"].notna().to_numpy() & (codes >= 0)
+        wrong = numbered & (frame["seq"].to_numpy(dtype=np.int64, na_value=0) != rank)
         out += c.report(
             table,
-            bad,
+            frame[wrong],
             "seq",
             "seq",
             lambda r: f"seq of trip {r['trip_id']} must run 1, 2, 3 … without gaps or repeats",
@@ -86,16 +155,21 @@ def seq(c: Context) -> list[Problem]:
 
 
 def leg_chain(c: Context) -> list[Problem]:
-    legs = c.tables["legs"].sort_values(["trip_id", "seq"], kind="stable")
-    nxt = legs.groupby("trip_id")[["from_place_id", "from_country_code", "leg_id"]].shift(-1)
-    has_next = nxt["leg_id"].notna()
-    broken = has_next & ~(
+    legs = c.tables["legs"]
+    if legs.empty:
+        return []
+    (codes,) = trip_codes(c, "legs")
+    after = _next_in_trip(codes, _trip_order(codes, legs["seq"]))
+    nxt = {f: take(legs[f], after) for f in ("from_place_id", "from_country_code", "leg_id")}
+    broken = nxt["leg_id"].notna() & ~(
         same(legs["to_place_id"], nxt["from_place_id"])
         & same(legs["to_country_code"], nxt["from_country_code"])
     )
-    bad = legs.assign(_next=nxt["leg_id"], _np=nxt["from_place_id"], _nc=nxt["from_country_code"])[
-        broken
-    ]
+    bad = legs[broken].assign(
+        _next=nxt["leg_id"][broken],
+        _np=nxt["from_place_id"][broken],
+        _nc=nxt["from_country_code"][broken],
+    )
     return c.report(
         "legs",
         bad,
@@ -108,33 +182,40 @@ def leg_chain(c: Context) -> list[Problem]:
     )
 
 
+def _trip_seq(codes: np.ndarray, seq: pd.Series, position: str) -> pd.DataFrame:
+    """Join keys (trip code, seq; missing values match each other) and row positions."""
+    return pd.DataFrame(
+        {
+            "trip": codes,
+            "missing": seq.isna().to_numpy(),
+            "seq": seq.to_numpy(dtype=np.int64, na_value=0),
+            position: np.arange(len(codes)),
+        }
+    )
+
+
 def legs_follow_stops(c: Context) -> list[Problem]:
-    stops, legs = c.tables["stops"], c.tables["legs"]
-    out: list[Problem] = []
-    n_stops = stops.groupby("trip_id").size()
-    n_legs = legs.groupby("trip_id").size()
-    counts = pd.concat([n_stops.rename("stops"), n_legs.rename("legs")], axis=1).fillna(0)
-    wrong = counts[(counts["stops"] > 0) & (counts["legs"] != counts["stops"] + 1)]
-    trips = c.tables["trips"]
-    bad_trips = trips[isin(trips["trip_id"], wrong.index)]
-    out += c.report(
+    stops, legs, trips = c.tables["stops"], c.tables["legs"], c.tables["trips"]
+    trip, stop, leg = trip_codes(c, "trips", "stops", "legs")
+    size = max(len(trips), int(max(stop.max(initial=-1), leg.max(initial=-1))) + 1)
+    n_stops = np.bincount(stop[stop >= 0], minlength=size)
+    n_legs = np.bincount(leg[leg >= 0], minlength=size)
+    wrong = (n_stops > 0) & (n_legs != n_stops + 1)
+    listed = trip >= 0
+    listed[listed] = wrong[trip[listed]]
+    out = c.report(
         "trips",
-        bad_trips,
+        trips[listed].assign(_stops=n_stops[trip[listed]], _legs=n_legs[trip[listed]]),
         "trip_id",
         "legs-follow-stops",
-        lambda r: (
-            f"has {int(wrong.loc[r['trip_id'], 'stops'])} stops but "
-            f"{int(wrong.loc[r['trip_id'], 'legs'])} legs; expected stops + 1"
-        ),
+        lambda r: f"has {int(r['_stops'])} stops but {int(r['_legs'])} legs; expected stops + 1",
     )
-    joined = (
-        legs.reset_index()
-        .merge(
-            stops[["trip_id", "seq", "place_id", "country_code", "stop_id"]],
-            on=["trip_id", "seq"],
-            how="inner",
-        )
-        .set_index("index")
+    pairs = _trip_seq(leg, legs["seq"], "_leg").merge(
+        _trip_seq(stop, stops["seq"], "_stop"), on=["trip", "missing", "seq"], how="inner"
+    )
+    at_leg, at_stop = pairs["_leg"].to_numpy(), pairs["_stop"].to_numpy()
+    joined = legs.iloc[at_leg].assign(
+        **{f: stops[f].iloc[at_stop].array for f in ("place_id", "country_code", "stop_id")}
     )
     mismatch = ~(
         same(joined["to_place_id"], joined["place_id"])
@@ -154,19 +235,16 @@ def legs_follow_stops(c: Context) -> list[Problem]:
 
 
 def crossing_countries(c: Context) -> list[Problem]:
-    crossings = c.tables["border_crossings"]
-    leg = c.by_key("legs", ["trip_id", "from_country_code", "to_country_code"]).reindex(
-        crossings["leg_id"]
-    )
-    leg.index = crossings.index
+    crossings, legs = c.tables["border_crossings"], c.tables["legs"]
+    at = c.rows_of("border_crossings", "leg_id", "legs")
+    leg = {f: take(legs[f], at) for f in ("trip_id", "from_country_code", "to_country_code")}
     out: list[Problem] = []
     known = leg["trip_id"].notna()
     for side in ("from_country_code", "to_country_code"):
         differs = known & ~same(crossings[side], leg[side])
-        bad = crossings.assign(_leg=leg[side], _side=side)[differs]
         out += c.report(
             "border_crossings",
-            bad,
+            crossings[differs].assign(_leg=leg[side][differs], _side=side),
             side,
             "crossing-countries",
             lambda r: f"differs from its leg {r['leg_id']}'s {r['_side']} {r['_leg']}",
@@ -182,7 +260,7 @@ def crossing_countries(c: Context) -> list[Problem]:
     other = known & ~same(crossings["trip_id"], leg["trip_id"])
     out += c.report(
         "border_crossings",
-        crossings.assign(_t=leg["trip_id"])[other],
+        crossings[other].assign(_t=leg["trip_id"][other]),
         "leg_id",
         "crossing-trip",
         lambda r: f"leg belongs to trip {r['_t']}, not {r['trip_id']}",
