@@ -11,7 +11,8 @@ import pytest
 from leadertravel import DataValidationError
 from leadertravel.pipeline.importers.historian import HistorianImport
 from leadertravel.pipeline.modes import infer_modes, mode_agreement, read_mode_rules
-from leadertravel.pipeline.modes._match import _remarks_read, _stop_ends, _Texts
+from leadertravel.pipeline.modes._infer import first_match
+from leadertravel.pipeline.modes._match import _remarks_read, _stop_ends, _Texts, match_rules
 from leadertravel.pipeline.typed import typed_frame
 from leadertravel.pipeline.validate import read_curated
 
@@ -81,6 +82,22 @@ def test_remarks_searched_once_per_text_as_leg_by_leg(merged: dict[str, pd.DataF
             assert texts.search(side, rule.stop_remarks).tolist() == plain, (rule.rule, side)
             hits += sum(plain)
     assert hits == 52  # legs whose stop remarks some remark rule finds, summed over sides
+
+
+def test_first_match_is_the_first_rule_tried_in_order(merged: dict[str, pd.DataFrame]) -> None:
+    """first_match (argmax over the rule columns) answers as trying the rules in turn."""
+    rules = list(read_mode_rules(ROOT).rules)
+    matches = match_rules(merged, rules=read_mode_rules(ROOT))
+    for subset in (rules, rules[3:9], rules[::-1], []):
+        plain_ids = pd.Series(pd.NA, index=matches.index, dtype="string")
+        plain_modes = pd.Series(pd.NA, index=matches.index, dtype="string")
+        for rule in reversed(subset):
+            plain_ids[matches[rule.rule].to_numpy()] = rule.rule
+            plain_modes[matches[rule.rule].to_numpy()] = rule.mode
+        ids, modes = first_match(matches, subset)
+        pd.testing.assert_series_equal(ids, plain_ids)
+        pd.testing.assert_series_equal(modes, plain_modes)
+    assert int(first_match(matches, rules)[0].notna().sum()) == 2055  # legs some rule matches
 
 
 def test_curated_legs_are_never_changed(

@@ -51,6 +51,26 @@ def leader_homes(leaders: pd.DataFrame) -> dict[str, str]:
     return dict(zip(ids, leaders["country_code"].astype(str).tolist(), strict=True))
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Return the sorted distinct values of an integer array: ``np.unique(values)``.
+
+    By a sort and a comparison with the neighbour: NumPy 2.4's ``np.unique`` hashes first
+    and is several times slower on the panels' int64 keys.
+
+    Examples
+    --------
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def year_of(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from leadertravel._panels._arrays import day_numbers, pack, unpack, year_of
+from leadertravel._panels._arrays import day_numbers, distinct, pack, unpack, year_of
 from leadertravel._panels._coverage import complete_keys
 from leadertravel._panels._defs import INPUT_COLUMNS, MADE, NO_DAY, PANEL_OFFICES, RECEIVED, SYSTEMS
 from leadertravel._panels._presence import TripDays, trip_days, unit_presence
@@ -140,7 +140,7 @@ def outer_keys(
     The keys (integer columns) of each frame are distinct. This is an outer merge of the
     frames on ``keys`` followed by a sort, done on one int64 per row: the key columns are
     packed (:func:`pack` keeps their lexicographic order), the packed keys sorted once
-    (``np.unique``) and each frame's rows found by ``np.searchsorted``.
+    (:func:`distinct`) and each frame's rows found by ``np.searchsorted``.
     ``tests/panels/test_real_release.py`` pins the counts equal to the merge-based ones.
 
     Examples
@@ -157,7 +157,7 @@ def outer_keys(
         return {k: empty for k in keys}, [empty for _ in frames]
     columns = [np.concatenate([f[k].to_numpy(dtype=np.int64) for f in frames]) for k in keys]
     packed, bounds = pack(columns)
-    union = np.unique(packed)
+    union = distinct(packed)
     where = np.split(np.searchsorted(union, packed), np.cumsum(sizes)[:-1])
     return dict(zip(keys, unpack(union, bounds), strict=True)), where
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from leadertravel._panels._arrays import day_numbers, positions, year_bounds
+from leadertravel._panels._arrays import day_numbers, distinct, positions, year_bounds
 from leadertravel._panels._defs import FIRST_DAY, NO_DAY, NO_UNIT
 
 
@@ -78,7 +78,7 @@ def system_units(
         for year in years:
             first, last = year_bounds(year)
             live = any_code & (start <= last) & (end >= first)
-            members[year] = np.unique(code_ids[live])
+            members[year] = distinct(code_ids[live])
     else:
         unit = cc[f"{system}_code"].astype("Int64").fillna(NO_UNIT).to_numpy(dtype=np.int64)
         ms = membership[membership["system"].astype(str) == system]
@@ -91,5 +91,5 @@ def system_units(
         m_code = ms["state_code"].to_numpy(dtype=np.int64)
         for year in years:
             first, last = year_bounds(year)
-            members[year] = np.unique(m_code[(m_start <= last) & (m_end >= first)])
+            members[year] = distinct(m_code[(m_start <= last) & (m_end >= first)])
     return Units(system, codes, keys[order], end[order], unit[order], labels, members)

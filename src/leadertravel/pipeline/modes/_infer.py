@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from leadertravel.pipeline.modes._match import match_rules
@@ -14,14 +15,23 @@ log = logging.getLogger("leadertravel.pipeline")
 
 
 def first_match(matches: pd.DataFrame, rules: list[ModeRule]) -> tuple[pd.Series, pd.Series]:
-    """Return the first matching rule of ``rules`` for each leg and its mode (NA if none)."""
-    rule_ids = pd.Series(pd.NA, index=matches.index, dtype="string")
-    modes = pd.Series(pd.NA, index=matches.index, dtype="string")
-    for rule in reversed(rules):
-        hit = matches[rule.rule].to_numpy()
-        rule_ids[hit] = rule.rule
-        modes[hit] = rule.mode
-    return rule_ids, modes
+    """Return the first matching rule of ``rules`` for each leg and its mode (NA if none).
+
+    The first matching rule of a leg is the first true column of its row among the rules'
+    columns (``argmax`` of the boolean matrix), where the row has any.
+    """
+    ids = np.full(len(matches), None, dtype=object)
+    modes = np.full(len(matches), None, dtype=object)
+    if rules:
+        hits = matches[[r.rule for r in rules]].to_numpy(dtype=bool)
+        found = hits.any(axis=1)
+        first = hits.argmax(axis=1)[found]
+        ids[found] = np.array([r.rule for r in rules], dtype=object)[first]
+        modes[found] = np.array([r.mode for r in rules], dtype=object)[first]
+    return (
+        pd.Series(pd.array(ids, dtype="string"), index=matches.index),
+        pd.Series(pd.array(modes, dtype="string"), index=matches.index),
+    )
 
 
 def infer_modes(tables: dict[str, pd.DataFrame], rules: ModeRules) -> dict[str, pd.DataFrame]:

@@ -72,20 +72,22 @@ def _previous_trip_end(
     """
     order = trips.sort_values(["leader_id", "start_date", "trip_id"], kind="stable")
     before = order.groupby("leader_id", sort=False)
-    prev = pd.DataFrame(
-        {
-            "previous": before["trip_id"].shift().astype("string").to_numpy(),
-            "gap_days": (
-                pd.to_datetime(order["start_date"]) - pd.to_datetime(before["end_date"].shift())
-            ).dt.days.to_numpy(),
-        },
-        index=pd.Index(order["trip_id"].astype("string")),
-    )
+    previous_trip = before["trip_id"].shift().astype("string").to_numpy()
+    gap_days = (
+        pd.to_datetime(order["start_date"]) - pd.to_datetime(before["end_date"].shift())
+    ).dt.days.to_numpy()
+    # each first leg's trip, looked up once among the ordered trips (-1: not a first leg)
+    at = np.full(len(trip), -1, dtype=np.int64)
+    first = seq == 1
+    at[first] = pd.Index(order["trip_id"].astype("string")).get_indexer(trip[first])
+    previous = np.full(len(trip), None, dtype=object)
+    previous[at >= 0] = previous_trip[at[at >= 0]]
+    known = pd.notna(previous)
     last = stops.groupby("trip_id", sort=False).tail(1).set_index("trip_id")
-    first_leg = pd.Series(trip).where(seq == 1)
-    previous = first_leg.map(prev["previous"])
-    end = last.reindex(previous.to_numpy()).reset_index(drop=True)
-    end["gap_days"] = first_leg.map(prev["gap_days"]).where(previous.notna()).to_numpy()
+    end = last.reindex(previous).reset_index(drop=True)
+    gap = np.full(len(trip), np.nan)
+    gap[known] = gap_days[at[known]]
+    end["gap_days"] = gap
     return end
 
 
@@ -97,12 +99,30 @@ def _region_masks(
     masks = []
     for end, home in (("from", legs["seq"] == 1), ("to", legs["seq"] == last)):
         place_country = legs[f"{end}_place_id"].astype("string").map(places)
-        by_place = place_country.map(rules.home_regions)
         country = legs[f"{end}_country_code"].astype("string")
-        by_country = country.map(rules.home_regions).where(home, country.map(rules.all_regions))
-        mask = by_place.where(place_country.notna(), by_country)
-        masks.append(pd.to_numeric(mask).fillna(0).astype("int64").to_numpy())
+        by_country = np.where(
+            home.fillna(False).to_numpy(dtype=bool),
+            _regions(country, rules.home_regions),
+            _regions(country, rules.all_regions),
+        )
+        by_place = _regions(place_country, rules.home_regions)
+        masks.append(np.where(place_country.notna().to_numpy(), by_place, by_country))
     return masks[0], masks[1]
+
+
+def _regions(codes: pd.Series, regions: dict[str, int]) -> np.ndarray:
+    """Return the region mask of each country code, 0 where missing or unknown.
+
+    Looked up once per distinct code (``pd.factorize``), not once per leg.
+
+    Examples
+    --------
+    >>> _regions(pd.Series(["FRA", None, "USA", "FRA"], dtype="string"), {"FRA": 2}).tolist()
+    [2, 0, 0, 2]
+    """
+    index, uniques = pd.factorize(codes)
+    masks = np.array([regions.get(str(c), 0) for c in uniques] + [0], dtype=np.int64)
+    return masks[index]  # index -1 (a missing code) takes the last mask, 0
 
 
 def _remarks_read(ends: dict[str, pd.DataFrame]) -> dict[str, pd.Series]:

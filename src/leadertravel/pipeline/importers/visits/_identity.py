@@ -45,8 +45,9 @@ _HONORIFICS = {"dr", "sheikh", "sheik", "haji", "el", "hadj", "dato", "seri", "t
 _NUMERAL = re.compile(r"^[ivx]+$")
 
 
+@functools.lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
-    """Normalise a person's name for comparison.
+    """Normalise a person's name for comparison (cached: the records repeat names).
 
     Examples
     --------

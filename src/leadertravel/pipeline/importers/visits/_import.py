@@ -60,9 +60,12 @@ def _people(base: HistorianBase, records: list[VisitRecord], root: Path) -> list
     )
     supplied = read_supplied(data / "titles_supplied.csv", titles=titles)
     out = []
+    split: dict[str, list[Person]] = {}  # many records repeat a visitor string
     for r in records:
         country = base.countries.code_for(r)
-        people = titles.split(r.visitor)
+        if r.visitor not in split:
+            split[r.visitor] = titles.split(r.visitor)
+        people = split[r.visitor]
         for p in people:
             note = None
             if not p.title and r.record_id in supplied:
