@@ -146,7 +146,7 @@ def assemble(
         When the source directory is missing, changed since it was pinned, or malformed.
     """
     package = read_package(root)
-    curated = check_package(package, types_only=True)
+    curated = check_package(package, before_merge=True)
     if curated.problems:  # the full report, as `leadertravel validate` gives it
         problems = check_package(package).problems
         raise DataValidationError(problems, context="the curated data package")

@@ -84,7 +84,7 @@ def validate_tables(
     locations: Mapping[str, Location] | None = None,
     unreadable: Collection[str] = (),
     rules: bool = True,
-    types_only: bool = False,
+    before_merge: bool = False,
 ) -> Validated:
     """Check tables against their Table Schemas and the semantic rules, once.
 
@@ -100,13 +100,16 @@ def validate_tables(
         Tables whose files could not be read (their problems are reported already).
     rules
         Also check the semantic rules.
-    types_only
-        Only type the values (reporting those that do not parse): no constraints, keys
-        or rules. The release builder does this to the curated tables before importing,
-        and checks everything once on the merged tables.
+    before_merge
+        Only type the values (reporting those that do not parse) and check the primary
+        keys: no other constraints, no foreign keys, no rules. The release builder does
+        this to the curated tables before importing (the importers, mode rules and
+        panels look records up by their keys, so a repeated key must stop the build
+        here, reported, not inside them), and checks everything once on the merged
+        tables.
     """
     result = check_tables(
-        tables, schemas, locations=locations, unreadable=unreadable, types_only=types_only
+        tables, schemas, locations=locations, unreadable=unreadable, before_merge=before_merge
     )
     frames = {
         name: tables[name]
@@ -115,7 +118,7 @@ def validate_tables(
         for name, cols in result.columns.items()
     }
     problems = list(result.problems)
-    if rules and not types_only:
+    if rules and not before_merge:
         log.info("checking the semantic rules")
         problems += check_rules(
             frames, schemas, locations=locations, unreadable=unreadable, lookups=result.lookups
@@ -158,22 +161,23 @@ class Curated:
         return self.package.files
 
 
-def check_curated(root: Path, *, types_only: bool = False) -> Curated:
+def check_curated(root: Path, *, before_merge: bool = False) -> Curated:
     """Read the curated package once and validate it; problems are returned, not raised.
 
-    With ``types_only`` the tables are only typed (see :func:`validate_tables`).
+    With ``before_merge`` the tables are only typed and their primary keys checked (see
+    :func:`validate_tables`).
     """
-    return check_package(read_package(root), types_only=types_only)
+    return check_package(read_package(root), before_merge=before_merge)
 
 
-def check_package(package: CuratedPackage, *, types_only: bool = False) -> Curated:
+def check_package(package: CuratedPackage, *, before_merge: bool = False) -> Curated:
     """Validate a curated package already read (see :func:`check_curated`)."""
     result = validate_tables(
         package.tables,
         package.schemas,
         locations=package.locations,
         unreadable=package.unreadable,
-        types_only=types_only,
+        before_merge=before_merge,
     )
     return Curated(package, result.frames, sorted(package.problems + result.problems))
 

@@ -108,7 +108,7 @@ def check_tables(
     *,
     locations: Mapping[str, Location] | None = None,
     unreadable: Collection[str] = (),
-    types_only: bool = False,
+    before_merge: bool = False,
 ) -> CheckResult:
     """Validate tables against their Table Schemas, column by column.
 
@@ -126,9 +126,10 @@ def check_tables(
     unreadable
         Tables whose files could not be read at all: their problems are reported
         already, and foreign keys into them are not checked.
-    types_only
-        Only parse the values (type errors, labels); the constraints and keys are left
-        for the check of the merged tables.
+    before_merge
+        Only what importing and the derived steps rely on: parse the values (type
+        errors, labels) and check each table's primary key; the other constraints and
+        the foreign keys are left for the check of the merged tables.
 
     Returns
     -------
@@ -192,11 +193,11 @@ def check_tables(
                     )
                 )
                 raw[field] = pa.nulls(n_rows, pa.string())
-        typed[name], found = check_fields(raw, schema, where, types_only=types_only)
-        problems += found if types_only else found + check_primary_key(typed[name], schema, where)
+        typed[name], found = check_fields(raw, schema, where, types_only=before_merge)
+        problems += found + check_primary_key(typed[name], schema, where)
         locators[name] = where
     lookups: dict[tuple[str, str, str], np.ndarray] = {}
-    for name in [] if types_only else typed:
+    for name in [] if before_merge else typed:
         problems += check_foreign_keys(name, typed, schemas, locators, unreadable, lookups=lookups)
 
     problems = sorted(dict.fromkeys(problems))  # one no-rows line however many refer to it
