@@ -101,7 +101,8 @@ def real_build(workdir: Path) -> tuple[Path, float] | None:
 #: the median of 5 runs on this machine when nothing changed.
 REAL_BUILD_TARGET_S = 6.0
 REAL_BUILD_TOLERANCE_S = 0.3
-_CLI = "import sys; from leadertravel._cli import main; raise SystemExit(main(sys.argv[1:]))"
+# As the installed `leadertravel` script runs it: main() reads the process's own arguments.
+_CLI = "from leadertravel._cli import main; raise SystemExit(main())"
 
 
 def _cli_build(releases: Path, sources: Path) -> tuple[float, float, float]:

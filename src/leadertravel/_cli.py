@@ -125,8 +125,14 @@ def _quiet_broken_pipe() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the process exit status."""
+    """Run the command line; return the process exit status.
+
+    Without ``argv`` (the installed ``leadertravel`` script) the process's own arguments are
+    read, and the process ends after the command (``args.ends_process``: a command may then
+    leave long-lived objects to the operating system instead of freeing them).
+    """
     args = _parser().parse_args(argv)
+    args.ends_process = argv is None
     level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose else logging.INFO)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     try:

@@ -119,9 +119,12 @@ def _summary(value: Any) -> str:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from leadertravel.pipeline.importers.historian import free_at_exit
     from leadertravel.pipeline.project import find_root
     from leadertravel.pipeline.release.builder import build_release, check_release
 
+    if args.ends_process:  # the OS takes the gazetteers back at exit: not freed one by one
+        free_at_exit(False)
     root = find_root(args.root)
     sources = _sources(args, root)
     if args.check is not None:

@@ -10,7 +10,8 @@ release build (:mod:`leadertravel.pipeline.importers`).
 
 from __future__ import annotations
 
+from leadertravel.pipeline.importers.historian._gazetteers import free_at_exit
 from leadertravel.pipeline.importers.historian._import import HistorianImport, import_historian
 from leadertravel.pipeline.importers.historian._plugin import TravelsImporter
 
-__all__ = ["HistorianImport", "TravelsImporter", "import_historian"]
+__all__ = ["HistorianImport", "TravelsImporter", "free_at_exit", "import_historian"]
