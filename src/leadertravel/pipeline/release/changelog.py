@@ -167,8 +167,10 @@ def diff_table(
 
     ``same`` names columns known to hold the same values row by row in both versions
     (byte-identical in the two files, :func:`~leadertravel.pipeline.release._parquet.same_columns`):
-    they are not compared and need not be in ``old`` (they are read for nothing else);
-    when every key column is among them, the rows are aligned without reading the keys.
+    they are not compared and need not be in ``old`` (they are read for nothing else).
+    It must hold every key column (then the rows are aligned without reading the keys):
+    where records were added or removed, row n is not the same record in both versions,
+    and equal columns say nothing of each record's values.
 
     Examples
     --------
@@ -182,6 +184,9 @@ def diff_table(
     [('b', ['x'])]
     """
     same = set(same)
+    if same and not set(key) <= same:
+        msg = f"{name}: same={sorted(same)} must hold the key columns {key} (rows aligned)"
+        raise ValueError(msg)
     common = [c for c in new.column_names if c in old.column_names or c in same]
     new_keys = _key_text(new, key)
     added: list[str]

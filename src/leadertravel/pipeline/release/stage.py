@@ -209,8 +209,10 @@ def _compare(
 ) -> tuple[list[SchemaChange], list[TableDiff]]:
     """Compare with ``previous``: schema and row-level changes (the new files in ``written``).
 
-    A column whose stored bytes equal the previous release's (`same_columns`) holds the
-    same values row by row: it is neither read from the previous release nor compared.
+    When a table's key columns are stored byte for byte as in the previous release (the
+    same records in the same rows), every column stored alike (`same_columns`) holds the
+    same values record by record: it is neither read from the previous release nor
+    compared. Otherwise every column is read and compared.
     """
     if previous is None:
         return [], []
@@ -221,13 +223,12 @@ def _compare(
         if name in previous.paths and key:
             log.info("comparing %s with release %s", name, previous.version)
             same = same_columns(previous.paths[name], written / table_file(name))
-            keys_same = set(key) <= same
+            if not set(key) <= same:
+                # rows added or removed: position n need not be the same record in both
+                # files, so a column stored alike says nothing of each record's value
+                same = set()
             stored = pq.read_schema(previous.paths[name]).names
-            read = [
-                c
-                for c in stored
-                if c in table.column_names and (c not in same or (c in key and not keys_same))
-            ]
+            read = [c for c in stored if c in table.column_names and c not in same]
             old = previous.table(name, columns=read)
             diffs.append(diff_table(name, old, table, key, same=same))
     return changes, diffs
