@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from geopy.distance import geodesic
 
+from leadertravel._errors import SourceInputError
 from leadertravel.pipeline.importers.historian import HistorianImport, _geodesic
-from leadertravel.pipeline.importers.historian._gazetteers import Gazetteers, _name_index
+from leadertravel.pipeline.importers.historian._gazetteers import (
+    AIRPORT_FIELDS,
+    Gazetteers,
+    _name_index,
+    read_airports,
+)
 from leadertravel.pipeline.importers.historian._geodesic import TRUSTED_KM, distance_km, rounded_km
 from leadertravel.pipeline.importers.historian._legs import geodesic_km
 from leadertravel.pipeline.importers.historian._locales import norm
@@ -152,3 +159,23 @@ def test_compact_forms_cover_each_spelling_of_saint() -> None:
     assert forms is not None and len(forms) == 9
     for name in ("St. Jean-St-Louis", "Ste Jean Saint Louis", "SAINT-JEAN-STE-LOUIS"):
         assert norm(name) == "saint jean saint louis" and compact(name) in forms
+
+
+def test_airports_are_airportsdatas_own() -> None:
+    """What the geocoder keeps of each airport equals ``airportsdata.load("ICAO")``, in order."""
+    import airportsdata
+
+    plain = airportsdata.load("ICAO")
+    ours = Gazetteers.shared().airports_by_icao
+    assert len(ours) == len(plain) > 28_000
+    assert list(ours) == list(plain)
+    for icao, airport in plain.items():
+        assert ours[icao] == {k: airport[k] for k in AIRPORT_FIELDS}, icao  # floats included
+    assert {type(ours["EGLL"][k]) for k in ("lat", "lon")} == {float}
+
+
+def test_airports_with_another_header_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "airports.csv"
+    path.write_text('"icao","iata","name"\n"EGLL","LHR","Heathrow"\n', encoding="utf-8")
+    with pytest.raises(SourceInputError, match=r"airports.csv: columns \['icao', 'iata', 'name'\]"):
+        read_airports(path)
