@@ -22,8 +22,11 @@ from leadertravel.pipeline.importers.historian._legs import geodesic_km
 from leadertravel.pipeline.importers.historian._locales import norm
 from leadertravel.pipeline.importers.historian._namesearch import (
     NameSearch,
+    _pieces,
+    _text,
     compact,
     compact_forms,
+    compact_text,
 )
 from leadertravel.pipeline.importers.visits import VisitsImport
 
@@ -126,6 +129,20 @@ def test_name_search_finds_what_the_plain_index_finds(a2: str, step: int) -> Non
         for other in (key + "x", key[1:], key.replace(" ", ""), key.replace("saint", "st")):
             found = [id(c) for c in gazetteers.cities_named(a2, other)]
             assert found == [id(cities[at]) for at in _plain_positions(gazetteers, a2, other)]
+
+
+def test_compact_text_is_the_compact_form_of_every_countrys_text() -> None:
+    """Decomposing only the names that are not ASCII gives the text compacted whole."""
+    gazetteers = Gazetteers.shared()
+    assert len(gazetteers.by_country) > 240
+    for a2, cities in gazetteers.by_country.items():
+        text, pieces = compact_text(cities)
+        assert text == compact(_text(cities)), a2
+        assert pieces == len(_pieces(cities)) == text.count(b"\x00") - 1
+    sample = [{"name": "Łódź", "alternatenames": ["Lodz", "Лодзь", "Ł\x00x"]}]
+    assert compact_text(sample) == (compact(_text(sample)), 4)  # a name holding a separator
+    search = NameSearch(sample, plain=lambda: _name_index(sample))
+    assert search._text is None and search.positions("lodz") == (0,)
 
 
 def test_name_search_answers_the_builds_questions(historian: HistorianImport) -> None:

@@ -20,8 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from itertools import chain, compress, repeat
-from operator import ne
+from itertools import chain, compress, groupby, repeat
+from operator import itemgetter, ne
 from pathlib import Path
 from typing import Any
 
@@ -242,8 +242,10 @@ class Gazetteers:
             cities = orjson.loads(data.read_bytes())
             self.cities_by_id: dict[str, dict[str, Any]] = cities
             self.by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for city in cities.values():
-                self.by_country[city["countrycode"]].append(city)
+            # each country's cities in file order, one extend per run of one country's
+            # cities (the file lists each country's together: 246 runs for 170,000 cities)
+            for code, run in groupby(cities.values(), key=itemgetter("countrycode")):
+                self.by_country[code].extend(run)
             airports = read_airports(Path(airportsdata.__file__).parent / "airports.csv")
             self.airports_by_icao: dict[str, dict[str, Any]] = airports
             self.airports: dict[str, list[dict[str, Any]]] = defaultdict(list)
