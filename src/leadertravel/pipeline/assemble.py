@@ -164,8 +164,9 @@ def _merge(
         repeat &= both.index >= len(curated)
         both = both[~repeat].reset_index(drop=True)
         shared = both.duplicated(key, keep=False).to_numpy()
-    clash = both[shared & (both.index >= len(curated))]
-    if not clash.empty:
+    clashing = shared & (np.arange(len(both)) >= len(curated))
+    if clashing.any():
+        clash = both[clashing]
         ids = sorted(map(str, clash[key[0]].unique()))[:10]
         msg = (
             f"{table}: curated and imported rows share the key(s) {ids} with different "
