@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from geopy.distance import geodesic
 
-from leadertravel.pipeline.importers.historian import HistorianImport
-from leadertravel.pipeline.importers.historian._gazetteers import Gazetteers, _name_index
-from leadertravel.pipeline.importers.historian._geodesic import distance_km
+from leadertravel._errors import SourceInputError
+from leadertravel.pipeline.importers.historian import HistorianImport, _geodesic
+from leadertravel.pipeline.importers.historian._gazetteers import (
+    AIRPORT_FIELDS,
+    Gazetteers,
+    _name_index,
+    read_airports,
+)
+from leadertravel.pipeline.importers.historian._geodesic import TRUSTED_KM, distance_km, rounded_km
 from leadertravel.pipeline.importers.historian._legs import geodesic_km
 from leadertravel.pipeline.importers.historian._locales import norm
 from leadertravel.pipeline.importers.historian._namesearch import (
     NameSearch,
+    _pieces,
+    _text,
     compact,
     compact_forms,
+    compact_text,
 )
 from leadertravel.pipeline.importers.visits import VisitsImport
 
@@ -45,6 +57,51 @@ def test_distances_are_geopys_on_every_real_leg(
 def test_distance_refuses_points_out_of_range() -> None:
     with pytest.raises(ValueError, match=r"\(10.0, 190.0\) is outside"):
         distance_km((0.0, 0.0), (10.0, 190.0))
+    with pytest.raises(ValueError, match=r"\(-91.0, 0.0\) is outside"):
+        rounded_km((-91.0, 0.0), (0.0, 0.0))
+
+
+def _random_pairs(n: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """``n`` pairs anywhere on the globe, ``n`` short ones, and some nearly antipodal."""
+    rng = random.Random(16)
+    anywhere = [
+        (
+            (rng.uniform(-90, 90), rng.uniform(-180, 180)),
+            (rng.uniform(-90, 90), rng.uniform(-180, 180)),
+        )
+        for _ in range(n)
+    ]
+    short = []
+    for _ in range(n):
+        lat, lon = rng.uniform(-89, 89), rng.uniform(-179, 179)
+        short.append(((lat, lon), (lat + rng.uniform(-1, 1), lon + rng.uniform(-1, 1))))
+    antipodal = [
+        ((lat, 0.0), (-lat + rng.uniform(-0.5, 0.5), rng.uniform(179, 180)))
+        for lat in (rng.uniform(-60, 60) for _ in range(50))
+    ]
+    return [*anywhere, *short, *antipodal, ((12.5, 7.25), (12.5, 7.25))]
+
+
+def test_rounded_distance_is_the_exact_one_rounded_anywhere() -> None:
+    """Vincenty's estimate stays far inside the trusted margin; the rounding is exact's."""
+    for a, b in _random_pairs(1500):
+        exact = distance_km(a, b)
+        assert rounded_km(a, b) == round(exact, 1), (a, b)
+        estimate = _geodesic._vincenty_km(*a, *b)
+        if estimate is not None and estimate < _geodesic._FAR_KM:
+            assert abs(estimate - exact) < TRUSTED_KM / 100, (a, b)
+
+
+def test_rounded_distance_near_a_boundary_is_computed_exactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    a, b = (51.5, -0.12), (50.85, 4.35)
+    exact = distance_km(a, b)  # 320.80074…: the boundaries around it are 320.75 and 320.85
+    for off in (320.85 - TRUSTED_KM / 2, 320.75 + TRUSTED_KM / 2, 320.85 + TRUSTED_KM / 2):
+        monkeypatch.setattr(_geodesic, "_vincenty_km", lambda *_, off=off: off)
+        assert rounded_km(a, b) == round(exact, 1) == 320.8  # not the estimate's tenth
+    monkeypatch.setattr(_geodesic, "_vincenty_km", lambda *_: 320.83)  # settled: trusted
+    assert rounded_km(a, b) == 320.8
 
 
 def _plain_positions(gazetteers: Gazetteers, a2: str, key: str) -> list[int]:
@@ -72,6 +129,20 @@ def test_name_search_finds_what_the_plain_index_finds(a2: str, step: int) -> Non
         for other in (key + "x", key[1:], key.replace(" ", ""), key.replace("saint", "st")):
             found = [id(c) for c in gazetteers.cities_named(a2, other)]
             assert found == [id(cities[at]) for at in _plain_positions(gazetteers, a2, other)]
+
+
+def test_compact_text_is_the_compact_form_of_every_countrys_text() -> None:
+    """Decomposing only the names that are not ASCII gives the text compacted whole."""
+    gazetteers = Gazetteers.shared()
+    assert len(gazetteers.by_country) > 240
+    for a2, cities in gazetteers.by_country.items():
+        text, pieces = compact_text(cities)
+        assert text == compact(_text(cities)), a2
+        assert pieces == len(_pieces(cities)) == text.count(b"\x00") - 1
+    sample = [{"name": "Łódź", "alternatenames": ["Lodz", "Лодзь", "Ł\x00x"]}]
+    assert compact_text(sample) == (compact(_text(sample)), 4)  # a name holding a separator
+    search = NameSearch(sample, plain=lambda: _name_index(sample))
+    assert search._text is None and search.positions("lodz") == (0,)
 
 
 def test_name_search_answers_the_builds_questions(historian: HistorianImport) -> None:
@@ -105,3 +176,23 @@ def test_compact_forms_cover_each_spelling_of_saint() -> None:
     assert forms is not None and len(forms) == 9
     for name in ("St. Jean-St-Louis", "Ste Jean Saint Louis", "SAINT-JEAN-STE-LOUIS"):
         assert norm(name) == "saint jean saint louis" and compact(name) in forms
+
+
+def test_airports_are_airportsdatas_own() -> None:
+    """What the geocoder keeps of each airport equals ``airportsdata.load("ICAO")``, in order."""
+    import airportsdata
+
+    plain = airportsdata.load("ICAO")
+    ours = Gazetteers.shared().airports_by_icao
+    assert len(ours) == len(plain) > 28_000
+    assert list(ours) == list(plain)
+    for icao, airport in plain.items():
+        assert ours[icao] == {k: airport[k] for k in AIRPORT_FIELDS}, icao  # floats included
+    assert {type(ours["EGLL"][k]) for k in ("lat", "lon")} == {float}
+
+
+def test_airports_with_another_header_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "airports.csv"
+    path.write_text('"icao","iata","name"\n"EGLL","LHR","Heathrow"\n', encoding="utf-8")
+    with pytest.raises(SourceInputError, match=r"airports.csv: columns \['icao', 'iata', 'name'\]"):
+        read_airports(path)

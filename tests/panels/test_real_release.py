@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import leadertravel as lt
+from leadertravel._panels import build_panels
 from leadertravel._panels._count import (
     Inputs,
     count_distinct,
@@ -224,3 +225,14 @@ def test_a_release_without_the_panel_tables(tmp_path: Path) -> None:
     root = example_release()
     with pytest.raises(lt.TableNotFound, match="The panels need the table 'country_codes'"):
         lt.dyad_years(source=root, cache_dir=tmp_path / "cache")
+
+
+def test_build_panels_gives_the_release_order(release: dict[str, pd.DataFrame]) -> None:
+    """The panels come in the release's row order (offices by name), so the builder need
+    not sort them (`by_office_name`); the same rows as the release's."""
+    built = build_panels(release)
+    for name, key in (("dyad_years", ["system", "code1", "code2", "year", "office"]),
+                      ("country_years", ["system", "code", "year", "office"])):  # fmt: skip
+        ours = built[name][key].astype({"system": str, "office": str})
+        theirs = release[name][key].astype({"system": str, "office": str})
+        pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)

@@ -58,3 +58,17 @@ def test_a_table_out_of_order_by_one_pair_is_sorted() -> None:
     table = pa.table({"k": ["a", "a", "b"], "m": [2, 1, 0]})
     assert sort_by_key(table, ["k", "m"])["m"].to_pylist() == [1, 2, 0]
     assert sort_by_key(table, ["k"]) is table  # equal keys keep their order, as a stable sort
+
+
+def test_dictionary_keys_sort_by_text_with_repeated_entries_and_chunks() -> None:
+    """The rank of a dictionary entry orders rows as its text does (`_sortable`)."""
+    repeated = pa.DictionaryArray.from_arrays(
+        pa.array([0, 1, 2, None, 0, 2]), pa.array(["b", "a", "b"])
+    )
+    table = pa.table({"k": repeated, "row": pa.array(range(6))})
+    assert sort_by_key(table, ["k"])["row"].to_pylist() == _plain(table, ["k"])["row"].to_pylist()
+    chunks = pa.chunked_array(
+        [pa.array(["b", "a"]).dictionary_encode(), pa.array(["a", "c"]).dictionary_encode()]
+    )
+    table = pa.table({"k": chunks, "row": pa.chunked_array([[0, 1], [2, 3]])})
+    assert sort_by_key(table, ["k"])["row"].to_pylist() == [1, 2, 0, 3]

@@ -124,6 +124,30 @@ def test_missing_values_blanks_and_absent_keys_become_nulls() -> None:
     assert fast["kind"].isna().tolist() == [False, False, False, True]
 
 
+def test_text_fields_holding_other_values_are_parsed_like_any_column() -> None:
+    """The Arrow-text shortcut takes only str/None columns; the rest are parsed as before."""
+    schema = {
+        "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "note", "type": "string"},
+            {"name": "link", "type": "string", "format": "uri"},
+        ],
+        "primaryKey": ["id"],
+    }
+    rows = [
+        {"id": "b", "note": 12, "link": "https://example.org/b"},
+        {"id": "a", "note": float("nan"), "link": ""},
+        {"id": "c", "note": pd.NA, "link": None},
+        {"id": "d", "note": "", "link": "urn:x"},
+        {"id": "e", "note": True},
+    ]
+    fast, plain = rows_frame(rows, schema), plain_rows_frame(rows, schema)
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+    assert fast["note"].tolist()[:2] == [pd.NA, "12"] and fast["link"].isna().sum() == 3
+    with pytest.raises(BadValueError, match=r"column 'link', row 1: value 'no uri'"):
+        rows_frame([{"id": "a", "link": "urn:a"}, {"id": "b", "link": "no uri"}], schema)
+
+
 def test_a_bad_value_names_its_row_column_and_value() -> None:
     rows = [{"id": "a", "n": "1"}, {"id": "b", "n": "one"}]
     with pytest.raises(BadValueError, match=r"column 'n', row 1: value 'one' is not an integer"):

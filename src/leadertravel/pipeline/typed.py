@@ -371,6 +371,25 @@ def _sort_keys(table: pa.Table, key: Sequence[str], schema: Mapping[str, Any]) -
     return pa.table(columns)
 
 
+def _raw_column(rows: Sequence[Mapping[str, Any]], name: str, spec: FieldSpec) -> Any:
+    """One field's values of the row dicts, missing ones and ``""`` as null, to be parsed.
+
+    The general path is an object array with the blanks set to None (:func:`_without_blanks`).
+    A text field whose values are all ``str`` or None (what importers make) goes straight
+    to Arrow text instead (``pa.array`` refuses anything else, which then takes the general
+    path) and ``""`` becomes null there: the same array, without a pandas object column in
+    between.
+    """
+    values = [row.get(name) for row in rows]
+    if values and spec.get("type", "string") == "string":
+        try:
+            return _blank_text_to_null(pa.array(values, pa.string()))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # not all text: parsed like any other column
+    array = np.fromiter(values, dtype=object, count=len(values))
+    return pd.Series(_without_blanks(array), dtype=object, copy=False)
+
+
 def rows_frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> pd.DataFrame:
     """Return row dicts as a typed frame of the schema's fields, sorted by its primary key.
 
@@ -404,12 +423,10 @@ def rows_frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> 
         msg = f"rows carry fields {extra} that the Table Schema does not define"
         raise ValueError(msg)
     labels = range(len(rows))
-    arrays = {}
-    for spec in schema["fields"]:
-        name = spec["name"]
-        values = np.fromiter((row.get(name) for row in rows), dtype=object, count=len(rows))
-        raw = pd.Series(_without_blanks(values), dtype=object, copy=False)
-        arrays[name] = _field_array(raw, spec, labels)
+    arrays = {
+        spec["name"]: _field_array(_raw_column(rows, spec["name"], spec), spec, labels)
+        for spec in schema["fields"]
+    }
     key = schema.get("primaryKey")
     if key and len(rows):
         keys = [key] if isinstance(key, str) else list(key)

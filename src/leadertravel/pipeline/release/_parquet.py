@@ -57,6 +57,30 @@ def _in_order(keys: pa.Table) -> bool:
     return ordered is None or bool(pc.all(ordered).as_py())
 
 
+def _sortable(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
+    """Return a key column as values that order the rows as ``sort_by_key`` orders them.
+
+    Dictionary columns sort by their text, not their dictionary index. Rather than a
+    string per row (``cast(pa.string())``), each row gets the rank of its dictionary
+    entry among the entries by text (equal texts, equal ranks; nulls stay null), which
+    orders the rows alike and compares as integers. A column of several chunks (their
+    dictionaries may differ) or with nulls in its dictionary is cast to text.
+
+    Examples
+    --------
+    >>> column = pa.chunked_array([pa.array(["b", "a", None, "b"]).dictionary_encode()])
+    >>> _sortable(column).to_pylist()
+    [2, 1, None, 2]
+    """
+    if not pa.types.is_dictionary(column.type):
+        return column
+    if column.num_chunks != 1 or column.chunk(0).dictionary.null_count:
+        return column.cast(pa.string())
+    values = column.chunk(0)
+    ranks = pc.rank(values.dictionary, sort_keys="ascending", tiebreaker="dense")
+    return ranks.take(values.indices)
+
+
 def sort_by_key(table: pa.Table, key: list[str]) -> pa.Table:
     """Return ``table`` with rows in ascending primary-key order (nulls last).
 
@@ -74,13 +98,7 @@ def sort_by_key(table: pa.Table, key: list[str]) -> pa.Table:
     """
     if not key or table.num_rows < 2:
         return table
-    # Sort dictionary columns by their text, not their dictionary index.
-    keys = pa.table(
-        {
-            k: table[k].cast(pa.string()) if pa.types.is_dictionary(table[k].type) else table[k]
-            for k in key
-        }
-    )
+    keys = pa.table({k: _sortable(table[k]) for k in key})
     if _in_order(keys):
         return table
     order = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in key])

@@ -173,7 +173,7 @@ class CountryMap:
 
     def present(self, slug: str) -> str:
         """Return the code ``slug`` maps to today (the last alias row, else the gazetteer)."""
-        rows = [r for r in self.rules if r.slug == slug and r.to_date is None]
+        rows = [r for r in self._by_slug.get(slug, ()) if r.to_date is None]
         if rows:
             return rows[-1].code
         country = None if self.gsh is None else self.gsh.countries.get(slug)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from leadertravel.pipeline.importers.historian._geodesic import distance_km
+from leadertravel.pipeline.importers.historian._geodesic import rounded_km
 
 __all__ = ["Node", "derive_legs", "geodesic_km"]
 
@@ -31,14 +31,15 @@ class Node:
 def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Return the WGS 84 geodesic distance in km, rounded to 0.1 (once per distinct pair).
 
-    See :func:`~._geodesic.distance_km` (geopy's computation without its per-call set-up).
+    See :func:`~._geodesic.distance_km` (geopy's computation without its per-call set-up)
+    and :func:`~._geodesic.rounded_km` (which computes it only where the rounding needs it).
 
     Examples
     --------
     >>> round(geodesic_km((51.5, -0.12), (50.85, 4.35)))
     321
     """
-    return round(distance_km(a, b), 1)
+    return rounded_km(a, b)
 
 
 def _distance(a: str | None, b: str | None, places: dict[str, dict[str, Any]]) -> float | None:

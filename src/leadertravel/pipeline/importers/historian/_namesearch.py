@@ -34,14 +34,15 @@ from __future__ import annotations
 
 import string
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Sequence
-from itertools import accumulate, chain, count, product, repeat
-from operator import add, itemgetter
+from itertools import accumulate, chain, compress, count, product, repeat
+from operator import add, itemgetter, not_
 from typing import Any
 
 from leadertravel.pipeline.importers.historian._locales import decompose, norm_keys
 
-__all__ = ["NameSearch", "compact", "compact_forms", "indexed_names"]
+__all__ = ["NameSearch", "compact", "compact_forms", "compact_text", "indexed_names"]
 
 _NAME_END = "\x00"
 _CITY_END = "\x01"
@@ -103,16 +104,45 @@ def compact_forms(key: str) -> list[bytes] | None:
     return forms
 
 
-def _text(cities: Sequence[dict[str, Any]]) -> tuple[str, int]:
-    """Join the indexed names of ``cities`` and their markers; return it and the piece count.
+def _pieces(cities: Sequence[dict[str, Any]]) -> list[str]:
+    """Return what :func:`indexed_names` gives for each city, each followed by ``_CITY_END``.
 
-    What :func:`indexed_names` gives for each city, then ``_CITY_END``, all joined by
-    ``_NAME_END`` (which also opens and closes the text); in C.
+    Made in C (``map``, ``chain``), not in bytecode.
     """
     latin = map(filter, repeat(_LATIN.__gt__), map(itemgetter("alternatenames"), cities))
     names = zip(map(itemgetter("name"), cities))
-    pieces = list(chain.from_iterable(map(chain, names, latin, repeat((_CITY_END,)))))
-    return _NAME_END + _NAME_END.join(pieces) + _NAME_END, len(pieces)
+    return list(chain.from_iterable(map(chain, names, latin, repeat((_CITY_END,)))))
+
+
+def _text(cities: Sequence[dict[str, Any]]) -> str:
+    """Join the names of ``cities`` and their markers (:func:`_pieces`) by ``_NAME_END``.
+
+    ``_NAME_END`` also opens and closes the text. :func:`compact` of it is what
+    :func:`compact_text` returns.
+    """
+    return _NAME_END + _NAME_END.join(_pieces(cities)) + _NAME_END
+
+
+def compact_text(cities: Sequence[dict[str, Any]]) -> tuple[bytes, int]:
+    """Return ``compact(_text(cities))`` and the number of pieces (names and markers).
+
+    :func:`compact` works character by character (folding and NFKD decompose each
+    character on its own, NFKD only reorders the combining marks after a letter, and
+    everything not ASCII is dropped), so it may run on each name apart. Most names are
+    ASCII: for them it only lower-cases and deletes punctuation, done on the joined bytes.
+    Only the other names are folded and decomposed (:func:`~._locales.decompose`, all of
+    them in one call), not the whole text. A test compares both ways on every country.
+    """
+    pieces = _pieces(cities)
+    at = list(compress(range(len(pieces)), map(not_, map(str.isascii, pieces))))
+    if at:
+        others = decompose(_NAME_END.join(map(pieces.__getitem__, at)))
+        folded = others.encode("ascii", "ignore").decode("ascii").split(_NAME_END)
+        if len(folded) != len(at):  # a name holds the separator: the plain way
+            return compact(_NAME_END + _NAME_END.join(pieces) + _NAME_END), len(pieces)
+        deque(map(pieces.__setitem__, at, folded), 0)
+    text = _NAME_END + _NAME_END.join(pieces) + _NAME_END
+    return text.encode("ascii").lower().translate(None, _DROPPED), len(pieces)
 
 
 class NameSearch:
@@ -149,12 +179,11 @@ class NameSearch:
         self._index: dict[str, int | tuple[int, ...]] | None = None
         self._found: dict[str, tuple[int, ...]] = {}
         self._ends: list[int] | None = None
-        text, pieces = _text(cities)
-        self._text: bytes | None = compact(text)
-        if not (
-            text.count(_NAME_END) == self._text.count(b"\x00") == pieces + 1
-            and text.count(_CITY_END) == self._text.count(b"\x01") == len(cities)
-        ):
+        text, pieces = compact_text(cities)
+        self._text: bytes | None = text
+        # neither folding nor decomposing makes or removes a separator: more of them in the
+        # compact text than pieces were joined means a name holds one
+        if not (text.count(b"\x00") == pieces + 1 and text.count(b"\x01") == len(cities)):
             self._text = None  # a name holds a separator: answer from the plain index
 
     def positions(self, key: str) -> tuple[int, ...]:

@@ -32,24 +32,31 @@ def stop_coverage(
     stops = tables["stops"]
     named = stops[stops["locality"].notna()]
     geocoded = named[named["place_id"].notna()]
-    by_geocoder = Counter(places[str(p)]["geocoded_by"] for p in geocoded["place_id"])
+    # the few columns read, as lists (the values iterating each column gives, in one call)
+    place_ids = geocoded["place_id"].tolist()
+    by_geocoder = Counter(places[str(p)]["geocoded_by"] for p in place_ids)
     outside, unchecked = checker.exceptions(places.values())
     unnamed_placed = stops[stops["locality"].isna() & stops["place_id"].notna()]
     differs = []
-    for row in geocoded.itertuples():
-        place = places[str(row.place_id)]
-        if not checker.same_area(str(row.country_code), place["country_code"]):
+    for stop_id, stop_country, place_id in zip(
+        geocoded["stop_id"].tolist(), geocoded["country_code"].tolist(), place_ids, strict=True
+    ):
+        place = places[str(place_id)]
+        if not checker.same_area(str(stop_country), place["country_code"]):
             differs.append(
                 {
-                    "stop_id": str(row.stop_id),
-                    "stop_country": str(row.country_code),
-                    "place_id": row.place_id,
+                    "stop_id": str(stop_id),
+                    "stop_country": str(stop_country),
+                    "place_id": place_id,
                     "place_country": place["country_code"],
                 }
             )
+    missed = named[named["place_id"].isna()]
     ungeocoded = [
-        {"stop_id": r.stop_id, "country_code": r.country_code, "locality": r.locality}
-        for r in named[named["place_id"].isna()].itertuples()
+        {"stop_id": stop_id, "country_code": country_code, "locality": locality}
+        for stop_id, country_code, locality in zip(
+            *(missed[c].tolist() for c in ("stop_id", "country_code", "locality")), strict=True
+        )
     ]
     return {
         "trips": int(tables["trips"].shape[0]),
