@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from leadertravel._errors import SourceInputError
-from leadertravel.pipeline.pins import hash_tree, pins_path, read_pins, snapshot_names
+from leadertravel.pipeline.pins import (
+    hash_tree,
+    pins_path,
+    read_pins,
+    read_verified,
+    snapshot_names,
+    verify_sources,
+    write_pins,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,3 +88,37 @@ def test_hash_tree_lists_what_rglob_lists(tmp_path: Path, historian_sources: Pat
     assert hashes["link.xml"] == hashes["a.xml"]
     for snapshot in sorted(historian_sources.iterdir()):
         assert list(hash_tree(snapshot)) == _rglob_tree(snapshot), snapshot.name
+
+
+def _fault(tree: Path, pins_file: Path, fault: str) -> None:
+    if fault == "changed":
+        (tree / "a.xml").write_text("<a>changed</a>", encoding="utf-8")
+    elif fault == "missing":
+        (tree / "sub" / "b.xml").unlink()
+    elif fault == "unpinned":
+        (tree / "c.xml").write_text("<c/>", encoding="utf-8")
+    elif fault == "no directory":
+        shutil.rmtree(tree)
+
+
+@pytest.mark.parametrize("fault", [None, "changed", "missing", "unpinned", "no directory"])
+def test_read_verified_checks_as_verify_sources_does(tmp_path: Path, fault: str | None) -> None:
+    """One read per file gives verify_sources' hashes and messages, and the bytes it checked."""
+    tree = tmp_path / "snapshot"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "a.xml").write_text("<a/>", encoding="utf-8")
+    (tree / "sub" / "b.xml").write_bytes(b"<b>\xc3\xa9</b>")
+    (tree / ".hidden.xml").write_text("<h/>", encoding="utf-8")  # never pinned, never read
+    pins_file = tmp_path / "snapshot.sha256"
+    write_pins(tree, pins_file)
+    _fault(tree, pins_file, fault or "")
+    if fault is None:
+        hashes, contents = read_verified(tree, pins_file)
+        assert hashes == verify_sources(tree, pins_file) == read_pins(pins_file)
+        assert contents == {"a.xml": b"<a/>", "sub/b.xml": b"<b>\xc3\xa9</b>"}
+        return
+    with pytest.raises(SourceInputError) as plain:
+        verify_sources(tree, pins_file)
+    with pytest.raises(SourceInputError) as once:
+        read_verified(tree, pins_file)
+    assert str(once.value) == str(plain.value)

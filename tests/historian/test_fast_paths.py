@@ -18,6 +18,7 @@ from leadertravel.pipeline.importers.historian._gazetteers import (
     read_airports,
 )
 from leadertravel.pipeline.importers.historian._geodesic import TRUSTED_KM, distance_km, rounded_km
+from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE, read_gsh
 from leadertravel.pipeline.importers.historian._legs import geodesic_km
 from leadertravel.pipeline.importers.historian._locales import norm
 from leadertravel.pipeline.importers.historian._namesearch import (
@@ -29,6 +30,9 @@ from leadertravel.pipeline.importers.historian._namesearch import (
     compact_text,
 )
 from leadertravel.pipeline.importers.visits import VisitsImport
+from leadertravel.pipeline.pins import pins_path, read_pins, read_verified
+
+from .conftest import GSH, ROOT
 
 
 def _leg_points(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -196,3 +200,13 @@ def test_airports_with_another_header_are_refused(tmp_path: Path) -> None:
     path.write_text('"icao","iata","name"\n"EGLL","LHR","Heathrow"\n', encoding="utf-8")
     with pytest.raises(SourceInputError, match=r"airports.csv: columns \['icao', 'iata', 'name'\]"):
         read_airports(path)
+
+
+def test_the_gazetteer_parsed_from_its_checked_bytes_is_the_one_read_from_its_files() -> None:
+    hashes, contents = read_verified(GSH, pins_path(ROOT, GSH_SOURCE))
+    assert len(contents) > 1900 and hashes == read_pins(pins_path(ROOT, GSH_SOURCE))
+    from_files = read_gsh(GSH)
+    assert read_gsh(GSH, contents=contents) == from_files
+    assert len(from_files.locales) > 1000 and len(from_files.countries) > 200
+    with pytest.raises(SourceInputError, match=r"locales: no XML files; expected the gsh"):
+        read_gsh(GSH, contents={k: v for k, v in contents.items() if "/locales/" not in k})

@@ -21,7 +21,13 @@ from leadertravel.pipeline.importers.visits._identity import (
 )
 from leadertravel.pipeline.importers.visits._parse import read_visits
 from leadertravel.pipeline.importers.visits._people import read_offices, read_titles
-from leadertravel.pipeline.importers.visits._stops import USPlaces, read_us_places
+from leadertravel.pipeline.importers.visits._stops import (
+    NamedPlace,
+    USPlaces,
+    _patterns,
+    _Row,
+    read_us_places,
+)
 from leadertravel.pipeline.pins import pins_path, write_pins
 
 from .conftest import VISITS
@@ -152,17 +158,36 @@ def test_us_places_in_text_order(description: str, day: str, places: list[str]) 
 
 
 def test_us_places_quick_tests_change_no_answer() -> None:
-    """The fast path (the rows' ``quick`` tests) finds what the bare patterns find."""
+    """The fast paths (the rows' ``quick`` tests, the candidate rows of each description
+    found by searching all descriptions at once) find what the bare patterns find."""
     everywhere = re.compile("")  # lets every row search the whole description
     plain = USPlaces(tuple(dataclasses.replace(r, quick=everywhere) for r in PLACES.rows))
     records = read_visits(VISITS)
     assert len(records) == 3264
+    indexed = PLACES.indexed(r.description for r in records)
+    assert indexed.candidates is not None
+    assert sum(map(len, indexed.candidates.values())) < 20 * len(indexed.candidates)
     named = 0
     for r in records:
         found = PLACES.find(r.description, r.start)
         assert found == plain.find(r.description, r.start), r.where()
+        assert indexed.find(r.description, r.start) == found, r.where()
         named += bool(found)
     assert named == 1341  # records whose description names a U.S. place
+
+
+def test_us_places_candidates_across_descriptions() -> None:
+    """A match that runs into the next description, or a row that looks past a match,
+    leaves no row out (``USPlaces.indexed``)."""
+    place = NamedPlace("Somewhere", None, "", "")
+    rows = tuple(
+        _Row(i, *_patterns(text), place, None)
+        for i, text in enumerate(["end.", r"New York(?! State)", "York"])
+    )
+    places = USPlaces(rows).indexed(["At the end", ".Then", "New York", "York"])
+    assert places.candidates == {"At the end": (0, 1), ".Then": (1,), "New York": (1, 2),
+                                 "York": (1, 2)}  # fmt: skip
+    assert [p.text for p in places.find("New York", dt.date(2000, 1, 1))] == ["New York"]
 
 
 @pytest.mark.parametrize(

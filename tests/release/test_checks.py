@@ -175,15 +175,16 @@ def _plain_repeated(rows: list[tuple[object, ...]]) -> list[bool]:
 def test_repeated_agrees_with_the_plain_definition_on_the_curated_tables() -> None:
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    from leadertravel.pipeline.checks._keys import repeated
+    from leadertravel.pipeline.checks._keys import _rows_in_order, repeated
     from leadertravel.pipeline.typed import to_arrow
     from leadertravel.pipeline.validate import check_curated
 
     curated = check_curated(REPO)
     assert curated.problems == []
     rng = np.random.default_rng(16)
-    checked = 0
+    checked = in_order = 0
     for name, frame in curated.tables.items():
         key = list(curated.schemas[name].get("primaryKey") or [])
         for columns in [[c] for c in frame.columns] + [key, key[::-1]]:
@@ -192,11 +193,17 @@ def test_repeated_agrees_with_the_plain_definition_on_the_curated_tables() -> No
             again = pa.array(rng.integers(0, len(frame), size=len(frame) // 2 + 1))
             order = pa.array(rng.permutation(len(frame) + len(again)))
             mixed = [pa.concat_arrays([a, a.take(again)]).take(order) for a in arrays]
-            for case in (arrays, mixed):
+            # and sorted with the repeats next to each other (the in-order fast path)
+            table = pa.table({str(i): a for i, a in enumerate(mixed)})
+            by = pc.sort_indices(table, [(str(i), "ascending") for i in range(len(mixed))])
+            ordered = [c.combine_chunks() for c in table.take(by).columns]
+            in_order += len(ordered) > 1 and _rows_in_order(ordered)
+            for case in (arrays, mixed, ordered):
                 rows = list(zip(*(a.to_pylist() for a in case), strict=True))
                 assert repeated(case).tolist() == _plain_repeated(rows), (name, columns)
                 checked += 1
-    assert checked > 200
+    assert checked > 300
+    assert in_order >= 2  # keys of several fields took the fast path
 
 
 def test_find_by_search_agrees_with_index_in_on_the_curated_tables(

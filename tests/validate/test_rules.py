@@ -247,3 +247,42 @@ def test_integer_beyond_int64_is_reported_like_the_build_would(mini_package: Min
     assert [(p.field, p.rule, p.value) for p in hits] == [
         ("geonames_id", "type-error", "99999999999999999999")
     ]
+
+
+def test_citation_rules_agree_with_the_plain_definition_on_the_curated_tables(
+    repo_root: Path,
+) -> None:
+    """With citations dropped and others naming no record, the two citation rules report
+    exactly the rows that sets of ids (the rules' definition) give."""
+    import numpy as np
+    import pandas as pd
+
+    from leadertravel.pipeline.rules import check_rules
+    from leadertravel.pipeline.validate import check_curated
+
+    curated = check_curated(repo_root)
+    tables = dict(curated.tables)
+    cited = tables["citations"]
+    dangling = cited.head(5).assign(record_id=pd.array([f"no-{i}" for i in range(5)], "string"))
+    cited = pd.concat([cited[np.arange(len(cited)) % 7 != 3], dangling], ignore_index=True)
+    tables["citations"] = cited
+    found = check_rules(tables, curated.schemas)
+    uncited, targets = set(), set()
+    for name in cited["table_name"].cat.categories:
+        key = curated.schemas[name]["primaryKey"][0]
+        frame, mine = tables[name], cited[cited["table_name"] == name]
+        fields = {f["name"] for f in curated.schemas[name]["fields"]}
+        if "origin" in fields and "source_id" not in fields:
+            ids = set(mine["record_id"])
+            rows = frame[frame["origin"] == "curated"]
+            uncited |= {(name, str(k)) for k in rows[key] if k not in ids}
+        keys = set(frame[key])
+        targets |= {(name, str(r)) for r in mine["record_id"] if r not in keys}
+    assert len(uncited) > 10 and len(targets) == 5
+    got = {
+        (p.file.split("/")[-1].removesuffix(".csv"), p.value)
+        for p in found
+        if p.rule == "cites-source"
+    }
+    assert got == uncited
+    assert {p.value for p in found if p.rule == "citation-target"} == {t[1] for t in targets}

@@ -10,6 +10,7 @@ directory checks them too. ``make pins`` (``scripts/pin_sources.py``) re-pins th
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = [
     "hash_tree",
     "pins_path",
     "read_pins",
+    "read_verified",
     "render_pins",
     "snapshot_names",
     "verify_sources",
@@ -97,8 +99,12 @@ def hash_tree(sources_dir: Path) -> dict[str, str]:
     the order of their parts (as sorted :class:`~pathlib.Path` objects).
     """
     _require_dir(sources_dir)
-    rels = sorted(_visible_files(os.fspath(sources_dir)), key=lambda rel: rel.split("/"))
-    return {rel: _sha256(sources_dir / rel) for rel in rels}
+    return {rel: _sha256(sources_dir / rel) for rel in _sorted_files(sources_dir)}
+
+
+def _sorted_files(sources_dir: Path) -> list[str]:
+    """List the visible files under ``sources_dir`` in the order of their parts."""
+    return sorted(_visible_files(os.fspath(sources_dir)), key=lambda rel: rel.split("/"))
 
 
 def render_pins(hashes: dict[str, str]) -> str:
@@ -136,7 +142,7 @@ def read_pins(path: Path) -> dict[str, str]:
 
 
 def verify_sources(sources_dir: Path, pins_file: Path) -> dict[str, str]:
-    """Check every file of ``sources_dir`` against its pin.
+    """Check every file of ``sources_dir`` against its pin; return the hashes.
 
     Raises
     ------
@@ -146,6 +152,34 @@ def verify_sources(sources_dir: Path, pins_file: Path) -> dict[str, str]:
     """
     pins = read_pins(pins_file)
     found = hash_tree(sources_dir)
+    _check_pins(sources_dir, pins_file, pins, found)
+    return found
+
+
+def read_verified(sources_dir: Path, pins_file: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Read every file of ``sources_dir`` once, check it against its pin; return both.
+
+    :func:`verify_sources` for a snapshot that is parsed next: the hashes, and the contents
+    of every file (``{relative posix path: bytes}``, in :func:`hash_tree`'s order), so the
+    bytes parsed are the bytes checked and each file is opened once, not twice.
+
+    Raises
+    ------
+    SourceInputError
+        As :func:`verify_sources`.
+    """
+    pins = read_pins(pins_file)
+    _require_dir(sources_dir)
+    contents = {rel: (sources_dir / rel).read_bytes() for rel in _sorted_files(sources_dir)}
+    found = {rel: hashlib.sha256(data).hexdigest() for rel, data in contents.items()}
+    _check_pins(sources_dir, pins_file, pins, found)
+    return found, contents
+
+
+def _check_pins(
+    sources_dir: Path, pins_file: Path, pins: dict[str, str], found: dict[str, str]
+) -> None:
+    """Refuse a missing, changed or unpinned file (see :func:`verify_sources`)."""
     for rel, expected in pins.items():
         got = found.get(rel)
         if got is None:
@@ -167,7 +201,6 @@ def verify_sources(sources_dir: Path, pins_file: Path) -> dict[str, str]:
             "file(s)); review it, then re-pin with `make pins`."
         )
         raise SourceInputError(msg)
-    return found
 
 
 def write_pins(sources_dir: Path, pins_file: Path) -> dict[str, str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from leadertravel.pipeline.problems import Problem
-from leadertravel.pipeline.rules._context import Context, isin
+from leadertravel.pipeline.rules._context import Context, isin, text
 
 
 def citable(c: Context) -> list[str]:
@@ -14,8 +17,31 @@ def citable(c: Context) -> list[str]:
     return [str(t) for t in field.get("constraints", {}).get("enum", []) if t in c.tables]
 
 
+def citations_of(cited: pd.DataFrame) -> dict[str, pa.Array]:
+    """Return the row positions of the citations naming each table, by ``table_name``.
+
+    One pass over the column (``pd.factorize``) instead of comparing all of it with each
+    table's name; a missing ``table_name`` names no table.
+
+    Examples
+    --------
+    >>> cited = pd.DataFrame({"table_name": ["trips", "legs", None, "trips"]})
+    >>> {t: rows.to_pylist() for t, rows in citations_of(cited).items()}
+    {'trips': [0, 3], 'legs': [1]}
+    """
+    codes, names = pd.factorize(cited["table_name"])
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    return {
+        str(name): pa.array(order[bounds[i] : bounds[i + 1]], pa.int64())
+        for i, name in enumerate(names)
+    }
+
+
 def cites_source(c: Context) -> list[Problem]:
     cited = c.tables["citations"]
+    rows = citations_of(cited)
+    record_ids = text(cited["record_id"])
     out: list[Problem] = []
     for table in citable(c):
         frame = c.tables[table]
@@ -23,11 +49,13 @@ def cites_source(c: Context) -> list[Problem]:
         if "origin" not in fields or "source_id" in fields:
             continue  # not curated records, or they name their source themselves
         key = c.key(table)
-        ids = cited.loc[cited["table_name"] == table, "record_id"]
-        uncited = frame[((frame["origin"] == "curated") & ~isin(frame[key], ids)).fillna(False)]
+        ids = record_ids.take(rows.get(table, pa.array([], pa.int64())))
+        bad = ((frame["origin"] == "curated") & ~isin(frame[key], ids)).fillna(False)
+        if not bad.any():
+            continue
         out += c.report(
             table,
-            uncited.assign(_table=table),
+            frame[bad].assign(_table=table),
             key,
             "cites-source",
             lambda r: (
@@ -40,13 +68,16 @@ def cites_source(c: Context) -> list[Problem]:
 
 def citation_target(c: Context) -> list[Problem]:
     cited = c.tables["citations"]
-    dangling = pd.Series(False, index=cited.index)
+    rows = citations_of(cited)
+    record_ids = text(cited["record_id"])
+    dangling = np.zeros(len(cited), dtype=bool)
     for table in citable(c):
-        mine = cited.index[(cited["table_name"] == table).fillna(False).to_numpy(dtype=bool)]
-        if mine.empty:
+        mine = rows.get(table)
+        if mine is None:
             continue
-        ids = c.tables[table][c.key(table)]
-        dangling[mine] = ~isin(cited.loc[mine, "record_id"], ids).to_numpy()
+        ids = text(c.tables[table][c.key(table)])
+        found = pc.fill_null(pc.is_in(record_ids.take(mine), value_set=ids), False)
+        dangling[mine.to_numpy()] = ~found.to_numpy(zero_copy_only=False)
     return c.report(
         "citations",
         cited[dangling],

@@ -103,15 +103,37 @@ def _coordinate(elem: ET.Element, tag: str, rel: str) -> float:
         raise SourceInputError(msg) from err
 
 
-def _files(gsh_dir: Path, folder: str) -> list[tuple[str, ET.Element]]:
-    paths = sorted((gsh_dir / "data" / folder).glob("*.xml"))
-    if not paths:
+def _files(
+    gsh_dir: Path, folder: str, contents: Mapping[str, bytes] | None
+) -> list[tuple[str, ET.Element]]:
+    """Parse the ``*.xml`` files of ``data/<folder>``, in name order, with their paths.
+
+    From ``contents`` (relative path → bytes) when given, else from the directory.
+    """
+    if contents is None:
+        paths = sorted((gsh_dir / "data" / folder).glob("*.xml"))
+        found: list[tuple[str, Path | bytes]] = [
+            (p.relative_to(gsh_dir).as_posix(), p) for p in paths
+        ]
+    else:
+        prefix = f"data/{folder}/"
+        names = (rel[len(prefix) :] for rel in contents if rel.startswith(prefix))
+        found = [
+            (rel := prefix + name, contents[rel])
+            for name in sorted(n for n in names if n.endswith(".xml") and "/" not in n)
+        ]
+    if not found:
         msg = f"{gsh_dir / 'data' / folder}: no XML files; expected the gsh snapshot's {folder}/"
         raise SourceInputError(msg)
-    return [(rel := p.relative_to(gsh_dir).as_posix(), parse_xml(p, rel)) for p in paths]
+    return [(rel, parse_xml(source, rel)) for rel, source in found]
 
 
-def read_gsh(gsh_dir: Path, *, pins: Mapping[str, str] | None = None) -> Gsh:
+def read_gsh(
+    gsh_dir: Path,
+    *,
+    pins: Mapping[str, str] | None = None,
+    contents: Mapping[str, bytes] | None = None,
+) -> Gsh:
     """Read ``countries-old``, ``territories`` and ``locales`` of the gsh snapshot.
 
     Parameters
@@ -122,6 +144,10 @@ def read_gsh(gsh_dir: Path, *, pins: Mapping[str, str] | None = None) -> Gsh:
         The sha256 of every file of the snapshot, already checked against its pins: a
         snapshot with the same hashes read before in this process is then not read again
         (the result is shared; treat it as read-only).
+    contents
+        The snapshot's files as read when they were checked (relative posix path → bytes,
+        :func:`~leadertravel.pipeline.pins.read_verified`): parsed instead of the files
+        (hidden files, never pinned, are not among them).
 
     Raises
     ------
@@ -129,25 +155,25 @@ def read_gsh(gsh_dir: Path, *, pins: Mapping[str, str] | None = None) -> Gsh:
         On malformed XML, a missing folder, a bad year or coordinate.
     """
     if pins is None:
-        return _read_gsh(gsh_dir)
+        return _read_gsh(gsh_dir, contents)
     key = frozenset(pins.items())  # the content, wherever the copy lies
     found = _READ.get(key)
     if found is None:
-        found = _READ[key] = _read_gsh(gsh_dir)
+        found = _READ[key] = _read_gsh(gsh_dir, contents)
         while len(_READ) > _KEEP:
             del _READ[next(iter(_READ))]  # the oldest
     return found
 
 
-def _read_gsh(gsh_dir: Path) -> Gsh:
+def _read_gsh(gsh_dir: Path, contents: Mapping[str, bytes] | None) -> Gsh:
     countries = {}
-    for _, root in _files(gsh_dir, "countries-old"):
+    for _, root in _files(gsh_dir, "countries-old", contents):
         cid = text(root.findtext("id"))
         countries[cid] = GshCountry(
             cid, text(root.findtext("label")), text(root.findtext("iso2")).upper()
         )
     territories = {}
-    for rel, root in _files(gsh_dir, "territories"):
+    for rel, root in _files(gsh_dir, "territories", contents):
         tid = text(root.findtext("id"))
         territories[tid] = GshTerritory(
             territory_id=tid,
@@ -158,7 +184,7 @@ def _read_gsh(gsh_dir: Path) -> Gsh:
             successors=tuple(text(s.text) for s in root.iter("successor") if text(s.text)),
         )
     locales = {}
-    for rel, root in _files(gsh_dir, "locales"):
+    for rel, root in _files(gsh_dir, "locales", contents):
         lid = text(root.findtext("id"))
         names = (text(a.findtext("label")) for a in root.iter("alternate-name"))
         locales[lid] = GshLocale(

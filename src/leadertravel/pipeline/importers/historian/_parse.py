@@ -85,10 +85,10 @@ def text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def parse_xml(path: Path, rel: str) -> ET.Element:
-    """Parse one XML file; malformed XML names the file, line and column."""
+def parse_xml(source: Path | bytes, rel: str) -> ET.Element:
+    """Parse one XML file (its path or its bytes); malformed XML names it, line and column."""
     try:
-        return ET.parse(path).getroot()
+        return ET.fromstring(source) if isinstance(source, bytes) else ET.parse(source).getroot()
     except ET.ParseError as err:
         line, col = err.position
         msg = f"{rel}: malformed XML at line {line}, column {col}: {err}"

@@ -31,7 +31,7 @@ from leadertravel.pipeline.importers.historian._geocode import OfflineGeocoder
 from leadertravel.pipeline.importers.historian._gsh import GSH_SOURCE, Gsh, GshLocale, read_gsh
 from leadertravel.pipeline.importers.historian._places import Places, place_rows
 from leadertravel.pipeline.importers.historian._visit_types import VisitTypes, read_visit_types
-from leadertravel.pipeline.pins import pins_path, verify_sources
+from leadertravel.pipeline.pins import pins_path, read_verified, verify_sources
 from leadertravel.pipeline.project import schema_path
 from leadertravel.pipeline.typed import rows_frame
 
@@ -147,9 +147,10 @@ def historian_base(
     SourceInputError
         When the gazetteer snapshot differs from its pins or a curated input is malformed.
     """
-    verified: dict[Path, dict[str, str]] = {}
-    verify_snapshot(gsh_dir, root, GSH_SOURCE, verified)
-    gsh = read_gsh(gsh_dir, pins=verified[gsh_dir.resolve()])  # read once per process
+    # the gazetteer's files are read once: checked against their pins, then parsed
+    hashes, contents = read_verified(gsh_dir, pins_path(root, GSH_SOURCE))
+    verified: dict[Path, dict[str, str]] = {gsh_dir.resolve(): hashes}
+    gsh = read_gsh(gsh_dir, pins=hashes, contents=contents)  # parsed once per process
     hist = root / "data" / "historian"
     reference = root / "data" / "reference" / "countries.csv"
     alpha2 = load_country_codes(reference)

@@ -135,6 +135,7 @@ def import_visits(
     placer = Placer(base.geocoder, base.places, base.checker, origin=ORIGIN)
     cites = Citations(ORIGIN)
     us_places = read_us_places(root / "data" / "visits" / "us_places.csv")
+    us_places = us_places.indexed(r.description for r in records)
     rows, leaders = trip_tables(base, visits, who, us_places, placer, cites)
     used = {s["place_id"] for s in rows["stops"] if s["place_id"]}
     tables, place_rows = import_tables(
