@@ -6,13 +6,17 @@ package, 400 stops) written by ``leadertravel.pipeline.release.builder.write_rel
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import numpy as np
+import pandas as pd
 import polars as pl
 import pooch
+import pyarrow as pa
 import pytest
 
 import leadertravel as lt
@@ -37,6 +41,43 @@ def test_load_all_matches_the_manifest(built_release: ReleaseServer) -> None:
         expected = {f["name"]: pandas_dtype(f) for f in res["schema"]["fields"]}
         assert {c: frame[c].dtype for c in frame.columns} == expected, res["name"]
     assert built_release.count(".parquet") == len(manifest["resources"])
+
+
+def _arrow_views(frame: pd.DataFrame) -> list[tuple[np.ndarray, pa.Buffer]]:
+    """The numpy arrays of ``frame`` that view Arrow memory, with the buffer they view."""
+    found = []
+    for column in frame.columns:
+        array = frame[column].array
+        for name in ("_data", "_mask", "_ndarray"):  # masked values, codes, datetimes
+            values = getattr(array, name, None)
+            base = values
+            while base is not None and not isinstance(base, pa.Buffer):
+                base = getattr(base, "base", None)
+            if base is not None:
+                found.append((values, base))
+    return found
+
+
+def test_frames_keep_alive_the_arrow_memory_they_view(built_release: ReleaseServer) -> None:
+    # integers, enum codes and dates are taken over from Arrow's buffers without a copy
+    # (leadertravel._schema._values): each view must hold its buffer, so that once the
+    # table is gone and the allocator has handed every freed block out again, no value
+    # of the frame has changed
+    frames = lt.load_all(source=built_release.url)
+    before = {name: frame.copy(deep=True) for name, frame in frames.items()}
+    views = [view for frame in frames.values() for view in _arrow_views(frame)]
+    assert len(views) > len(frames)  # the zero-copy path is taken (else this proves nothing)
+    for values, buffer in views:
+        assert values.flags.writeable and buffer.is_mutable
+        assert buffer.address <= values.ctypes.data
+        assert values.ctypes.data + values.nbytes <= buffer.address + buffer.size
+    starts = sorted({(v.ctypes.data, v.nbytes) for v, _ in views})
+    assert all(a + n <= b for (a, n), (b, _) in itertools.pairwise(starts))  # none shared
+    for _, buffer in views:  # blocks of the sizes a freed view would have left behind
+        for junk in [pa.allocate_buffer(buffer.size) for _ in range(8)]:
+            np.frombuffer(junk, np.uint8)[:] = 0xFF
+    for name, frame in frames.items():
+        pd.testing.assert_frame_equal(frame, before[name], check_exact=True)
 
 
 def test_duckdb_polars_and_pooch_agree(built_release: ReleaseServer, tmp_path: Path) -> None:
