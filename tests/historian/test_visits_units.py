@@ -190,6 +190,97 @@ def test_us_places_candidates_across_descriptions() -> None:
     assert [p.text for p in places.find("New York", dt.date(2000, 1, 1))] == ["New York"]
 
 
+class _CountedSearch:
+    """A row's quick test that counts its searches (and stops a runaway loop)."""
+
+    def __init__(self, quick: re.Pattern[str], most: int) -> None:
+        self.pattern, self._quick, self._most, self.searches = quick.pattern, quick, most, 0
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        self.searches += 1
+        assert self.searches <= self._most, "searched again past the last description"
+        return self._quick.search(text, pos)
+
+
+@pytest.mark.parametrize("descriptions", [["Talks at Myers"], ["Talks at Myers", ""], []])
+def test_us_places_index_of_a_pattern_matching_nothing_ends(descriptions: list[str]) -> None:
+    """Searching all descriptions at once stops at the end, even where a pattern matches the
+    empty string there (``read_us_places`` refuses such patterns; the index stays safe)."""
+    place = NamedPlace("Fort Myers", "FL", "", "")
+    row = _Row(2, *_patterns("Myers|"), place, None)
+    counted = _CountedSearch(row.quick, most=len(descriptions) + 1)
+    places = USPlaces((dataclasses.replace(row, quick=counted),)).indexed(descriptions)
+    assert places.candidates == dict.fromkeys(descriptions, (0,))
+    assert counted.searches <= len(descriptions)
+    if descriptions:
+        found = places.find(descriptions[0], dt.date(2000, 1, 1))
+        assert [p.locality for p in found] == ["Fort Myers"]
+
+
+def test_us_places_refuses_a_pattern_matching_the_empty_string(tmp_path: Path) -> None:
+    path = tmp_path / "us_places.csv"
+    path.write_text(
+        "pattern,locality,state,from_date,remarks\n"
+        "Camp David,Camp David,MD,,\n"
+        "Myers|,Fort Myers,FL,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceInputError) as err:
+        read_us_places(path)
+    assert str(err.value) == (
+        f"{path}:3: field pattern: 'Myers|' matches the empty string (it would name its "
+        "locality where no word names it); remove the empty alternative (a stray '|'?) "
+        "or make some part of it required"
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        # give up backtracking, so a first try that swallows the separator is never undone
+        r"(?>Camp David\W*)",
+        r"Camp David\W*+",
+        r"Camp David\W++",
+        r"Camp David\W?+",
+        r"Camp David\W{0,3}+",
+        # a lookahead is atomic: what it captured differs, read by a backreference or condition
+        r"Camp David(?=(\W*))\1",
+        r"Camp David(?=(?P<rest>\W*))(?P=rest)",
+        r"Camp David(?=(\W)?)(?(1)\W)",
+        # read what follows or ends the description
+        r"Camp David(?!\W)",
+        r"Camp David\W*$",
+        r"Camp David\W*\Z",
+        # reach past the description, but backtrack: safe, and still searched all at once
+        r"Camp David\W*",
+        r"Camp David.*",
+        r"(?s:Camp David.*)",
+        r"Camp David[^a]*",
+        r"Camp David\s*\b",
+        r"Camp David\W*\B",
+        r"Camp David(?=\W*)",
+    ],
+)
+def test_us_places_index_with_syntax_that_reads_past_a_description(pattern: str) -> None:
+    """The candidates of ``USPlaces.indexed`` leave out no row whose bare pattern names a
+    place, whatever the pattern's syntax (``_stops._CONTEXTUAL``)."""
+    camp = NamedPlace("Camp David", "MD", "", "")
+    rows = (_Row(2, *_patterns(pattern), camp, None),)
+    everywhere = re.compile("")
+    plain = USPlaces(tuple(dataclasses.replace(r, quick=everywhere) for r in rows))
+    day, named = dt.date(2000, 1, 1), 0
+    for descriptions in (
+        ["Retreat at Camp David", "Santa Fe"],
+        ["Retreat at Camp David.", " Santa Fe", "Camp David"],
+        ["Santa Fe", "Retreat at Camp David"],
+    ):
+        indexed = USPlaces(rows).indexed(descriptions)
+        for d in descriptions:
+            assert indexed.find(d, day) == plain.find(d, day), (pattern, d)
+            named += bool(plain.find(d, day))
+    assert named  # the pattern names the place
+
+
 @pytest.mark.parametrize(
     ("description", "visit_type"),
     [

@@ -84,10 +84,34 @@ class _Row:
 
 _SEPARATOR = "\x00"
 """Joins the descriptions :meth:`USPlaces.indexed` searches at once (no description holds it)."""
-_CONTEXTUAL = ("$", "\\Z", "\\A", "^", "(?<", "(?!")
-"""Syntax whose answer may differ at the end of a description and at a separator: anchors,
-lookbehinds, negative lookaheads (``(?![A-Za-z])``, the guard, is safe: a separator is no
-letter). A row whose pattern holds any of it is searched in each description alone."""
+_CONTEXTUAL = re.compile(
+    r"""\$ | \\[AZ] | \^          # anchors (and [^...] classes: harmless, but caught)
+      | \(\?<                     # lookbehinds
+      | \(\?!                     # negative lookaheads
+      | \(\?> | [*+?}]\+          # atomic groups, possessive quantifiers
+      | \\[1-9] | \(\?P= | \(\?\(  # backreferences, conditionals""",
+    re.VERBOSE,
+)
+"""Syntax that can find no match in the joined descriptions where the description alone has
+one (rows whose pattern holds any of it are searched in each description alone).
+
+Anything else is safe, whatever it matches, because the engine backtracks: where a
+pattern matches a description alone, every step of that match reads only the description's
+characters, so the same steps match at the same place in the joined text, and a search
+there finds that match or another one starting no later (a longer one that runs into the
+next description does no harm, see :meth:`USPlaces.indexed`). What reaches past the
+description (``.``, ``\\W``, ``\\s``, ``[^...]``, ``\\x00``) only adds such longer matches.
+``\\b`` and ``\\B`` read the separator, a non-word character, as they read the end of the
+text, and the closing guard ``(?![A-Za-z])`` reads it as no letter, as it reads the end.
+Unsafe: the anchors (``$`` and ``\\Z`` hold at a description's end, not at a separator;
+``^``, ``\\A`` at its start), lookbehinds and negative lookaheads (what they see differs),
+and whatever gives up the backtracking the argument needs, so that a first attempt that
+swallows the separator is never undone: atomic groups ``(?>...)``, possessive quantifiers
+(``*+``, ``++``, ``?+``, ``}+``), and backreferences and conditionals (a positive lookahead
+is atomic in Python: it holds in the joined text where it holds alone, but what it captured
+may differ, and only they read it; so ``(?=...)`` alone is safe). Patterns are matched as text here,
+so a literal (``\\+\\+``) may mark a row too: that only makes it slower, never wrong.
+"""
 
 
 @dataclass(frozen=True)
@@ -111,9 +135,9 @@ class USPlaces:
         hit the search goes on from the next description). A match there that crosses into
         the next description only makes the row a candidate where it names nothing (the
         row's own search of that description then finds nothing); a match within one
-        description is found there as in the description alone, unless the pattern asks
-        for the description's end or what precedes or does not follow a match
-        (:data:`_CONTEXTUAL`): such rows are candidates everywhere. So a row the quick test
+        description is found there as in the description alone, unless the pattern holds
+        syntax that reads the context or never backtracks (:data:`_CONTEXTUAL` says which
+        and why): such rows are candidates everywhere. So a row the quick test
         passes is never left out. ``tests/historian/test_visits_units.py`` pins the answers
         on every real description.
         """
@@ -124,12 +148,12 @@ class USPlaces:
             starts.append(starts[-1] + len(text) + 1)
         found: dict[str, list[int]] = {text: [] for text in texts}
         for i, row in enumerate(self.rows):
-            if any(s in row.quick.pattern.removesuffix(_AFTER) for s in _CONTEXTUAL):
+            if _CONTEXTUAL.search(row.quick.pattern.removesuffix(_AFTER)):
                 for rows in found.values():
                     rows.append(i)
                 continue
-            at = 0
-            while (m := row.quick.search(joined, at)) is not None:
+            at = 0  # never past the last description (an empty match would repeat there)
+            while at < starts[-1] and (m := row.quick.search(joined, at)) is not None:
                 k = bisect.bisect_right(starts, m.start()) - 1
                 found[texts[k]].append(i)
                 at = starts[k + 1]
@@ -194,7 +218,8 @@ def read_us_places(path: Path) -> USPlaces:
     Raises
     ------
     SourceInputError
-        On unexpected columns, an invalid pattern or date, or a row without a locality.
+        On unexpected columns, an invalid pattern or date, a pattern that matches the empty
+        string, or a row without a locality.
     """
     expected = ["pattern", "locality", "state", "from_date", "remarks"]
     rows = []
@@ -208,6 +233,13 @@ def read_us_places(path: Path) -> USPlaces:
         except (re.error, ValueError) as err:
             msg = f"{path}:{lineno}: invalid pattern or from_date: {err}"
             raise SourceInputError(msg) from err
+        if re.match(f"(?:{row['pattern']})", "") is not None:
+            msg = (
+                f"{path}:{lineno}: field pattern: {row['pattern']!r} matches the empty "
+                "string (it would name its locality where no word names it); remove the "
+                "empty alternative (a stray '|'?) or make some part of it required"
+            )
+            raise SourceInputError(msg)
         place = NamedPlace(row["locality"], row["state"] or None, row["remarks"], "")
         rows.append(_Row(lineno, pattern, quick, place, start))
     return USPlaces(tuple(rows))
