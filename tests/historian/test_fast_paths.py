@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import random
 from pathlib import Path
 
@@ -199,6 +200,34 @@ def test_airports_with_another_header_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "airports.csv"
     path.write_text('"icao","iata","name"\n"EGLL","LHR","Heathrow"\n', encoding="utf-8")
     with pytest.raises(SourceInputError, match=r"airports.csv: columns \['icao', 'iata', 'name'\]"):
+        read_airports(path)
+
+
+def _airports_file(tmp_path: Path, *, blank_at: tuple[int, ...], short: str = "") -> Path:
+    """The header and first rows of airportsdata's CSV, blank lines at ``blank_at``."""
+    import airportsdata
+
+    real = Path(airportsdata.__file__).parent / "airports.csv"
+    lines = real.read_text(encoding="utf-8").splitlines(keepends=True)[:8]
+    for at in sorted(blank_at, reverse=True):
+        lines.insert(at, "\n")
+    path = tmp_path / "airports.csv"
+    path.write_text("".join(lines) + short, encoding="utf-8")
+    return path
+
+
+def test_airports_skip_blank_lines_as_airportsdata_does(tmp_path: Path) -> None:
+    path = _airports_file(tmp_path, blank_at=(3, 5, 10))  # 10: after the last row
+    with path.open(encoding="utf-8", newline="") as fh:  # what airportsdata.load does
+        plain = {r["icao"]: r for r in csv.DictReader(fh, quoting=csv.QUOTE_NONNUMERIC)}
+    ours = read_airports(path)
+    assert len(ours) == len(plain) == 7
+    assert ours == {icao: {k: r[k] for k in AIRPORT_FIELDS} for icao, r in plain.items()}
+
+
+def test_airports_with_a_short_row_are_refused(tmp_path: Path) -> None:
+    path = _airports_file(tmp_path, blank_at=(3,), short='"XXXX","","Nowhere"\n')
+    with pytest.raises(SourceInputError, match=r"airports.csv:10: too few fields for airportsdata"):
         read_airports(path)
 
 

@@ -114,13 +114,15 @@ def read_airports(path: Path) -> dict[str, dict[str, Any]]:
     reads the same file the same way (unquoted fields are numbers, as ``QUOTE_NONNUMERIC``
     makes them) with :func:`csv.reader` and keeps the six columns the geocoder uses, in a
     little over half the time. Like ``load``, a later row of an ICAO code replaces an earlier one
-    (keeping its place) and the empty code is dropped. A test pins the result against
-    ``load`` on the pinned package.
+    (keeping its place), the empty code is dropped and blank lines are skipped; a row too
+    short to hold the six columns is refused (``load`` would fill them with ``None``). Tests
+    pin the result against ``load`` on the pinned package.
 
     Raises
     ------
     SourceInputError
-        When the file's header is not ``AIRPORT_COLUMNS`` (another airportsdata format).
+        When the file's header is not ``AIRPORT_COLUMNS`` (another airportsdata format), or
+        a row lacks a column the geocoder uses (the message names the line).
 
     Examples
     --------
@@ -138,18 +140,26 @@ def read_airports(path: Path) -> dict[str, dict[str, Any]]:
                 f"{list(AIRPORT_COLUMNS)}; install the version pinned in constraints.txt"
             )
             raise SourceInputError(msg)
-        # a dict display per row: the positions of AIRPORT_FIELDS in AIRPORT_COLUMNS
-        airports = {
-            r[0]: {
-                "icao": r[0],
-                "iata": r[1],
-                "name": r[2],
-                "country": r[5],
-                "lat": r[7],
-                "lon": r[8],
+        try:  # a dict display per row: the positions of AIRPORT_FIELDS in AIRPORT_COLUMNS
+            airports = {
+                r[0]: {
+                    "icao": r[0],
+                    "iata": r[1],
+                    "name": r[2],
+                    "country": r[5],
+                    "lat": r[7],
+                    "lon": r[8],
+                }
+                for r in reader
+                if r  # a blank line, which DictReader skips too
             }
-            for r in reader
-        }
+        except IndexError as err:  # the row being read (reader.line_num) is short
+            msg = (
+                f"{path}:{reader.line_num}: too few fields for airportsdata's columns "
+                f"{list(AIRPORT_COLUMNS)}; reinstall airportsdata at the version pinned in "
+                "constraints.txt"
+            )
+            raise SourceInputError(msg) from err
     airports.pop("", None)
     return airports
 
