@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,7 @@ from leadertravel.pipeline.importers.historian._namesearch import (
     compact_text,
 )
 from leadertravel.pipeline.importers.visits import VisitsImport
-from leadertravel.pipeline.pins import pins_path, read_pins, read_verified
+from leadertravel.pipeline.pins import pins_path, read_pins, read_verified, write_pins
 
 from .conftest import GSH, ROOT
 
@@ -239,3 +240,26 @@ def test_the_gazetteer_parsed_from_its_checked_bytes_is_the_one_read_from_its_fi
     assert len(from_files.locales) > 1000 and len(from_files.countries) > 200
     with pytest.raises(SourceInputError, match=r"locales: no XML files; expected the gsh"):
         read_gsh(GSH, contents={k: v for k, v in contents.items() if "/locales/" not in k})
+
+
+def test_hidden_gazetteer_files_are_not_parsed(tmp_path: Path) -> None:
+    """Only the pinned, checked files of the gazetteer are parsed: a hidden ``.xml`` file
+    (never pinned) is not, malformed (macOS's ``._<name>.xml``) or valid."""
+    gsh = tmp_path / "gsh"
+    for folder in ("countries-old", "territories", "locales"):
+        (gsh / "data" / folder).mkdir(parents=True)
+        first = min((GSH / "data" / folder).glob("*.xml"))
+        shutil.copy(first, gsh / "data" / folder / first.name)
+    locales = gsh / "data" / "locales"
+    (locale,) = locales.iterdir()
+    (locales / f"._{locale.name}").write_bytes(b"\x00\x05\x16\x07 Mac OS X resource fork")
+    copy = locale.read_text(encoding="utf-8").replace(f">{locale.stem}<", ">copy<")
+    assert ">copy<" in copy
+    (locales / ".copy.xml").write_text(copy, encoding="utf-8")
+    pins = tmp_path / "gsh.sha256"
+    assert len(write_pins(gsh, pins)) == 3  # hidden files are never pinned
+    hashes, contents = read_verified(gsh, pins)
+    assert sorted(contents) == sorted(read_pins(pins))
+    gazetteer = read_gsh(gsh, pins=hashes, contents=contents)
+    assert list(gazetteer.locales) == [locale.stem]
+    assert read_gsh(gsh) == gazetteer  # read from the files, not the checked bytes

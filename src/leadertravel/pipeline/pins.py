@@ -161,7 +161,8 @@ def read_verified(sources_dir: Path, pins_file: Path) -> tuple[dict[str, str], d
 
     :func:`verify_sources` for a snapshot that is parsed next: the hashes, and the contents
     of every file (``{relative posix path: bytes}``, in :func:`hash_tree`'s order), so the
-    bytes parsed are the bytes checked and each file is opened once, not twice.
+    bytes parsed are the bytes checked and each file is opened once, not twice. Hidden
+    files, which are never pinned, are not read: a parser given these contents sees none.
 
     Raises
     ------

@@ -11,7 +11,9 @@ Three folders of the snapshot are used (see its ``SOURCE.md``):
   lie in today and alternate names.
 
 Only the facts the importers use are kept; every file is pinned by sha256 like the other
-snapshots (``data/pins/history-state-gsh.sha256``).
+snapshots (``data/pins/history-state-gsh.sha256``), and only pinned files are parsed: hidden
+files (names starting with ``.``, such as the ``._<id>.xml`` files macOS writes on other
+file systems) are no part of the snapshot, neither pinned nor checked nor parsed.
 """
 
 from __future__ import annotations
@@ -108,10 +110,13 @@ def _files(
 ) -> list[tuple[str, ET.Element]]:
     """Parse the ``*.xml`` files of ``data/<folder>``, in name order, with their paths.
 
-    From ``contents`` (relative path → bytes) when given, else from the directory.
+    From ``contents`` (relative path → bytes) when given, else from the directory; hidden
+    files are skipped either way (:func:`~leadertravel.pipeline.pins.read_verified` reads
+    none).
     """
     if contents is None:
-        paths = sorted((gsh_dir / "data" / folder).glob("*.xml"))
+        xml = (gsh_dir / "data" / folder).glob("*.xml")
+        paths = sorted(p for p in xml if not p.name.startswith("."))
         found: list[tuple[str, Path | bytes]] = [
             (p.relative_to(gsh_dir).as_posix(), p) for p in paths
         ]
@@ -146,8 +151,9 @@ def read_gsh(
         (the result is shared; treat it as read-only).
     contents
         The snapshot's files as read when they were checked (relative posix path → bytes,
-        :func:`~leadertravel.pipeline.pins.read_verified`): parsed instead of the files
-        (hidden files, never pinned, are not among them).
+        :func:`~leadertravel.pipeline.pins.read_verified`): parsed instead of the files.
+        Hidden files (``.name.xml``), never pinned, are not among them and are not parsed
+        from the directory either.
 
     Raises
     ------
