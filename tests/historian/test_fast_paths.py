@@ -103,7 +103,11 @@ def test_rounded_distance_near_a_boundary_is_computed_exactly(
 ) -> None:
     a, b = (51.5, -0.12), (50.85, 4.35)
     exact = distance_km(a, b)  # 320.80074…: the boundaries around it are 320.75 and 320.85
-    for off in (320.85 - TRUSTED_KM / 2, 320.75 + TRUSTED_KM / 2, 320.85 + TRUSTED_KM / 2):
+    # estimates just inside the margin, on both sides of both boundaries: an estimate
+    # trusted there would give 320.7 or 320.9
+    near = [edge + side * TRUSTED_KM / 2 for edge in (320.75, 320.85) for side in (-1, 1)]
+    assert [round(off, 1) for off in near] == [320.7, 320.8, 320.8, 320.9]
+    for off in near:
         monkeypatch.setattr(_geodesic, "_vincenty_km", lambda *_, off=off: off)
         assert rounded_km(a, b) == round(exact, 1) == 320.8  # not the estimate's tenth
     monkeypatch.setattr(_geodesic, "_vincenty_km", lambda *_: 320.83)  # settled: trusted
