@@ -12,7 +12,13 @@ from leadertravel import DataValidationError
 from leadertravel.pipeline.importers.historian import HistorianImport
 from leadertravel.pipeline.modes import infer_modes, mode_agreement, read_mode_rules
 from leadertravel.pipeline.modes._infer import first_match
-from leadertravel.pipeline.modes._match import _remarks_read, _stop_ends, _Texts, match_rules
+from leadertravel.pipeline.modes._match import (
+    _remarks_read,
+    _source_remarks,
+    _stop_ends,
+    _Texts,
+    match_rules,
+)
 from leadertravel.pipeline.typed import typed_frame
 from leadertravel.pipeline.validate import read_curated
 
@@ -82,6 +88,22 @@ def test_remarks_searched_once_per_text_as_leg_by_leg(merged: dict[str, pd.DataF
             assert texts.search(side, rule.stop_remarks).tolist() == plain, (rule.rule, side)
             hits += sum(plain)
     assert hits == 52  # legs whose stop remarks some remark rule finds, summed over sides
+
+
+def test_source_remarks_are_the_pandas_string_methods_answer(
+    merged: dict[str, pd.DataFrame],
+) -> None:
+    """``_source_remarks`` (one Python pass) gives what the pandas string methods it
+    replaced give (commit 10496cf), on every real stop's remarks and on odd ones."""
+    odd = [None, pd.NA, "", " [importer] Placed.", "[importer] x", "a [importer] b [importer] c",
+           "\tBy sea.\u00a0 [importer]", "By rail [importer]", "  ", "Flew [importe]"]  # fmt: skip
+    remarks = pd.concat([merged["stops"]["remarks"], pd.Series(odd, dtype="string")])
+    text = remarks.astype("string").fillna("")
+    plain = text.str.split(" [importer]", n=1, regex=False).str[0].str.strip()
+    ours = _source_remarks(remarks)
+    assert ours.tolist() == plain.tolist()
+    assert {type(t) for t in ours} == {str}
+    assert (ours != remarks.fillna("").to_numpy()).sum() > 1000  # notes cut off, real ones
 
 
 def test_first_match_is_the_first_rule_tried_in_order(merged: dict[str, pd.DataFrame]) -> None:
