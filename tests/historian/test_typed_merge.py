@@ -60,6 +60,9 @@ def test_what_typing_would_change_is_typed_again(historian: HistorianImport) -> 
     mode = legs["transport_mode"]
     shuffled = mode.cat.set_categories(list(reversed(mode.cat.categories)))
     assert not _typed_already(legs.assign(transport_mode=shuffled), schema)
+    as_objects = mode.cat.set_categories(pd.Index(list(mode.cat.categories), dtype=object))
+    assert not _typed_already(legs.assign(transport_mode=as_objects), schema)
+    assert not _typed_already(legs.assign(transport_mode=mode.cat.as_ordered()), schema)
     distance = legs["distance_km"].to_numpy(dtype="float64", na_value=np.nan)
     distance[0] = np.inf
     infinite = legs.assign(distance_km=pd.array(distance, dtype="Float64"))

@@ -72,3 +72,11 @@ def test_dictionary_keys_sort_by_text_with_repeated_entries_and_chunks() -> None
     )
     table = pa.table({"k": chunks, "row": pa.chunked_array([[0, 1], [2, 3]])})
     assert sort_by_key(table, ["k"])["row"].to_pylist() == [1, 2, 0, 3]
+
+
+def test_dictionary_keys_of_numbers_sort_by_their_text_too() -> None:
+    """A dictionary of numbers orders rows by the numbers' text, as the plain cast does."""
+    numbers = pa.array([10, 9, 100, 2]).dictionary_encode()
+    table = pa.table({"k": numbers, "row": pa.array(range(4))})
+    rows = sort_by_key(table, ["k"])["row"].to_pylist()
+    assert rows == _plain(table, ["k"])["row"].to_pylist() == [0, 2, 3, 1]

@@ -286,3 +286,37 @@ def test_citation_rules_agree_with_the_plain_definition_on_the_curated_tables(
     }
     assert got == uncited
     assert {p.value for p in found if p.rule == "citation-target"} == {t[1] for t in targets}
+
+
+def test_legs_follow_stops_agrees_with_a_plain_join_on_the_curated_tables(
+    repo_root: Path,
+) -> None:
+    """Legs moved off their stops are reported with the stop they miss, as a join of legs
+    and stops on (trip_id, seq) gives them (the rule joins only the pairs that differ)."""
+    import pandas as pd
+
+    from leadertravel.pipeline.rules import check_rules
+    from leadertravel.pipeline.validate import check_curated
+
+    curated = check_curated(repo_root)
+    tables = dict(curated.tables)
+    legs = tables["legs"].copy()
+    moved = legs.index[legs["seq"] > 1][::3][:20]
+    legs.loc[moved, "to_place_id"] = "nowhere"
+    tables["legs"] = legs
+    found = [p for p in check_rules(tables, curated.schemas) if p.rule == "legs-follow-stops"]
+    stops = tables["stops"]
+    pairs = legs.reset_index().merge(stops, on=["trip_id", "seq"], suffixes=("", "_stop"))
+    pairs = pairs[
+        (pairs["to_place_id"] != pairs["place_id"]).fillna(True)
+        | (pairs["to_country_code"] != pairs["country_code"]).fillna(True)
+    ]
+    expected = sorted(
+        f"leg {r.seq} ends at {r.to_place_id} ({r.to_country_code}) but stop {r.stop_id} is "
+        f"at {r.place_id} ({r.country_code})"
+        for r in pairs.itertuples()
+        if pd.notna(r.place_id) or pd.notna(r.to_place_id)
+    )
+    assert len(expected) >= 5
+    ours = [p.message.split(": ", 1)[1] for p in found if p.field == "to_place_id"]
+    assert sorted(ours) == expected

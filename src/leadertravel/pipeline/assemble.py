@@ -13,6 +13,7 @@ tables are validated once, by the release builder
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Mapping
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 from leadertravel._errors import BuildError, DataValidationError
 from leadertravel._format import COVERAGE
 from leadertravel._fsutil import sha256_file
-from leadertravel._schema import pandas_dtype
+from leadertravel._schema import enum_of, pandas_dtype
 from leadertravel.pipeline.curated import read_package
 from leadertravel.pipeline.importers import ImportContext, ImportResult, input_pins, registered
 from leadertravel.pipeline.modes import apply_mode_rules
@@ -84,6 +85,20 @@ def _input_hashes(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): _sha256(p) for p in files}
 
 
+@functools.cache
+def _scalar_dtype(ftype: str) -> Any:
+    """Return the loader's pandas dtype of a type (``"enum"``: of an enum's categories).
+
+    Examples
+    --------
+    >>> str(_scalar_dtype("integer")), str(_scalar_dtype("enum"))
+    ('Int64', 'str')
+    """
+    if ftype == "enum":
+        return pandas_dtype({"name": "e", "constraints": {"enum": ["e"]}}).categories.dtype
+    return pd.api.types.pandas_dtype(pandas_dtype({"name": ftype, "type": ftype}))
+
+
 def _typed_already(frame: pd.DataFrame, schema: Mapping[str, Any]) -> bool:
     """Tell whether ``typed_frame(frame, schema)`` would give ``frame`` back unchanged.
 
@@ -93,31 +108,37 @@ def _typed_already(frame: pd.DataFrame, schema: Mapping[str, Any]) -> bool:
     dtype (an enum's categories in the enum's order) and holding only values the typing
     keeps as they are: no ``""`` in a text column, no non-finite number, no date with a
     time of day. A field with a ``format`` is always typed again. Anything else goes
-    through :func:`typed_frame`, with its errors; ``tests/historian/test_typed_merge.py`` pins
-    that it returns every real importer table unchanged.
+    through :func:`typed_frame`, with its errors; ``tests/historian/test_typed_merge.py``
+    pins that it returns every real importer table unchanged.
     """
     fields = schema["fields"]
     if list(frame.columns) != [f["name"] for f in fields]:
         return False
-    for spec in fields:
-        column = frame[spec["name"]]
-        want = pd.api.types.pandas_dtype(pandas_dtype(spec))
-        if column.dtype != want or "format" in spec:
+    for spec, (_, column) in zip(fields, frame.items(), strict=True):
+        ftype = spec.get("type", "string")
+        vocabulary = enum_of(spec) if ftype == "string" else None
+        if "format" in spec:
             return False
-        if isinstance(want, pd.CategoricalDtype):
-            if not column.cat.categories.equals(want.categories) or "" in want.categories:
+        if vocabulary is not None:
+            dtype = column.dtype
+            if not isinstance(dtype, pd.CategoricalDtype) or "" in vocabulary:
                 return False
-        elif isinstance(want, pd.StringDtype):
-            if bool(column.eq("").any()):
+            if dtype.ordered or list(dtype.categories) != vocabulary:
                 return False
-        elif spec.get("type") == "number":
-            values = pa.array(column.array)
-            if bool(pc.any(pc.invert(pc.is_finite(values))).as_py()):
+            if dtype.categories.dtype != _scalar_dtype("enum"):
                 return False
-        elif spec.get("type") == "date":
+            continue
+        if column.dtype != _scalar_dtype(ftype):
+            return False
+        if ftype == "string":
+            if bool(pc.any(pc.equal(pa.array(column.array), "")).as_py()):
+                return False
+        elif ftype == "number":
+            if bool(pc.any(pc.invert(pc.is_finite(pa.array(column.array)))).as_py()):
+                return False
+        elif ftype == "date":
             days = column.to_numpy()
-            seconds = days[~np.isnat(days)].astype(np.int64)
-            if bool((seconds % 86_400).any()):
+            if bool((days[~np.isnat(days)].astype(np.int64) % 86_400).any()):
                 return False
     return True
 
@@ -143,8 +164,9 @@ def _merge(
         repeat &= both.index >= len(curated)
         both = both[~repeat].reset_index(drop=True)
         shared = both.duplicated(key, keep=False).to_numpy()
-    clash = both[shared & (both.index >= len(curated))]
-    if not clash.empty:
+    clashing = shared & (np.arange(len(both)) >= len(curated))
+    if clashing.any():
+        clash = both[clashing]
         ids = sorted(map(str, clash[key[0]].unique()))[:10]
         msg = (
             f"{table}: curated and imported rows share the key(s) {ids} with different "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,8 +108,12 @@ def _shown(cell: str) -> str:
     return cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")
+"""What ``surrogateescape`` decodes a byte that is not UTF-8 to (valid UTF-8 has none)."""
+
+
 def _bad_bytes(cell: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in cell)
+    return _ESCAPED.search(cell) is not None
 
 
 def read_csv(path: Path, *, file: str, table: str = "", rank: int = 0) -> CsvTable:
@@ -151,6 +156,7 @@ def read_csv(path: Path, *, file: str, table: str = "", rank: int = 0) -> CsvTab
             None, None, "empty-file", "", "the file is empty; it needs at least the header line"
         )
     text = data.decode("utf-8", "surrogateescape")
+    escaped = _bad_bytes(text)  # else no cell can hold an undecodable byte: none is searched
     records: list[list[str]] = []
     with _cell_limit(MAX_CELL):
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -182,7 +188,7 @@ def read_csv(path: Path, *, file: str, table: str = "", rank: int = 0) -> CsvTab
     header, rows = records[0], records[1:]
     seen: set[str] = set()
     for i, label in enumerate(header):
-        if _bad_bytes(label):
+        if escaped and _bad_bytes(label):
             return fail(
                 1, None, "encoding-error", _shown(label), "not valid UTF-8: save the file as UTF-8"
             )
@@ -198,7 +204,7 @@ def read_csv(path: Path, *, file: str, table: str = "", rank: int = 0) -> CsvTab
     segments: list[Segment] = []
     for number, record in enumerate(rows, start=2):
         for label, cell in zip(header, record, strict=False):
-            if _bad_bytes(cell):
+            if escaped and _bad_bytes(cell):
                 problems.append(
                     Problem(
                         file, number, label, "encoding-error", _shown(cell),

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from leadertravel._errors import DataValidationError
-from leadertravel._schema import pandas_dtype
+from leadertravel._schema import enum_of, pandas_dtype
 from leadertravel.pipeline.checks import check_tables
 from leadertravel.pipeline.curated import CuratedPackage, read_package
 from leadertravel.pipeline.problems import Location, Problem
@@ -70,10 +70,19 @@ class Validated:
     frames: dict[str, pd.DataFrame]
 
 
+def _dtype_text(field: Mapping[str, Any]) -> str:
+    """Return ``str(pandas_dtype(field))`` without building an enum's dtype (``category``)."""
+    if field.get("type", "string") == "string" and enum_of(field) is not None:
+        return "category"
+    return str(pandas_dtype(field))
+
+
 def _is_typed(frame: Any, schema: Mapping[str, Any]) -> bool:
-    return isinstance(frame, pd.DataFrame) and all(
-        f["name"] in frame.columns and str(frame[f["name"]].dtype) == str(pandas_dtype(f))
-        for f in schema["fields"]
+    if not isinstance(frame, pd.DataFrame):
+        return False
+    dtypes = dict(zip(frame.columns, frame.dtypes, strict=True))
+    return all(
+        f["name"] in dtypes and str(dtypes[f["name"]]) == _dtype_text(f) for f in schema["fields"]
     )
 
 

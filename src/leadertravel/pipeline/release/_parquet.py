@@ -64,7 +64,8 @@ def _sortable(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     string per row (``cast(pa.string())``), each row gets the rank of its dictionary
     entry among the entries by text (equal texts, equal ranks; nulls stay null), which
     orders the rows alike and compares as integers. A column of several chunks (their
-    dictionaries may differ) or with nulls in its dictionary is cast to text.
+    dictionaries may differ), with nulls in its dictionary or with entries that are not
+    text (numbers rank by value, not by text: 10 before 9) is cast to text.
 
     Examples
     --------
@@ -74,7 +75,10 @@ def _sortable(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     """
     if not pa.types.is_dictionary(column.type):
         return column
-    if column.num_chunks != 1 or column.chunk(0).dictionary.null_count:
+    text = pa.types.is_string(column.type.value_type) or pa.types.is_large_string(
+        column.type.value_type
+    )
+    if not text or column.num_chunks != 1 or column.chunk(0).dictionary.null_count:
         return column.cast(pa.string())
     values = column.chunk(0)
     ranks = pc.rank(values.dictionary, sort_keys="ascending", tiebreaker="dense")

@@ -131,6 +131,8 @@ def within_trip(c: Context) -> list[Problem]:
         for field in fields:
             day = frame[field]
             outside = ((day < start) | (day > end)).fillna(False)
+            if not outside.any():
+                continue
             bad = frame[outside].assign(_start=start[outside], _end=end[outside])
             out += c.report(
                 table,
@@ -205,6 +207,11 @@ def _trip_seq(codes: np.ndarray, seq: pd.Series, position: str) -> pd.DataFrame:
     )
 
 
+def _at(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``values`` at row positions ``rows``, indexed ``0 .. len(rows) - 1``."""
+    return values.iloc[rows].reset_index(drop=True)
+
+
 def legs_follow_stops(c: Context) -> list[Problem]:
     stops, legs, trips = c.tables["stops"], c.tables["legs"], c.tables["trips"]
     trip, stop, leg = trip_codes(c, "trips", "stops", "legs")
@@ -225,16 +232,17 @@ def legs_follow_stops(c: Context) -> list[Problem]:
         _trip_seq(stop, stops["seq"], "_stop"), on=["trip", "missing", "seq"], how="inner"
     )
     at_leg, at_stop = pairs["_leg"].to_numpy(), pairs["_stop"].to_numpy()
+    mismatch = ~(
+        same(_at(legs["to_place_id"], at_leg), _at(stops["place_id"], at_stop))
+        & same(_at(legs["to_country_code"], at_leg), _at(stops["country_code"], at_stop))
+    ).to_numpy()
+    at_leg, at_stop = at_leg[mismatch], at_stop[mismatch]  # only these rows are reported
     joined = legs.iloc[at_leg].assign(
         **{f: stops[f].iloc[at_stop].array for f in ("place_id", "country_code", "stop_id")}
     )
-    mismatch = ~(
-        same(joined["to_place_id"], joined["place_id"])
-        & same(joined["to_country_code"], joined["country_code"])
-    )
     out += c.report(
         "legs",
-        joined[mismatch],
+        joined,
         "to_place_id",
         "legs-follow-stops",
         lambda r: (
