@@ -42,18 +42,29 @@ ATTEMPTS = 3
 WORKERS = 4
 
 
-def _read_copy(path: Path, size: int) -> bytes | None:
-    """Up to ``size + 1`` bytes of a cached file (one more shows it is too long)."""
+def _read_copy(path: Path, size: int) -> pa.Buffer | None:
+    """Up to ``size + 1`` bytes of a cached file (one more shows it is too long).
+
+    They are read into memory Arrow allocated, not into a Python ``bytes``: Arrow drops
+    its last reference to the bytes it parses on whichever of its pool threads finishes
+    last (after a filtered read, often once the call has returned). Bytes owned by a
+    Python object make that thread take the GIL to let go of them, and a native thread
+    that waits for the GIL while the interpreter exits ends the process ("terminate
+    called without an active exception", seen after ``leadertravel demo``). Arrow frees
+    its own memory on any thread without Python.
+    """
     try:
         with path.open("rb") as fh:
-            return fh.read(size + 1)
+            buffer = pa.allocate_buffer(size + 1)
+            got = fh.readinto(buffer)  # a buffered file reads until full or at its end
     except FileNotFoundError:
         return None
     except OSError as err:
         raise cache_error(err, "read", path) from err
+    return buffer if got == size + 1 else buffer.slice(0, got)
 
 
-def _intact(data: bytes, res: Resource, stamp: dict[str, Any] | None, *, full: bool) -> str:
+def _intact(data: pa.Buffer, res: Resource, stamp: dict[str, Any] | None, *, full: bool) -> str:
     """Return '' if ``data`` are the manifest's bytes, else what was found instead.
 
     With a stamp recording the CRC-32 of the verified bytes (and not ``full``), the CRC is
@@ -90,11 +101,10 @@ def _verified(
             )
             context.cache.unstamp(dest)
         return None
-    buf = pa.py_buffer(data)
     if stamp is None or stamp.get("schema_checked") is not True or "crc32" not in stamp:
-        check_file_schema(dest, res, version=version, data=buf)
+        check_file_schema(dest, res, version=version, data=data)
         context.cache.stamp(dest, sha256=res.sha256, size=res.bytes, crc32=zlib.crc32(data))
-    return buf
+    return data
 
 
 def _download(context: Context, release: Release, res: Resource, dest: Path) -> None:

@@ -197,3 +197,26 @@ def test_warm_loads_check_the_recorded_crc_and_refresh_the_sha256(
     assert hashed == []  # the CRC of the verified bytes sufficed
     lt.load("trips", source=server.url, refresh=True)
     assert hashed == [path.stat().st_size]  # refresh=True re-hashes
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_bytes_arrow_parses_are_in_arrows_own_memory(server: ReleaseServer, warm: bool) -> None:
+    # Arrow lets go of the bytes it parses on whichever of its pool threads finishes last
+    # (after a filtered read, often once the call has returned). Bytes owned by a Python
+    # object make that thread take the GIL, and one waiting for it while the interpreter
+    # exits aborts the process ("terminate called without an active exception", seen
+    # after `leadertravel demo`): the verified bytes are read into Arrow's memory pool
+    from leadertravel._fetch import verified_bytes
+    from leadertravel._resolve import Context
+
+    if warm:
+        lt.path("stops", source=server.url)  # downloaded, verified and stamped
+    context = Context.make(server.url, None)
+    release = context.release(V1)
+    res = release.resource("stops")
+    before = pa.total_allocated_bytes()
+    data = verified_bytes(context, release, res)
+    assert data.size == res.bytes
+    assert pa.total_allocated_bytes() - before >= res.bytes  # not a view of a bytes object
+    table = pq.read_table(pa.BufferReader(data), filters=[("seq", "==", 1)])
+    assert table.num_rows == 6
