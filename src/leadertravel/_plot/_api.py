@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadertravel._fsutil import write_atomic_with
-from leadertravel._plot._trip import Loader
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -99,7 +98,7 @@ def plot_trip(
     require("matplotlib", feature="plot_trip")
     from leadertravel._plot._figure import render_figure
     from leadertravel._plot._scene import make_scene
-    from leadertravel._plot._trip import load_trip
+    from leadertravel._plot._trip import Loader, load_trip
 
     loader = Loader(version=version, source=source, cache_dir=cache_dir, offline=offline)
     return _saved(
@@ -145,7 +144,7 @@ def trip_html(
     """
     from leadertravel._plot._html import render_html
     from leadertravel._plot._scene import make_scene
-    from leadertravel._plot._trip import load_trip
+    from leadertravel._plot._trip import Loader, load_trip
 
     loader = Loader(version=version, source=source, cache_dir=cache_dir, offline=offline)
     page = render_html(make_scene(load_trip(trip_id, loader)))
@@ -196,6 +195,7 @@ def plot_trips_per_year(
         The ``plot`` extra is not installed.
     """
     from leadertravel._plot._overview import Selection, trips_per_year_figure
+    from leadertravel._plot._trip import Loader
 
     loader = Loader(version=version, source=source, cache_dir=cache_dir, offline=offline)
     selection = Selection(leader=leader, country=country, period=period)
@@ -239,6 +239,7 @@ def plot_world(
         A period that is not understood, or ``received`` without ``country``.
     """
     from leadertravel._plot._overview import Selection, world_figure
+    from leadertravel._plot._trip import Loader
 
     if received and country is None:
         msg = "received=True shows the visits a country received; give country='CHN' (for one)"
