@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leadertravel.pipeline.checks._keys import repeated
+from leadertravel.pipeline.checks._keys import flat, repeated
 from leadertravel.pipeline.problems import Locator, Problem
 from leadertravel.pipeline.typed import expected, mask, parse_column
 
@@ -44,8 +44,7 @@ def _matches(values: pa.Array, pattern: str) -> pa.Array:
     >>> _matches(pa.array(["ab", "B", "ab", "B", None]), "^[a-z]+$").to_pylist()
     [True, False, True, False, None]
     """
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+    values = flat(values)
     runs = pc.run_end_encode(values)
     if 2 * len(runs.values) <= len(values):
         matched = pc.match_substring_regex(runs.values, pattern)

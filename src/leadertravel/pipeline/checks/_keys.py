@@ -16,13 +16,14 @@ from leadertravel.pipeline.typed import mask
 TableSchema = Mapping[str, Any]
 
 
-def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+def flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One Arrow array of a column (its chunks combined when it has several)."""
     return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _codes(values: pa.Array) -> np.ndarray:
     """Hash-encode a column: equal values get equal integer codes (null: -1)."""
-    encoded = pc.dictionary_encode(_flat(values))
+    encoded = pc.dictionary_encode(flat(values))
     return np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
 
 
@@ -52,7 +53,7 @@ def find(values: pa.Array, keys: pa.Array) -> pa.Array:
     >>> find(pa.array(["b", None, "z"]), pa.array(["a", "b", None])).to_pylist()
     [1, 2, None]
     """
-    values, keys = _flat(values), _flat(keys)
+    values, keys = flat(values), flat(keys)
     if (
         len(keys) >= SEARCH_FROM
         and values.type == keys.type
@@ -117,10 +118,10 @@ def repeated(columns: Sequence[pa.Array]) -> np.ndarray:
     n = len(columns[0])
     if n == 0:
         return np.zeros(0, dtype=bool)
-    if len(columns) == 1 and _in_order(_flat(columns[0]), strictly=True):
+    if len(columns) == 1 and _in_order(flat(columns[0]), strictly=True):
         return np.zeros(n, dtype=bool)
-    if len(columns) > 1 and _rows_in_order([_flat(c) for c in columns]):
-        return _same_as_previous([_flat(c) for c in columns])
+    if len(columns) > 1 and _rows_in_order(arrays := [flat(c) for c in columns]):
+        return _same_as_previous(arrays)
     codes = pd.DataFrame({i: _codes(c) for i, c in enumerate(columns)})
     return np.asarray(codes.duplicated(keep="first").to_numpy(), dtype=bool)
 
