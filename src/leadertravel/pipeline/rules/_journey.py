@@ -207,11 +207,6 @@ def _trip_seq(codes: np.ndarray, seq: pd.Series, position: str) -> pd.DataFrame:
     )
 
 
-def _at(values: pd.Series, rows: np.ndarray) -> pd.Series:
-    """``values`` at row positions ``rows``, indexed ``0 .. len(rows) - 1``."""
-    return values.iloc[rows].reset_index(drop=True)
-
-
 def legs_follow_stops(c: Context) -> list[Problem]:
     stops, legs, trips = c.tables["stops"], c.tables["legs"], c.tables["trips"]
     trip, stop, leg = trip_codes(c, "trips", "stops", "legs")
@@ -233,8 +228,8 @@ def legs_follow_stops(c: Context) -> list[Problem]:
     )
     at_leg, at_stop = pairs["_leg"].to_numpy(), pairs["_stop"].to_numpy()
     mismatch = ~(
-        same(_at(legs["to_place_id"], at_leg), _at(stops["place_id"], at_stop))
-        & same(_at(legs["to_country_code"], at_leg), _at(stops["country_code"], at_stop))
+        same(take(legs["to_place_id"], at_leg), take(stops["place_id"], at_stop))
+        & same(take(legs["to_country_code"], at_leg), take(stops["country_code"], at_stop))
     ).to_numpy()
     at_leg, at_stop = at_leg[mismatch], at_stop[mismatch]  # only these rows are reported
     joined = legs.iloc[at_leg].assign(
